@@ -1,0 +1,38 @@
+import { NOT_YET } from '../workflows/activity-failures';
+import type { TargetUserRef } from '../workflows/messages';
+import { DeviceLookupBatcher } from './enrollment-batcher';
+import { notYet } from './failures';
+import type { TargetTenant } from './target-context';
+
+export interface EnrolledDevice {
+  deviceId: number;
+  userId?: number;
+  userName?: string;
+}
+
+export function createEnrollmentActivities(target: TargetTenant) {
+  const batcher = new DeviceLookupBatcher((serials) => target.client.findDevicesBySerials(serials));
+
+  return {
+    /** Retried at the polling interval until the target shows the device enrolled; reports to whom. */
+    async awaitTargetEnrollment(input: { serialNumber: string }): Promise<EnrolledDevice> {
+      const device = await batcher.lookup(input.serialNumber);
+      if (device?.enrollmentStatus.toLowerCase() !== 'enrolled') {
+        throw notYet(
+          NOT_YET.enrollment,
+          `device is ${device ? device.enrollmentStatus : 'not in the target yet'}`,
+        );
+      }
+      return { deviceId: device.id, userId: device.userId, userName: device.userName };
+    },
+
+    /** Moves an ADE-enrolled device from the staging user to its user, then reads the assignment back. */
+    async assignDeviceToUser(input: { serialNumber: string; deviceId: number; user: TargetUserRef }) {
+      const before = await target.client.findDevice('Serialnumber', input.serialNumber);
+      if (before?.userId !== input.user.id)
+        await target.client.assignEnrollmentUser(input.deviceId, input.user.id);
+      const after = await target.client.findDevice('Serialnumber', input.serialNumber);
+      return { userId: after?.userId, userName: after?.userName };
+    },
+  };
+}

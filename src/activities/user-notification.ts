@@ -1,0 +1,34 @@
+import { heartbeat } from '@temporalio/activity';
+import type { Notifier } from '../notify/notifier';
+import type { Platform } from '../workflows/messages';
+import type { TargetTenant } from './target-context';
+
+export function createNotificationActivities(target: TargetTenant, notifier: Notifier) {
+  return {
+    /**
+     * Tells the user how to migrate. The token value is read from the target here, inside the activity,
+     * so it never enters the workflow's history.
+     */
+    async notifyUser(input: {
+      migrationId: string;
+      serialNumber: string;
+      platform: Platform;
+      path: string;
+      email: string;
+      hasToken: boolean;
+    }): Promise<{ notifiedAt: string }> {
+      const registrationToken = input.hasToken
+        ? await target.client.findRegistrationTokenValue(input.serialNumber)
+        : undefined;
+      heartbeat();
+      await notifier.notify({
+        to: input.email,
+        serialNumber: input.serialNumber,
+        platform: input.platform,
+        path: input.path,
+        registrationToken,
+      });
+      return { notifiedAt: new Date().toISOString() };
+    },
+  };
+}

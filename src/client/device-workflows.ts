@@ -1,0 +1,34 @@
+import {
+  WorkflowIdConflictPolicy,
+  WorkflowIdReusePolicy,
+  type Client,
+  type WorkflowHandle,
+} from '@temporalio/client';
+import { migrateDevice } from '../workflows/device-migration';
+import { deviceWorkflowId, type MigrateDeviceInput } from '../workflows/messages';
+import { FerryMigrationId, FerryPlatform, FerrySerial, FerryStatus } from '../workflows/search-attributes';
+
+/**
+ * Starts one device's workflow. The id is migration id + serial, so a device is never migrated twice at
+ * once: starting it again returns the running workflow, and a device whose workflow already closed in
+ * this migration is refused by the server (WorkflowExecutionAlreadyStartedError).
+ */
+export function startDeviceMigration(
+  client: Client,
+  taskQueue: string,
+  input: MigrateDeviceInput,
+): Promise<WorkflowHandle<typeof migrateDevice>> {
+  return client.workflow.start(migrateDevice, {
+    taskQueue,
+    workflowId: deviceWorkflowId(input.migrationId, input.device.serialNumber),
+    args: [input],
+    workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+    workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    typedSearchAttributes: [
+      { key: FerryMigrationId, value: input.migrationId },
+      { key: FerrySerial, value: input.device.serialNumber },
+      { key: FerryPlatform, value: input.device.platform },
+      { key: FerryStatus, value: 'getting_ready' },
+    ],
+  });
+}

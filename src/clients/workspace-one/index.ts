@@ -1,0 +1,13 @@
+export { WorkspaceOneClient, DEFAULT_STAGING_MODE_NAMES } from './client';
+export type { WorkspaceOneClientOptions, DeviceSearchBy, RegistrationTokenRequest } from './client';
+export type { WorkspaceOneAuth } from './auth';
+export type {
+  Ws1AdeDevice,
+  Ws1AdeProfile,
+  Ws1Device,
+  Ws1InventoryDevice,
+  Ws1OrganizationGroup,
+  Ws1TokenDetails,
+  Ws1TokenSummary,
+  Ws1User,
+} from './schemas';

@@ -1,0 +1,191 @@
+/**
+ * Workspace ONE UEM response schemas (raw, as the API sends them) and the normalised camelCase types the
+ * client returns. Lenient on fields Ferry does not read (unknown keys are dropped), strict on the ones it
+ * does. Field names follow the tenant's own Swagger specs (see shared notes, section A). Registration
+ * token and ADE schemas live in `enrollment-schemas.ts` and are re-exported here.
+ */
+import { z } from 'zod';
+import { optBool, optInt, optString, ws1Date, ws1Id } from './primitives';
+
+export * from './enrollment-schemas';
+export { normaliseWs1Date } from './primitives';
+
+// ---------------------------------------------------------------- error body and OAuth
+
+export const errorBodySchema = z.object({
+  errorCode: z.union([z.number(), z.string()]).optional(),
+  activityId: z.string().optional(),
+});
+
+export const oauthTokenSchema = z.object({
+  access_token: z.string().min(1),
+  token_type: optString,
+  expires_in: z.coerce.number().positive(),
+});
+
+// ---------------------------------------------------------------- users (system v1)
+
+export interface Ws1User {
+  id: number;
+  uuid: string;
+  userName: string;
+  email: string;
+  displayName?: string;
+}
+
+const rawUser = z
+  .object({
+    Id: ws1Id,
+    Uuid: z.string(),
+    UserName: z.string(),
+    Email: z.string(),
+    DisplayName: optString,
+  })
+  .transform((u): Ws1User => ({
+    id: u.Id,
+    uuid: u.Uuid,
+    userName: u.UserName,
+    email: u.Email,
+    displayName: u.DisplayName,
+  }));
+
+export const userSearchSchema = z.object({
+  Users: z.array(rawUser).nullish(),
+  Total: optInt,
+});
+
+// ---------------------------------------------------------------- devices (mdm v1)
+
+export interface Ws1Device {
+  id: number;
+  uuid?: string;
+  serialNumber: string;
+  udid?: string;
+  imei?: string;
+  enrollmentStatus: string;
+  userId?: number;
+  userName?: string;
+  userEmail?: string;
+  platform?: string;
+  model?: string;
+  friendlyName?: string;
+  enrolledViaDep?: boolean;
+  lastEnrolledOn?: string;
+}
+
+const entityRef = z.object({ Id: ws1Id.nullish(), Name: optString, Uuid: optString });
+
+export const deviceSchema = z
+  .object({
+    Id: ws1Id,
+    Uuid: optString,
+    SerialNumber: z.string(),
+    Udid: optString,
+    Imei: optString,
+    EnrollmentStatus: z.string(),
+    UserId: entityRef.nullish(),
+    UserName: optString,
+    UserEmailAddress: optString,
+    Platform: optString,
+    Model: optString,
+    DeviceFriendlyName: optString,
+    EnrolledViaDEP: optBool,
+    LastEnrolledOn: ws1Date.nullish(),
+  })
+  .transform((d): Ws1Device => ({
+    id: d.Id,
+    uuid: d.Uuid,
+    serialNumber: d.SerialNumber,
+    udid: d.Udid,
+    imei: d.Imei,
+    enrollmentStatus: d.EnrollmentStatus,
+    userId: d.UserId?.Id ?? undefined,
+    userName: d.UserName,
+    userEmail: d.UserEmailAddress,
+    platform: d.Platform,
+    model: d.Model,
+    friendlyName: d.DeviceFriendlyName,
+    enrolledViaDep: d.EnrolledViaDEP,
+    lastEnrolledOn: d.LastEnrolledOn ?? undefined,
+  }));
+
+export const deviceListSchema = z.object({ Devices: z.array(deviceSchema).nullish(), Total: optInt });
+
+// ---------------------------------------------------------------- devices (mdm v3 search, source side)
+
+export interface Ws1InventoryDevice {
+  uuid: string;
+  serialNumber: string;
+  udid?: string;
+  imei?: string;
+  platform?: string;
+  model?: string;
+  friendlyName?: string;
+  userName?: string;
+  userUuid?: string;
+  userEmail?: string;
+  /** v3 sends an integer whose meanings are not published (UNCONFIRMED); passed through as sent. */
+  enrollmentStatus?: number | string;
+  organizationGroupUuid?: string;
+}
+
+const rawInventoryDevice = z
+  .object({
+    uuid: z.string(),
+    serial_number: z.string(),
+    udid: optString,
+    imei: optString,
+    platform_name: optString,
+    model_identifier: optString,
+    friendly_name: optString,
+    enrollment_user_name: optString,
+    enrollment_user_uuid: optString,
+    enrollment_user_email_address: optString,
+    enrollment_status: z.union([z.number(), z.string()]).nullish(),
+    organization_group_uuid: optString,
+  })
+  .transform((d): Ws1InventoryDevice => ({
+    uuid: d.uuid,
+    serialNumber: d.serial_number,
+    udid: d.udid,
+    imei: d.imei,
+    platform: d.platform_name,
+    model: d.model_identifier,
+    friendlyName: d.friendly_name,
+    userName: d.enrollment_user_name,
+    userUuid: d.enrollment_user_uuid,
+    userEmail: d.enrollment_user_email_address,
+    enrollmentStatus: d.enrollment_status ?? undefined,
+    organizationGroupUuid: d.organization_group_uuid,
+  }));
+
+export const inventoryPageSchema = z.object({
+  devices: z.array(rawInventoryDevice).nullish(),
+  total: z.number().int(),
+});
+
+// ---------------------------------------------------------------- organization groups (system v1)
+
+export interface Ws1OrganizationGroup {
+  id: number;
+  uuid: string;
+  name: string;
+  groupId: string;
+}
+
+export const groupSearchSchema = z.object({
+  LocationGroups: z
+    .array(
+      z
+        .object({ Id: ws1Id, Uuid: z.string(), Name: z.string(), GroupId: z.string() })
+        .transform((g): Ws1OrganizationGroup => ({
+          id: g.Id,
+          uuid: g.Uuid,
+          name: g.Name,
+          groupId: g.GroupId,
+        })),
+    )
+    .nullish(),
+});
+
+export const androidWorkSchema = z.object({ EnterpriseId: optString });

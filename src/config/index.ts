@@ -1,0 +1,184 @@
+import { z } from 'zod';
+
+/**
+ * Everything the worker, the CLI and the demo read from the environment, validated once at start-up.
+ * Secrets (passwords, client secrets, API keys) are only ever read here, on the worker's side: they never
+ * travel through workflow inputs or histories.
+ */
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const boolFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .optional()
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const port = z.coerce.number().int().min(1).max(65535);
+
+const workspaceOneTenant = (prefix: string) =>
+  z
+    .object({
+      [`${prefix}_BASE_URL`]: optionalText.pipe(z.url().optional()),
+      [`${prefix}_TENANT_CODE`]: optionalText,
+      [`${prefix}_USERNAME`]: optionalText,
+      [`${prefix}_PASSWORD`]: optionalText,
+      [`${prefix}_OAUTH_TOKEN_URL`]: optionalText.pipe(z.url().optional()),
+      [`${prefix}_OAUTH_CLIENT_ID`]: optionalText,
+      [`${prefix}_OAUTH_CLIENT_SECRET`]: optionalText,
+      [`${prefix}_GROUP_ID`]: optionalText,
+    })
+    .superRefine((v, ctx) => {
+      if (!v[`${prefix}_BASE_URL`]) return;
+      for (const key of [`${prefix}_TENANT_CODE`, `${prefix}_GROUP_ID`]) {
+        if (!v[key])
+          ctx.addIssue({ code: 'custom', path: [key], message: `required with ${prefix}_BASE_URL` });
+      }
+      const basic = v[`${prefix}_USERNAME`] && v[`${prefix}_PASSWORD`];
+      const oauth =
+        v[`${prefix}_OAUTH_TOKEN_URL`] &&
+        v[`${prefix}_OAUTH_CLIENT_ID`] &&
+        v[`${prefix}_OAUTH_CLIENT_SECRET`];
+      if (!basic && !oauth) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [`${prefix}_USERNAME`],
+          message: `set ${prefix}_USERNAME and ${prefix}_PASSWORD, or ${prefix}_OAUTH_TOKEN_URL, ${prefix}_OAUTH_CLIENT_ID and ${prefix}_OAUTH_CLIENT_SECRET`,
+        });
+      }
+    });
+
+export const envSchema = z
+  .object({
+    TEMPORAL_ADDRESS: optionalText,
+    TEMPORAL_NAMESPACE: z.string().trim().min(1).default('default'),
+    TEMPORAL_API_KEY: optionalText,
+    TEMPORAL_TLS: boolFlag,
+    TEMPORAL_TLS_CLIENT_CERT_PATH: optionalText,
+    TEMPORAL_TLS_CLIENT_KEY_PATH: optionalText,
+    TEMPORAL_TLS_SERVER_CA_CERT_PATH: optionalText,
+    TEMPORAL_TLS_SERVER_NAME: optionalText,
+    TEMPORAL_CLI_PATH: optionalText,
+    FERRY_TASK_QUEUE: z.string().trim().min(1).default('ferry'),
+    FERRY_STATE_DIR: z.string().trim().min(1).default('.ferry'),
+    FERRY_DEV_SERVER_PORT: port.default(7233),
+    FERRY_DEV_SERVER_UI_PORT: port.default(8233),
+    FERRY_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().positive().default(100),
+    FERRY_MAX_CACHED_WORKFLOWS: z.coerce.number().int().positive().optional(),
+    LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  })
+  .and(workspaceOneTenant('WS1_TARGET'))
+  .and(workspaceOneTenant('WS1_SOURCE'))
+  .superRefine((v, ctx) => {
+    const cert = v.TEMPORAL_TLS_CLIENT_CERT_PATH;
+    const key = v.TEMPORAL_TLS_CLIENT_KEY_PATH;
+    if (Boolean(cert) !== Boolean(key)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [cert ? 'TEMPORAL_TLS_CLIENT_KEY_PATH' : 'TEMPORAL_TLS_CLIENT_CERT_PATH'],
+        message: 'mTLS needs both TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH',
+      });
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface WorkspaceOneTenantConfig {
+  baseUrl: string;
+  tenantCode: string;
+  groupId: string;
+  auth:
+    | { kind: 'basic'; username: string; password: string }
+    | { kind: 'oauth'; tokenUrl: string; clientId: string; clientSecret: string };
+}
+
+export interface TemporalConfig {
+  /** Unset: Ferry starts (or reuses) its embedded dev server. */
+  address?: string;
+  namespace: string;
+  apiKey?: string;
+  tls?: { clientCertPath?: string; clientKeyPath?: string; serverCaCertPath?: string; serverName?: string };
+  cliPath?: string;
+}
+
+export interface FerryConfig {
+  temporal: TemporalConfig;
+  taskQueue: string;
+  stateDir: string;
+  devServer: { port: number; uiPort: number };
+  worker: { maxConcurrentActivities: number; maxCachedWorkflows?: number };
+  logLevel: Env['LOG_LEVEL'];
+  target?: WorkspaceOneTenantConfig;
+  source?: WorkspaceOneTenantConfig;
+}
+
+export class ConfigError extends Error {
+  readonly type = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+function tenant(
+  env: Record<string, string | undefined>,
+  prefix: string,
+): WorkspaceOneTenantConfig | undefined {
+  const baseUrl = env[`${prefix}_BASE_URL`];
+  if (!baseUrl) return undefined;
+  const username = env[`${prefix}_USERNAME`];
+  const password = env[`${prefix}_PASSWORD`];
+  return {
+    baseUrl,
+    tenantCode: env[`${prefix}_TENANT_CODE`]!,
+    groupId: env[`${prefix}_GROUP_ID`]!,
+    auth:
+      username && password
+        ? { kind: 'basic', username, password }
+        : {
+            kind: 'oauth',
+            tokenUrl: env[`${prefix}_OAUTH_TOKEN_URL`]!,
+            clientId: env[`${prefix}_OAUTH_CLIENT_ID`]!,
+            clientSecret: env[`${prefix}_OAUTH_CLIENT_SECRET`]!,
+          },
+  };
+}
+
+/** Parses the environment; throws a ConfigError listing every bad key (never its value). */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): FerryConfig {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
+  }
+  const env = parsed.data as Env & Record<string, string | undefined>;
+  const tls =
+    env.TEMPORAL_TLS || env.TEMPORAL_TLS_CLIENT_CERT_PATH || env.TEMPORAL_TLS_SERVER_CA_CERT_PATH
+      ? {
+          clientCertPath: env.TEMPORAL_TLS_CLIENT_CERT_PATH,
+          clientKeyPath: env.TEMPORAL_TLS_CLIENT_KEY_PATH,
+          serverCaCertPath: env.TEMPORAL_TLS_SERVER_CA_CERT_PATH,
+          serverName: env.TEMPORAL_TLS_SERVER_NAME,
+        }
+      : undefined;
+  return {
+    temporal: {
+      address: env.TEMPORAL_ADDRESS,
+      namespace: env.TEMPORAL_NAMESPACE,
+      apiKey: env.TEMPORAL_API_KEY,
+      tls,
+      cliPath: env.TEMPORAL_CLI_PATH,
+    },
+    taskQueue: env.FERRY_TASK_QUEUE,
+    stateDir: env.FERRY_STATE_DIR,
+    devServer: { port: env.FERRY_DEV_SERVER_PORT, uiPort: env.FERRY_DEV_SERVER_UI_PORT },
+    worker: {
+      maxConcurrentActivities: env.FERRY_MAX_CONCURRENT_ACTIVITIES,
+      maxCachedWorkflows: env.FERRY_MAX_CACHED_WORKFLOWS,
+    },
+    logLevel: env.LOG_LEVEL,
+    target: tenant(env, 'WS1_TARGET'),
+    source: tenant(env, 'WS1_SOURCE'),
+  };
+}

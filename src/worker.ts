@@ -1,0 +1,94 @@
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createMigrationActivities, type MigrationActivities } from './activities';
+import { WorkspaceOneSource } from './activities/source-uem';
+import { WorkspaceOneClient } from './clients/workspace-one';
+import { loadConfig, type FerryConfig, type WorkspaceOneTenantConfig } from './config';
+import { createLogger, type Logger } from './logger';
+import { LogNotifier } from './notify/notifier';
+import { connectWorker } from './temporal/connection';
+import { installRuntime } from './temporal/runtime';
+
+export interface FerryWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  activities: MigrationActivities;
+  /** A prebuilt bundle (tests, the demo); otherwise the workflows are bundled at start-up. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  maxConcurrentActivities?: number;
+  maxCachedWorkflows?: number;
+}
+
+export function createFerryWorker(options: FerryWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    activities: options.activities,
+    ...(options.workflowBundle
+      ? { workflowBundle: options.workflowBundle }
+      : { workflowsPath: require.resolve('./workflows') }),
+    maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities,
+    maxCachedWorkflows: options.maxCachedWorkflows,
+    // On SIGINT/SIGTERM in-flight activities get this long to finish before they are cancelled.
+    shutdownGraceTime: '30 seconds',
+  });
+}
+
+export function workspaceOneClient(tenant: WorkspaceOneTenantConfig, logger: Logger): WorkspaceOneClient {
+  return new WorkspaceOneClient(
+    { baseUrl: tenant.baseUrl, tenantCode: tenant.tenantCode, auth: tenant.auth },
+    logger,
+  );
+}
+
+/** The real clients from config: the one place outside tests and the demo that builds them. */
+export function activitiesFromConfig(config: FerryConfig, logger: Logger): MigrationActivities {
+  if (!config.target) {
+    throw new Error(
+      'The worker needs a target tenant: set WS1_TARGET_BASE_URL and its companions (see README).',
+    );
+  }
+  return createMigrationActivities({
+    target: workspaceOneClient(config.target, logger.child({ tenant: 'target' })),
+    targetGroupId: config.target.groupId,
+    source: config.source
+      ? new WorkspaceOneSource(workspaceOneClient(config.source, logger.child({ tenant: 'source' })))
+      : undefined,
+    notifier: new LogNotifier(logger.child({ component: 'notifier' })),
+  });
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger({ level: config.logLevel, name: 'ferry-worker' });
+  // Runtime first: it also installs the SIGINT/SIGTERM handlers that shut the worker down gracefully.
+  installRuntime(logger);
+  const address = config.temporal.address ?? `127.0.0.1:${config.devServer.port}`;
+  const connection = await connectWorker(config.temporal, address);
+  try {
+    const worker = await createFerryWorker({
+      connection,
+      namespace: config.temporal.namespace,
+      taskQueue: config.taskQueue,
+      activities: activitiesFromConfig(config, logger),
+      maxConcurrentActivities: config.worker.maxConcurrentActivities,
+      maxCachedWorkflows: config.worker.maxCachedWorkflows,
+    });
+    logger.info(
+      { address, namespace: config.temporal.namespace, taskQueue: config.taskQueue },
+      'worker running',
+    );
+    await worker.run();
+    logger.info('worker stopped');
+  } finally {
+    await connection.close();
+  }
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`ferry worker: ${(err as Error).message}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,114 @@
+import type { DeviceInput, DeviceStatus, MigrationOptions } from './messages';
+
+/** The platform paths of SPEC §3. Pure functions: the workflow, the CLI and the tests share them. */
+export type MigrationPath =
+  | 'ios_standard'
+  | 'ios_ade_erase'
+  | 'ios_ade_standard'
+  | 'ios_ade_abm_deadline'
+  | 'android_token'
+  | 'android_fully_managed';
+
+export type Step =
+  | 'lookupUser'
+  | 'abmReassignment'
+  | 'adeSync'
+  | 'androidEnterprise'
+  | 'ready'
+  | 'issueToken'
+  | 'notifyUser'
+  | 'unenroll'
+  | 'awaitEnrollment'
+  | 'assignUser';
+
+export const PATH_STEPS: Record<MigrationPath, readonly Step[]> = {
+  ios_standard: ['lookupUser', 'ready', 'issueToken', 'notifyUser', 'unenroll', 'awaitEnrollment'],
+  ios_ade_erase: [
+    'lookupUser',
+    'abmReassignment',
+    'adeSync',
+    'ready',
+    'unenroll',
+    'awaitEnrollment',
+    'assignUser',
+  ],
+  ios_ade_standard: [
+    'lookupUser',
+    'abmReassignment',
+    'adeSync',
+    'ready',
+    'issueToken',
+    'notifyUser',
+    'unenroll',
+    'awaitEnrollment',
+  ],
+  // Comes with the Apple Business Manager client: the bulk, admin-approved assignment with a deadline.
+  ios_ade_abm_deadline: [],
+  android_token: ['lookupUser', 'ready', 'issueToken', 'notifyUser', 'unenroll', 'awaitEnrollment'],
+  android_fully_managed: [
+    'lookupUser',
+    'androidEnterprise',
+    'ready',
+    'notifyUser',
+    'unenroll',
+    'awaitEnrollment',
+  ],
+};
+
+export function pathFor(device: DeviceInput, options: MigrationOptions): MigrationPath {
+  if (device.platform === 'ios') {
+    if (device.enrollmentKind !== 'ade') return 'ios_standard';
+    if (options.iosAdeMethod === 'erase') return 'ios_ade_erase';
+    if (options.iosAdeMethod === 'abm_deadline') return 'ios_ade_abm_deadline';
+    return 'ios_ade_standard';
+  }
+  // A fully managed device cannot become anything else without a wipe, whatever the option says.
+  if (device.enrollmentKind === 'fully_managed' || options.android === 'wipe_to_fully_managed') {
+    return 'android_fully_managed';
+  }
+  return 'android_token';
+}
+
+export function usesToken(path: MigrationPath): boolean {
+  return PATH_STEPS[path].includes('issueToken');
+}
+
+/** Erase-style paths wipe the device on the source; token paths retire it (corporate data only). */
+export function sourceCommandFor(path: MigrationPath): 'retire' | 'erase' {
+  return path === 'ios_ade_erase' || path === 'android_fully_managed' ? 'erase' : 'retire';
+}
+
+const ORDER: readonly DeviceStatus[] = [
+  'getting_ready',
+  'abm_reassignment_pending',
+  'ade_sync',
+  'ready',
+  'started',
+  'unenrolling',
+  'unenrolled',
+  'reenrolling',
+  'reenrolled',
+];
+
+/** True when the device has reached `status` or gone past it (failed counts as neither). */
+export function reached(current: DeviceStatus, status: DeviceStatus): boolean {
+  return current !== 'failed' && ORDER.indexOf(current) >= ORDER.indexOf(status);
+}
+
+/**
+ * The target email for a source email: the same address, or with local_part matching the local part at
+ * the mapped domain (jane@old.example -> jane@new.example). Domains compare case-insensitively.
+ */
+export function targetEmailFor(
+  email: string,
+  matching: MigrationOptions['userMatching'],
+  domainMap: Record<string, string>,
+): string {
+  const trimmed = email.trim();
+  if (matching === 'email') return trimmed;
+  const at = trimmed.lastIndexOf('@');
+  if (at < 0) return trimmed;
+  const domain = trimmed.slice(at + 1).toLowerCase();
+  const mapped = Object.entries(domainMap).find(([from]) => from.toLowerCase() === domain)?.[1];
+  return mapped ? `${trimmed.slice(0, at)}@${mapped}` : trimmed;
+}

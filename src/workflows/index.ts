@@ -1,0 +1,1 @@
+export { migrateDevice } from './device-migration';

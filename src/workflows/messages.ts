@@ -1,0 +1,170 @@
+import type { Duration } from '@temporalio/common';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+
+/**
+ * The contract between the device workflow, the CLI and the tests: inputs, statuses, admin actions.
+ * Everything here is plain JSON (it crosses history, queries and continue-as-new).
+ */
+
+export const PLATFORMS = ['ios', 'android'] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+export const ENROLLMENT_KINDS = ['ade', 'standard', 'legacy', 'work_profile', 'fully_managed'] as const;
+export type EnrollmentKind = (typeof ENROLLMENT_KINDS)[number];
+
+export const DEVICE_STATUSES = [
+  'getting_ready',
+  'abm_reassignment_pending',
+  'ade_sync',
+  'ready',
+  'started',
+  'unenrolling',
+  'unenrolled',
+  'reenrolling',
+  'reenrolled',
+  'failed',
+] as const;
+export type DeviceStatus = (typeof DEVICE_STATUSES)[number];
+
+/** Failure reasons in words an admin can act on (SPEC §3); retry policies never parse them. */
+export const FailureReason = {
+  TargetUserNotFound: 'Target user not found',
+  AbmNotConfirmed: 'ABM reassignment not confirmed in time',
+  AdeNotSynced: 'Device not synced to the target ADE token',
+  AdeProfileMisconfigured: 'ADE profile misconfigured',
+  AndroidEnterpriseNotRegistered: 'Android Enterprise not registered on the target',
+  TokenExpiredTooManyTimes: 'Token expired too many times',
+  EnrollmentTimedOut: 'Enrollment timed out',
+  EnrolledToWrongUser: 'Enrolled to a different user',
+  SourceRefusedCommand: 'Source refused command',
+  SourceRemovalTimedOut: 'Source did not confirm removal',
+  CancelledByAdmin: 'Cancelled by admin',
+  PathNotAvailable: 'Migration path not available',
+  ServiceUnavailable: 'A service did not answer',
+  ServiceRejectedCredentials: 'A service rejected Ferry credentials',
+  ServiceRejectedRequest: 'A service rejected the request',
+} as const;
+
+export interface DeviceInput {
+  serialNumber: string;
+  platform: Platform;
+  enrollmentKind: EnrollmentKind;
+  /** The source user's email; sensitive: pino redacts it, the workflow never logs it. */
+  userEmail: string;
+  udid?: string;
+  imei?: string;
+  model?: string;
+  friendlyName?: string;
+  sourceDeviceId?: string;
+}
+
+/** Durations are strings Temporal understands ('5 minutes', '14 days'). */
+export interface MigrationDurations {
+  abmWait: Duration;
+  abmCheckInterval: Duration;
+  adeSyncTimeout: Duration;
+  adeSyncCheckInterval: Duration;
+  sourceRemovalTimeout: Duration;
+  sourceRemovalCheckInterval: Duration;
+  enrollmentTimeout: Duration;
+  enrollmentCheckInterval: Duration;
+  /** How long a failed device stays open for retry or cancel before its workflow closes. */
+  failedRetention: Duration;
+}
+
+export interface MigrationOptions {
+  iosAdeMethod: 'erase' | 'standard' | 'abm_deadline';
+  android: 'wipe_to_fully_managed' | 'keep';
+  userMatching: 'email' | 'local_part';
+  /** With local_part matching: source mail domain -> target mail domain. */
+  domainMap: Record<string, string>;
+  /** Where un-enrollment happens: a source Workspace ONE tenant, or by hand ('manual'). */
+  source: 'workspace-one' | 'manual';
+  maxTokenReissues: number;
+  durations: MigrationDurations;
+}
+
+export const DEFAULT_DURATIONS: MigrationDurations = {
+  abmWait: '30 days',
+  abmCheckInterval: '1 hour',
+  adeSyncTimeout: '2 days',
+  adeSyncCheckInterval: '15 minutes',
+  sourceRemovalTimeout: '3 days',
+  sourceRemovalCheckInterval: '10 minutes',
+  enrollmentTimeout: '14 days',
+  enrollmentCheckInterval: '10 minutes',
+  failedRetention: '30 days',
+};
+
+export const DEFAULT_MIGRATION_OPTIONS: MigrationOptions = {
+  iosAdeMethod: 'erase',
+  android: 'keep',
+  userMatching: 'email',
+  domainMap: {},
+  source: 'workspace-one',
+  maxTokenReissues: 3,
+  durations: DEFAULT_DURATIONS,
+};
+
+export interface MigrateDeviceInput {
+  migrationId: string;
+  device: DeviceInput;
+  options: MigrationOptions;
+}
+
+export interface StatusChange {
+  status: DeviceStatus;
+  subStatus?: string;
+  at: string;
+}
+
+export interface TargetUserRef {
+  id: number;
+  uuid: string;
+  userName: string;
+}
+
+export interface AdminActionRecord {
+  action: string;
+  by?: string;
+  reason?: string;
+  at: string;
+}
+
+export interface DeviceState {
+  migrationId: string;
+  serialNumber: string;
+  platform: Platform;
+  path: string;
+  status: DeviceStatus;
+  subStatus?: string;
+  /** The step a retry re-runs; set while failed. */
+  failedStep?: string;
+  history: StatusChange[];
+  adminActions: AdminActionRecord[];
+  targetUser?: TargetUserRef;
+  tokenExpiresAt?: string;
+  tokensIssued: number;
+  targetDeviceId?: number;
+  /** True once the workflow has closed (re-enrolled, cancelled, or failed past its retention). */
+  closed: boolean;
+}
+
+export interface AdminRequest {
+  /** Who asked, for the device's history (an admin name or ticket), never a credential. */
+  by?: string;
+  reason?: string;
+}
+
+export const getDeviceState = defineQuery<DeviceState>('getDeviceState');
+/** Fire-and-forget confirmation, for bulk tools; the update below answers instead. */
+export const abmReassignmentConfirmed = defineSignal<[AdminRequest]>('abmReassignmentConfirmed');
+export const confirmAbmReassignment = defineUpdate<DeviceState, [AdminRequest]>('confirmAbmReassignment');
+export const retryDevice = defineUpdate<DeviceState, [AdminRequest]>('retryDevice');
+export const cancelDevice = defineUpdate<DeviceState, [AdminRequest]>('cancelDevice');
+export const renotifyUser = defineUpdate<DeviceState, [AdminRequest]>('renotifyUser');
+export const reissueToken = defineUpdate<DeviceState, [AdminRequest]>('reissueToken');
+
+export function deviceWorkflowId(migrationId: string, serialNumber: string): string {
+  return `${migrationId}/${serialNumber}`;
+}
