@@ -2,7 +2,7 @@ import {
   WorkflowIdConflictPolicy,
   WorkflowIdReusePolicy,
   type Client,
-  type WorkflowHandle,
+  type WorkflowHandleWithFirstExecutionRunId,
 } from '@temporalio/client';
 import { migrateDevice } from '../workflows/device-migration';
 import { deviceWorkflowId, type MigrateDeviceInput } from '../workflows/messages';
@@ -17,7 +17,7 @@ export function startDeviceMigration(
   client: Client,
   taskQueue: string,
   input: MigrateDeviceInput,
-): Promise<WorkflowHandle<typeof migrateDevice>> {
+): Promise<WorkflowHandleWithFirstExecutionRunId<typeof migrateDevice>> {
   return client.workflow.start(migrateDevice, {
     taskQueue,
     workflowId: deviceWorkflowId(input.migrationId, input.device.serialNumber),

@@ -1,0 +1,105 @@
+import { createMigrationActivities, type MigrationActivities } from '../activities';
+import { WorkspaceOneSource } from '../activities/source-uem';
+import { WorkspaceOneClient } from '../clients/workspace-one';
+import type { Logger } from '../logger';
+import type { Notifier, UserNotification } from '../notify/notifier';
+import type { DeviceInput, MigrationDurations } from '../workflows/messages';
+import {
+  startWorkspaceOneSimulator,
+  type FleetDevice,
+  type FleetOptions,
+  type WorkspaceOneSimulator,
+  type WorkspaceOneSimulatorOptions,
+} from './workspace-one';
+
+export const SOURCE_TENANT = 'SOURCE';
+export const TARGET_TENANT = 'TARGET';
+
+/** The simulator's default API account (simulated tenants only; real ones come from config). */
+const SIMULATOR_AUTH = { kind: 'basic', username: 'ferry-api', password: 'ferry-api-password' } as const;
+
+/** Keeps what users would have been sent, so a rehearsal can show it and tests can assert on it. */
+export class CapturingNotifier implements Notifier {
+  readonly sent: UserNotification[] = [];
+  async notify(message: UserNotification): Promise<void> {
+    this.sent.push(message);
+  }
+}
+
+export interface SimulatedTenants {
+  sim: WorkspaceOneSimulator;
+  target: WorkspaceOneClient;
+  source: WorkspaceOneClient;
+  targetGroupId: string;
+  notifier: CapturingNotifier;
+  activities: MigrationActivities;
+  /** The generated fleet as Ferry's device list. */
+  devices: DeviceInput[];
+  close(): Promise<void>;
+}
+
+export function toDeviceInput(d: FleetDevice): DeviceInput {
+  return {
+    serialNumber: d.serial_number,
+    platform: d.platform,
+    enrollmentKind: d.enrollment_kind,
+    userEmail: d.user_email,
+    udid: d.udid,
+    imei: d.imei,
+    model: d.model,
+    friendlyName: d.friendly_name,
+  };
+}
+
+/**
+ * A source and a target Workspace ONE tenant on one loopback simulator, seeded with a generated fleet,
+ * and the real activities over real HTTP clients pointed at them: what the demo, the end-to-end tests
+ * and the benchmark migrate.
+ */
+export async function startSimulatedTenants(
+  fleet: FleetOptions,
+  options: Omit<WorkspaceOneSimulatorOptions, 'generate'> = {},
+  logger?: Logger,
+): Promise<SimulatedTenants> {
+  const sim = await startWorkspaceOneSimulator({
+    ...options,
+    generate: { sourceTenant: SOURCE_TENANT, targetTenant: TARGET_TENANT, ...fleet },
+  });
+  const client = (tenantCode: string) =>
+    new WorkspaceOneClient({ baseUrl: sim.url, tenantCode, auth: SIMULATOR_AUTH, timeoutMs: 5_000 }, logger);
+  const target = client(TARGET_TENANT);
+  const source = client(SOURCE_TENANT);
+  const notifier = new CapturingNotifier();
+  const targetGroupId = sim.fleet!.targetOrganizationGroup;
+  return {
+    sim,
+    target,
+    source,
+    targetGroupId,
+    notifier,
+    activities: createMigrationActivities({
+      target,
+      targetGroupId,
+      source: new WorkspaceOneSource(source),
+      notifier,
+    }),
+    devices: sim.fleet!.devices.map(toDeviceInput),
+    close: () => sim.close(),
+  };
+}
+
+/**
+ * Waits measured in seconds, for rehearsals against the simulator (whose devices move in seconds too);
+ * real migrations keep the defaults of hours and days.
+ */
+export const REHEARSAL_DURATIONS: MigrationDurations = {
+  abmWait: '5 minutes',
+  abmCheckInterval: '1 second',
+  adeSyncTimeout: '2 minutes',
+  adeSyncCheckInterval: '1 second',
+  sourceRemovalTimeout: '2 minutes',
+  sourceRemovalCheckInterval: '1 second',
+  enrollmentTimeout: '5 minutes',
+  enrollmentCheckInterval: '1 second',
+  failedRetention: '30 minutes',
+};
