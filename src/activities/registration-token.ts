@@ -50,7 +50,13 @@ export function createRegistrationTokenActivities(target: TargetTenant) {
       const og = (await target.organizationGroup()).uuid;
       const existing = await tokensFor(input.serialNumber);
       const usable = latestUsable(existing, input);
-      if (usable) return { expiresAt: usable.expirationDate, reused: true };
+      if (usable) {
+        // Any other token for this serial (another user's, made outside Ferry) would confuse the user.
+        for (const other of existing.filter((t) => t.uuid !== usable.uuid)) {
+          await target.client.deleteRegistrationToken(og, other.uuid);
+        }
+        return { expiresAt: usable.expirationDate, reused: true };
+      }
 
       for (const old of existing) await target.client.deleteRegistrationToken(og, old.uuid);
       await target.client.issueRegistrationToken(og, {

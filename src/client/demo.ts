@@ -1,0 +1,230 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Connection, Client } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import pino from 'pino';
+import { loadConfig } from '../config';
+import { createLogger } from '../logger';
+import { REHEARSAL_DURATIONS, TARGET_TENANT, startSimulatedTenants } from '../simulators/simulated-tenants';
+import type { FaultConfig } from '../simulators/workspace-one';
+import { startDevServer, type DevServer } from '../temporal/dev-server';
+import { installRuntime } from '../temporal/runtime';
+import { createFerryWorker } from '../worker';
+import {
+  DEFAULT_MIGRATION_OPTIONS,
+  confirmAbmReassignment,
+  getDeviceState,
+  retryDevice,
+} from '../workflows/messages';
+import { countByStatus, devicesReportCsv } from './devices-report';
+import { startDeviceMigration } from './device-workflows';
+import { listMigrationDevices } from './migration-view';
+import { ProgressLine } from './progress';
+
+const USAGE = `npm run demo [-- options]
+
+Migrates a generated, mixed fleet from a simulated source Workspace ONE tenant to a simulated target,
+on Temporal's embedded dev server (or TEMPORAL_ADDRESS), acting as the admin where one is needed.
+
+  --devices N       fleet size (default 24)
+  --seed N          fleet generator seed (default 1)
+  --faults SPEC     simulator faults, e.g. 5xx=0.2,hang=0.05,reset=0.05,malformed=0.02,latency=0.3
+  --timeout SEC     give up after this many seconds (default 600)
+  --json            print one JSON summary object as the last line
+  -h, --help        this text`;
+
+/** `5xx=0.2,hang=0.05` -> the simulator's fault settings; an unknown key is an error naming it. */
+export function parseFaults(spec: string | undefined): Partial<FaultConfig> {
+  const faults: Partial<FaultConfig> = {};
+  for (const part of (spec ?? '').split(',').filter(Boolean)) {
+    const [key, raw] = part.split('=');
+    const p = Number(raw);
+    if (!(p >= 0 && p <= 1))
+      throw new Error(`--faults ${key}: "${raw}" is not a probability between 0 and 1`);
+    if (key === '5xx') faults.serverErrorRate = p;
+    else if (key === 'hang') faults.hangRate = p;
+    else if (key === 'reset') faults.resetRate = p;
+    else if (key === 'malformed') faults.malformedRate = p;
+    else if (key === 'latency') faults.latency = { probability: p, minMs: 50, maxMs: 400 };
+    else throw new Error(`--faults: unknown fault "${key}" (5xx, hang, reset, malformed, latency)`);
+  }
+  return faults;
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      devices: { type: 'string', default: '24' },
+      seed: { type: 'string', default: '1' },
+      faults: { type: 'string' },
+      timeout: { type: 'string', default: '600' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const count = Number(values.devices);
+  if (!Number.isInteger(count) || count < 1)
+    throw new Error(`--devices: "${values.devices}" is not a positive whole number`);
+  const faults = parseFaults(values.faults);
+  const config = loadConfig();
+  const started = Date.now();
+  const progress = new ProgressLine();
+  const say = (m: string) => progress.say(m);
+
+  mkdirSync(path.join(config.stateDir, 'logs'), { recursive: true });
+  const logFile = path.join(config.stateDir, 'logs', 'demo-worker.log');
+  const logger = createLogger(
+    { level: 'info', name: 'ferry-demo' },
+    pino.destination({ dest: logFile, sync: false }),
+  );
+  installRuntime(logger);
+
+  let server: DevServer | undefined;
+  const address =
+    config.temporal.address ??
+    (await (async () => {
+      say('Starting the embedded Temporal dev server …');
+      server = await startDevServer({
+        stateDir: config.stateDir,
+        port: config.devServer.port,
+        uiPort: config.devServer.uiPort,
+        cliPath: config.temporal.cliPath,
+        onProgress: say,
+      });
+      say(
+        `Temporal ${server.reused ? 'dev server already running' : 'dev server started'} at ${server.address}` +
+          (server.uiUrl ? ` · Web UI ${server.uiUrl}` : ''),
+      );
+      return server.address;
+    })());
+
+  const tenants = await startSimulatedTenants(
+    { devices: count, seed: Number(values.seed), missingTargetUserShare: 0.1 },
+    { behaviour: { commandDelayMs: 500, enrollDelayMs: 1_500 }, faults },
+    logger,
+  );
+  say(`Simulated Workspace ONE tenants (source and target) at ${tenants.sim.url}; worker log: ${logFile}`);
+
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const nativeConnection = await NativeConnection.connect({ address });
+  const taskQueue = `ferry-demo-${process.pid}`;
+  const worker = await createFerryWorker({
+    connection: nativeConnection,
+    namespace: config.temporal.namespace,
+    taskQueue,
+    activities: tenants.activities,
+  });
+  const migrationId = `demo-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${process.pid}`;
+  const options = { ...DEFAULT_MIGRATION_OPTIONS, durations: REHEARSAL_DURATIONS };
+  const emailOf = new Map(tenants.devices.map((d) => [d.serialNumber, d.userEmail]));
+  const admin = { abmConfirmed: 0, usersCreated: 0 };
+
+  const states = await worker.runUntil(async () => {
+    say(`Migration ${migrationId}: starting ${count} device workflows …`);
+    const handles = [];
+    for (const device of tenants.devices) {
+      handles.push(await startDeviceMigration(client, taskQueue, { migrationId, device, options }));
+    }
+    const acted = new Set<string>();
+    const deadline = started + Number(values.timeout) * 1_000;
+    for (;;) {
+      const devices = await listMigrationDevices(client, migrationId);
+      for (const d of devices.filter((x) => x.running && !acted.has(`${x.workflowId}:${x.status}`))) {
+        const handle = client.workflow.getHandle(d.workflowId);
+        if (d.status === 'abm_reassignment_pending') {
+          // The admin reassigned the device in Apple Business Manager and says so.
+          await handle.executeUpdate(confirmAbmReassignment, { args: [{ by: 'demo admin' }] });
+          admin.abmConfirmed++;
+          say(`  admin: confirmed ABM reassignment of ${d.serialNumber}`);
+        } else if (d.status === 'failed' && d.subStatus === 'Target user not found') {
+          tenants.sim.addUser(TARGET_TENANT, { email: emailOf.get(d.serialNumber)! });
+          await handle.executeUpdate(retryDevice, { args: [{ by: 'demo admin', reason: 'user created' }] });
+          admin.usersCreated++;
+          say(`  admin: created the missing target user of ${d.serialNumber} and retried it`);
+        } else continue;
+        acted.add(`${d.workflowId}:${d.status}`);
+      }
+      const counts = countByStatus(devices.map((d) => d.status));
+      const closed = devices.filter((d) => !d.running).length;
+      const busy = Object.entries(counts)
+        .filter(([s, n]) => n > 0 && s !== 'reenrolled')
+        .map(([s, n]) => `${s} ${n}`);
+      progress.update(
+        `${ProgressLine.bar(closed, count)} reenrolled ${counts.reenrolled}${busy.length ? ` · ${busy.join(' · ')}` : ''}`,
+      );
+      if (devices.length === count && closed === count) break;
+      if (Date.now() > deadline) {
+        say(`Timed out after ${values.timeout} s with ${count - closed} devices still running.`);
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    progress.done(`${ProgressLine.bar(count, count)} done`);
+    return Promise.all(handles.map((h) => h.query(getDeviceState)));
+  });
+
+  const seconds = Math.round((Date.now() - started) / 100) / 10;
+  const statuses = countByStatus(states.map((s) => s.status));
+  const failedReasons: Record<string, number> = {};
+  for (const s of states.filter((x) => x.status === 'failed')) {
+    failedReasons[s.subStatus ?? ''] = (failedReasons[s.subStatus ?? ''] ?? 0) + 1;
+  }
+  const tokens = tenants.sim.ledger({ tenant: TARGET_TENANT, kind: 'token.issued' }).length;
+  const commands = tenants.sim.ledger({ tenant: 'SOURCE' }).filter((e) => e.kind.startsWith('command.'));
+  const doubled = commands.length - new Set(commands.map((c) => c.serialNumber)).size;
+  const tokensExpected = states.reduce((n, s) => n + s.tokensIssued, 0);
+
+  const reportDir = path.join(config.stateDir, 'reports');
+  mkdirSync(reportDir, { recursive: true });
+  const reportFile = path.join(reportDir, `${migrationId}-devices.csv`);
+  writeFileSync(reportFile, devicesReportCsv(states));
+
+  const out = process.stdout;
+  out.write(`\nMigration ${migrationId}: ${count} devices in ${seconds} s\n`);
+  for (const [status, n] of Object.entries(statuses).filter(([, n]) => n > 0))
+    out.write(`  ${status.padEnd(26)} ${n}\n`);
+  for (const [reason, n] of Object.entries(failedReasons)) out.write(`  failed: ${reason.padEnd(18)} ${n}\n`);
+  out.write(
+    `  admin actions: ${admin.abmConfirmed} ABM confirmations, ${admin.usersCreated} users created and retried\n`,
+  );
+  out.write(
+    `  target: ${tokens} registration tokens issued (devices report ${tokensExpected}); source: ${commands.length} commands, ${doubled} sent twice\n`,
+  );
+  out.write(`  devices report: ${reportFile}\n`);
+  if (server?.uiUrl) {
+    out.write(
+      `  Temporal UI: ${server.uiUrl}/namespaces/${config.temporal.namespace}/workflows?query=${encodeURIComponent(`FerryMigrationId='${migrationId}'`)}\n`,
+    );
+  }
+  const ok = statuses.reenrolled === count && doubled === 0 && tokens === tokensExpected;
+  out.write(
+    ok
+      ? 'Every device reached the status the scenario expects.\n'
+      : 'Some devices did not reach the expected status.\n',
+  );
+  if (values.json) {
+    out.write(`${JSON.stringify({ migrationId, devices: count, statuses, failedReasons, seconds })}\n`);
+  }
+
+  await nativeConnection.close();
+  await connection.close();
+  await tenants.close();
+  if (server && !server.reused) await server.stop();
+  return ok ? 0 : 1;
+}
+
+if (require.main === module) {
+  main().then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      process.stderr.write(`ferry demo: ${(err as Error).message}\n`);
+      process.exit(2);
+    },
+  );
+}

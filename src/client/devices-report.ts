@@ -1,0 +1,72 @@
+import { DEVICE_STATUSES, type DeviceState } from '../workflows/messages';
+
+/** The devices report (SPEC §5): one row per device, its details and when it reached each status. */
+export interface DeviceReportRow {
+  migration_id: string;
+  serial_number: string;
+  platform: string;
+  path: string;
+  status: string;
+  sub_status: string;
+  target_user: string;
+  tokens_issued: number;
+  [statusAt: `${string}_at`]: string;
+}
+
+export function deviceReportRow(state: DeviceState): DeviceReportRow {
+  const row: DeviceReportRow = {
+    migration_id: state.migrationId,
+    serial_number: state.serialNumber,
+    platform: state.platform,
+    path: state.path,
+    status: state.status,
+    sub_status: state.subStatus ?? '',
+    target_user: state.targetUser?.userName ?? '',
+    tokens_issued: state.tokensIssued,
+  };
+  // The first time each status was reached (a retried device passes some twice; the first is the story).
+  for (const status of DEVICE_STATUSES) {
+    row[`${status}_at`] = state.history.find((h) => h.status === status)?.at ?? '';
+  }
+  return row;
+}
+
+function csvField(value: string | number): string {
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function devicesReportCsv(states: DeviceState[]): string {
+  const rows = states.map(deviceReportRow);
+  const header = Object.keys(rows[0] ?? deviceReportRow(emptyState()));
+  const lines = [
+    header.join(','),
+    ...rows.map((r) => header.map((k) => csvField(r[k as keyof DeviceReportRow] ?? '')).join(',')),
+  ];
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+export function devicesReportJson(states: DeviceState[]): string {
+  return `${JSON.stringify(states.map(deviceReportRow), null, 2)}\n`;
+}
+
+/** Device counts per status, every status present (zeros included) in lifecycle order. */
+export function countByStatus(statuses: Iterable<string>): Record<string, number> {
+  const counts: Record<string, number> = Object.fromEntries(DEVICE_STATUSES.map((s) => [s, 0]));
+  for (const s of statuses) counts[s] = (counts[s] ?? 0) + 1;
+  return counts;
+}
+
+function emptyState(): DeviceState {
+  return {
+    migrationId: '',
+    serialNumber: '',
+    platform: 'ios',
+    path: '',
+    status: 'getting_ready',
+    history: [],
+    adminActions: [],
+    tokensIssued: 0,
+    closed: false,
+  };
+}

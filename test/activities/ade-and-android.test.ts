@@ -1,0 +1,109 @@
+/** ADE sync and profile checks (SPEC §2), and the Android Enterprise registration check. */
+import { adeProfileProblems } from '../../src/activities/ade';
+import { PLAIN_OG, failureOf, run, startWorld, type World } from './fixture';
+
+let world: World;
+
+beforeEach(async () => {
+  world = await startWorld();
+});
+
+afterEach(() => world.sim.close());
+
+describe('awaitAdeSync', () => {
+  it('when the serial is not in the target ADE list, then a retryable AdeNotYetSynced', async () => {
+    const failure = await failureOf(run(world.activities.awaitAdeSync, { serialNumber: 'NOTSYNCED1' }));
+    expect(failure.type).toBe('AdeNotYetSynced');
+    expect(failure.nonRetryable).toBe(false);
+  });
+
+  it('when the device is synced without a profile, then still AdeNotYetSynced', async () => {
+    const failure = await failureOf(run(world.activities.awaitAdeSync, { serialNumber: 'ADENOPRF01' }));
+    expect(failure.type).toBe('AdeNotYetSynced');
+  });
+
+  it('when the profile is as SPEC §2 asks, then it is named and has no problems', async () => {
+    await expect(run(world.activities.awaitAdeSync, { serialNumber: ' iosade0004 ' })).resolves.toEqual({
+      profileName: 'Ferry ADE',
+      problems: [],
+    });
+  });
+
+  it.each([
+    ['ADEAUTH001', 'Auth On', /Authentication on/],
+    ['ADEMULTI01', 'Shared iPads', /staging mode is MultiUserDevice, not single user device/],
+    ['ADENOSTG01', 'No Staging User', /no Default Staging User/],
+  ])(
+    'when %s has profile "%s" with a wrong setting, then the one problem names it',
+    async (serial, name, problem) => {
+      const result = await run(world.activities.awaitAdeSync, { serialNumber: serial });
+
+      expect(result.profileName).toBe(name);
+      expect(result.problems).toEqual([expect.stringMatching(problem)]);
+      expect(result.problems[0]).toContain(`"${name}"`);
+    },
+  );
+
+  it('when the target writes staging modes as names, then a multi user profile is still caught', async () => {
+    world.sim.state.quirks.stagingModeFormat = 'name';
+    const result = await run(world.activities.awaitAdeSync, { serialNumber: 'ADEMULTI01' });
+    expect(result.problems).toEqual([expect.stringMatching(/staging mode is MultiUserDevice/)]);
+  });
+
+  it('when no profile of the OG is assigned by default, then that is the problem', async () => {
+    const plain = world.newActivities(PLAIN_OG);
+    const result = await run(plain.awaitAdeSync, { serialNumber: 'ADEPLAIN01' });
+
+    expect(result).toEqual({
+      profileName: 'Plain ADE',
+      problems: [expect.stringMatching(/no default ADE profile/)],
+    });
+  });
+});
+
+describe('adeProfileProblems', () => {
+  it('when every setting is wrong, then each one is listed', () => {
+    const problems = adeProfileProblems(
+      {
+        uuid: 'p',
+        name: 'Bad',
+        authenticationRequired: true,
+        stagingMode: 'Disabled',
+        autoAssignDefaultProfile: false,
+      },
+      false,
+    );
+    expect(problems).toEqual([
+      expect.stringMatching(/Authentication on/),
+      expect.stringMatching(/staging mode is Disabled/),
+      expect.stringMatching(/no Default Staging User/),
+      expect.stringMatching(/no default ADE profile/),
+    ]);
+  });
+
+  it('when only a staging user id is known, then the staging user counts as set', () => {
+    const profile = {
+      uuid: 'p',
+      name: 'Good',
+      authenticationRequired: false,
+      stagingMode: 'SingleUserDevice',
+      defaultStagingUserId: 42,
+      autoAssignDefaultProfile: true,
+    };
+    expect(adeProfileProblems(profile, true)).toEqual([]);
+  });
+});
+
+describe('checkAndroidEnterprise', () => {
+  it('when the target OG is registered with Google, then registered', async () => {
+    await expect(run(world.activities.checkAndroidEnterprise)).resolves.toEqual({ registered: true });
+  });
+
+  it('when the target OG is not registered, then not registered (a 404 or an empty body alike)', async () => {
+    const plain = world.newActivities(PLAIN_OG);
+    await expect(run(plain.checkAndroidEnterprise)).resolves.toEqual({ registered: false });
+
+    world.sim.state.quirks.androidWorkUnregistered = 'empty';
+    await expect(run(plain.checkAndroidEnterprise)).resolves.toEqual({ registered: false });
+  });
+});

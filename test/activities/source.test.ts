@@ -1,0 +1,107 @@
+/** Commands to a Workspace ONE source tenant and the wait for the device to leave it. */
+import { createMigrationActivities } from '../../src/activities';
+import { COMMAND_DELAY_MS, SOURCE, TARGET_OG, failureOf, run, startWorld, type World } from './fixture';
+
+let world: World;
+
+beforeEach(async () => {
+  world = await startWorld();
+});
+
+afterEach(() => world.sim.close());
+
+const SERIAL = 'IOSSTD0001';
+const commands = (name: string, serialNumber = SERIAL) =>
+  world.sim.ledger({ tenant: SOURCE, kind: `command.${name}`, serialNumber });
+const sourceStatus = (serial = SERIAL) => world.sim.device(SOURCE, serial)?.enrollmentStatus;
+
+describe('sendSourceCommand', () => {
+  it('when a retire is asked, then the source receives one EnterpriseWipe and shows it pending', async () => {
+    const result = await run(world.activities.sendSourceCommand, { serialNumber: SERIAL, command: 'retire' });
+
+    expect(result).toEqual({ sent: true, state: 'EnterpriseWipePending' });
+    expect(commands('EnterpriseWipe')).toHaveLength(1);
+    expect(commands('DeviceWipe')).toHaveLength(0);
+    expect(sourceStatus()).toBe('EnterpriseWipePending');
+  });
+
+  it('when the retire is asked again while it is pending, then no second command is sent', async () => {
+    await run(world.activities.sendSourceCommand, { serialNumber: SERIAL, command: 'retire' });
+    const again = await run(world.activities.sendSourceCommand, { serialNumber: SERIAL, command: 'retire' });
+
+    expect(again).toEqual({ sent: false, state: 'EnterpriseWipePending' });
+    expect(commands('EnterpriseWipe')).toHaveLength(1);
+  });
+
+  it('when the device has already left the source, then a retried command sends nothing', async () => {
+    await run(world.activities.sendSourceCommand, { serialNumber: SERIAL, command: 'retire' });
+    world.advance(COMMAND_DELAY_MS);
+
+    const again = await run(world.activities.sendSourceCommand, { serialNumber: SERIAL, command: 'retire' });
+
+    expect(again).toEqual({ sent: false, state: 'Unenrolled' });
+    expect(commands('EnterpriseWipe')).toHaveLength(1);
+  });
+
+  it('when an erase is asked, then the source receives one DeviceWipe, also when retried', async () => {
+    const serialNumber = 'ANDLEG0005';
+    const first = await run(world.activities.sendSourceCommand, { serialNumber, command: 'erase' });
+    const retry = await run(world.activities.sendSourceCommand, { serialNumber, command: 'erase' });
+
+    expect(first).toEqual({ sent: true, state: 'DeviceWipePending' });
+    expect(retry).toEqual({ sent: false, state: 'DeviceWipePending' });
+    expect(commands('DeviceWipe', serialNumber)).toHaveLength(1);
+    expect(commands('EnterpriseWipe', serialNumber)).toHaveLength(0);
+    expect(sourceStatus(serialNumber)).toBe('DeviceWipePending');
+  });
+
+  it('when the source does not know the serial, then nothing is sent', async () => {
+    const result = await run(world.activities.sendSourceCommand, {
+      serialNumber: 'UNKNOWN99',
+      command: 'retire',
+    });
+
+    expect(result).toEqual({ sent: false, state: 'not on source' });
+    expect(world.sim.ledger({ tenant: SOURCE })).toHaveLength(0);
+  });
+
+  it('when the worker has no source tenant, then the command fails as a non-retryable InvalidRequest', async () => {
+    const manual = createMigrationActivities({
+      target: world.target,
+      targetGroupId: TARGET_OG,
+      notifier: world.notifier,
+    });
+
+    const failure = await failureOf(
+      run(manual.sendSourceCommand, { serialNumber: SERIAL, command: 'retire' }),
+    );
+
+    expect(failure.type).toBe('InvalidRequest');
+    expect(failure.nonRetryable).toBe(true);
+  });
+});
+
+describe('awaitSourceRemoval', () => {
+  it('when the retire is still pending, then a retryable SourceNotYetRemoved; once Unenrolled, it returns', async () => {
+    await run(world.activities.sendSourceCommand, { serialNumber: SERIAL, command: 'retire' });
+
+    const pending = await failureOf(run(world.activities.awaitSourceRemoval, { serialNumber: SERIAL }));
+    expect(pending.type).toBe('SourceNotYetRemoved');
+    expect(pending.nonRetryable).toBe(false);
+
+    world.advance(COMMAND_DELAY_MS - 100);
+    const stillPending = await failureOf(run(world.activities.awaitSourceRemoval, { serialNumber: SERIAL }));
+    expect(stillPending.type).toBe('SourceNotYetRemoved');
+
+    world.advance(100);
+    await expect(run(world.activities.awaitSourceRemoval, { serialNumber: SERIAL })).resolves.toEqual({
+      sourceState: 'Unenrolled',
+    });
+  });
+
+  it('when no command was sent, then the device is not removed', async () => {
+    const failure = await failureOf(run(world.activities.awaitSourceRemoval, { serialNumber: SERIAL }));
+    expect(failure.type).toBe('SourceNotYetRemoved');
+    expect(sourceStatus()).toBe('Enrolled');
+  });
+});

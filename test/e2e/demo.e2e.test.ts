@@ -1,0 +1,48 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+function run(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', 'src/client/demo.ts', ...args],
+      {
+        cwd: ROOT,
+        env: { ...process.env, ...env },
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** The README's first command, as a user runs it (here against the suite's dev server, not a new one). */
+test('when the demo migrates a small mixed fleet, then it exits 0 and its last line is the JSON summary', async () => {
+  const stateDir = mkdtempSync(path.join(os.tmpdir(), 'ferry-demo-'));
+  const result = await run(['--devices', '8', '--json', '--faults', '5xx=0.1,reset=0.05'], {
+    TEMPORAL_ADDRESS: process.env.FERRY_TEST_TEMPORAL_ADDRESS,
+    FERRY_STATE_DIR: stateDir,
+  });
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+  const last = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
+  expect(last).toMatchObject({ devices: 8, statuses: expect.objectContaining({ reenrolled: 8, failed: 0 }) });
+  expect(result.stdout).toMatch(/devices report: .*-devices\.csv/);
+  expect(result.stdout).toMatch(/0 sent twice/);
+});
+
+test('when the demo is given a flag it does not know, then it exits non-zero with a one-line reason', async () => {
+  const result = await run(['--devices', 'many'], { TEMPORAL_ADDRESS: '127.0.0.1:1' });
+  expect(result.code).toBe(2);
+  expect(result.stderr.trim()).toBe('ferry demo: --devices: "many" is not a positive whole number');
+});
