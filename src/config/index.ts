@@ -71,18 +71,16 @@ export const envSchema = z
     LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   })
   .and(workspaceOneTenant('WS1_TARGET'))
-  .and(workspaceOneTenant('WS1_SOURCE'))
-  .superRefine((v, ctx) => {
-    const cert = v.TEMPORAL_TLS_CLIENT_CERT_PATH;
-    const key = v.TEMPORAL_TLS_CLIENT_KEY_PATH;
-    if (Boolean(cert) !== Boolean(key)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [cert ? 'TEMPORAL_TLS_CLIENT_KEY_PATH' : 'TEMPORAL_TLS_CLIENT_CERT_PATH'],
-        message: 'mTLS needs both TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH',
-      });
-    }
-  });
+  .and(workspaceOneTenant('WS1_SOURCE'));
+
+/** Rules across keys, checked on the raw environment so they are reported alongside every other problem. */
+function crossKeyProblems(env: Record<string, string | undefined>): string[] {
+  const cert = env.TEMPORAL_TLS_CLIENT_CERT_PATH?.trim();
+  const key = env.TEMPORAL_TLS_CLIENT_KEY_PATH?.trim();
+  if (Boolean(cert) === Boolean(key)) return [];
+  const missing = cert ? 'TEMPORAL_TLS_CLIENT_KEY_PATH' : 'TEMPORAL_TLS_CLIENT_CERT_PATH';
+  return [`${missing}: mTLS needs both TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH`];
+}
 
 export type Env = z.infer<typeof envSchema>;
 
@@ -149,10 +147,12 @@ function tenant(
 /** Parses the environment; throws a ConfigError listing every bad key (never its value). */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): FerryConfig {
   const parsed = envSchema.safeParse(source);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
-  }
-  const env = parsed.data as Env & Record<string, string | undefined>;
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`)),
+    ...crossKeyProblems(source),
+  ];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  const env = parsed.data! as Env & Record<string, string | undefined>;
   const tls =
     env.TEMPORAL_TLS || env.TEMPORAL_TLS_CLIENT_CERT_PATH || env.TEMPORAL_TLS_SERVER_CA_CERT_PATH
       ? {

@@ -1,0 +1,72 @@
+import { ConfigError, loadConfig } from '../../src/config';
+
+describe('loadConfig', () => {
+  test('when nothing is set, then the defaults apply and no tenant is configured', () => {
+    const config = loadConfig({});
+    expect(config.temporal).toMatchObject({ address: undefined, namespace: 'default' });
+    expect(config.taskQueue).toBe('ferry');
+    expect(config.devServer).toEqual({ port: 7233, uiPort: 8233 });
+    expect(config.target).toBeUndefined();
+  });
+
+  test('when a target tenant has Basic credentials, then the worker gets a typed tenant config', () => {
+    const config = loadConfig({
+      WS1_TARGET_BASE_URL: 'https://as1234.awmdm.com',
+      WS1_TARGET_TENANT_CODE: 'code',
+      WS1_TARGET_GROUP_ID: 'corp',
+      WS1_TARGET_USERNAME: 'api',
+      WS1_TARGET_PASSWORD: 'secret',
+    });
+    expect(config.target).toEqual({
+      baseUrl: 'https://as1234.awmdm.com',
+      tenantCode: 'code',
+      groupId: 'corp',
+      auth: { kind: 'basic', username: 'api', password: 'secret' },
+    });
+  });
+
+  test('when several keys are wrong, then one error lists every key and none of the values', () => {
+    let error: ConfigError | undefined;
+    try {
+      loadConfig({
+        WS1_TARGET_BASE_URL: 'https://as1234.awmdm.com',
+        WS1_TARGET_PASSWORD: 'hunter2-secret',
+        FERRY_DEV_SERVER_PORT: '99999',
+        TEMPORAL_TLS_CLIENT_CERT_PATH: '/certs/client.pem',
+        LOG_LEVEL: 'loud',
+      });
+    } catch (err) {
+      error = err as ConfigError;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const keys = error!.problems.map((p) => p.split(':')[0]);
+    expect(keys).toEqual(
+      expect.arrayContaining([
+        'FERRY_DEV_SERVER_PORT',
+        'LOG_LEVEL',
+        'WS1_TARGET_TENANT_CODE',
+        'WS1_TARGET_GROUP_ID',
+        'WS1_TARGET_USERNAME',
+        'TEMPORAL_TLS_CLIENT_KEY_PATH',
+      ]),
+    );
+    expect(error!.message).not.toContain('hunter2-secret');
+  });
+
+  test('when OAuth is configured instead of Basic, then the tenant uses client credentials', () => {
+    const config = loadConfig({
+      WS1_SOURCE_BASE_URL: 'https://as1.awmdm.com',
+      WS1_SOURCE_TENANT_CODE: 'c',
+      WS1_SOURCE_GROUP_ID: 'g',
+      WS1_SOURCE_OAUTH_TOKEN_URL: 'https://na.uemauth.workspaceone.com/connect/token',
+      WS1_SOURCE_OAUTH_CLIENT_ID: 'id',
+      WS1_SOURCE_OAUTH_CLIENT_SECRET: 's',
+    });
+    expect(config.source?.auth).toEqual({
+      kind: 'oauth',
+      tokenUrl: 'https://na.uemauth.workspaceone.com/connect/token',
+      clientId: 'id',
+      clientSecret: 's',
+    });
+  });
+});
