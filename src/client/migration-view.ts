@@ -13,8 +13,13 @@ export interface DeviceListing {
  * The devices of a migration as Temporal's visibility sees them, from one paged list call: the parent
  * never needs a signal per status change, and neither does this view.
  */
-export async function listMigrationDevices(client: Client, migrationId: string, filter = ''): Promise<DeviceListing[]> {
-  const query = `FerryMigrationId = '${migrationId.replace(/'/g, "\\'")}'${filter ? ` AND ${filter}` : ''}`;
+export async function listMigrationDevices(
+  client: Client,
+  migrationId: string,
+  filter = '',
+): Promise<DeviceListing[]> {
+  const id = migrationId.replace(/'/g, "\\'");
+  const query = `FerryMigrationId = '${id}' AND WorkflowType = 'migrateDevice'${filter ? ` AND ${filter}` : ''}`;
   const devices: DeviceListing[] = [];
   for await (const wf of client.workflow.list({ query })) {
     devices.push({
