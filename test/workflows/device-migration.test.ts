@@ -11,6 +11,7 @@ import {
   confirmAbmReassignment,
   deviceWorkflowId,
   reissueToken,
+  renotifyUser,
   retryDevice,
   type DeviceInput,
   type MigrateDeviceInput,
@@ -271,6 +272,32 @@ describe('device migration workflow (time-skipping server)', () => {
     });
     expect(state.status).toBe('failed');
     expect(state.subStatus).toMatch(FailureReason.PathNotAvailable);
+  });
+
+  test('when an admin re-issues the token and re-notifies during the wait, then the user gets a new token and a second message', async () => {
+    const world = worldWithUser();
+    world.neverEnrolls.add('F2LXK0ABCD12');
+    const state = await withWorker(world, async (taskQueue) => {
+      const handle = await start(taskQueue, input(device()));
+      const waiting = await waitForStatus(env, handle, 'reenrolling');
+      await env.sleep('2 hours');
+      const reissued = await handle.executeUpdate(reissueToken, {
+        args: [{ by: 'helpdesk', reason: 'lost mail' }],
+      });
+      expect(reissued.tokensIssued).toBe(2);
+      expect(Date.parse(reissued.tokenExpiresAt!)).toBeGreaterThan(Date.parse(waiting.tokenExpiresAt!));
+      const renotified = await handle.executeUpdate(renotifyUser, { args: [{ by: 'helpdesk' }] });
+      expect(renotified.adminActions.map((a) => a.action)).toEqual([
+        'token re-issue requested',
+        're-notify requested',
+      ]);
+      return renotified;
+    });
+    expect(state.status).toBe('reenrolling');
+    const issued = world.callsOf('issueRegistrationToken') as { replacing?: string }[];
+    expect(issued).toHaveLength(2);
+    expect(issued[1]!.replacing).toBe(new Date(world.tokens[0]!.expiresAt).toISOString());
+    expect(world.callsOf('notifyUser')).toHaveLength(3);
   });
 
   describe('cancel', () => {
