@@ -196,7 +196,7 @@ export async function migrateDevice(input: MigrateDeviceInput): Promise<DeviceSt
         friendlyName: device.friendlyName,
         replacing: replace ? state.current.tokenExpiresAt : undefined,
       });
-      state.tokenIssued(token.expiresAt, token.reused);
+      state.tokenIssued(token.expiresAt);
     } finally {
       tokenBusy = false;
     }

@@ -67,9 +67,13 @@ export class DeviceStateKeeper {
     this.set(this.beforeFailure?.status ?? 'getting_ready', 'retry requested by admin');
   }
 
-  tokenIssued(expiresAt: string, reused: boolean): void {
+  /**
+   * Counts distinct tokens by their expiry: a token an earlier attempt of the same activity issued (and
+   * the retry found) is new to the device; the same token found again after an admin retry is not.
+   */
+  tokenIssued(expiresAt: string): void {
+    if (expiresAt !== this.current.tokenExpiresAt) this.current.tokensIssued++;
     this.current.tokenExpiresAt = expiresAt;
-    if (!reused) this.current.tokensIssued++;
   }
 
   note(action: string, request: AdminRequest): void {

@@ -33,8 +33,10 @@ test('when the demo migrates a small mixed fleet, then it exits 0 and its last l
     TEMPORAL_ADDRESS: process.env.FERRY_TEST_TEMPORAL_ADDRESS,
     FERRY_STATE_DIR: stateDir,
   });
-  expect(result.stderr).toBe('');
-  expect(result.code).toBe(0);
+  expect({ code: result.code, stderr: result.stderr, stdout: result.stdout }).toMatchObject({
+    code: 0,
+    stderr: '',
+  });
   const last = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
   expect(last).toMatchObject({ devices: 8, statuses: expect.objectContaining({ reenrolled: 8, failed: 0 }) });
   expect(result.stdout).toMatch(/devices report: .*-devices\.csv/);
