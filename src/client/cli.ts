@@ -1,0 +1,138 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+/**
+ * The `ferry` command line: `ferry <command> [options]`. Each command lives in ./commands and is
+ * listed once in COMMANDS; it is loaded only when run, so `ferry validate` never loads a Temporal client.
+ *
+ * Exit codes: 0 done, 1 the command ran and found problems (or failed), 2 bad usage or unreadable input.
+ */
+
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+
+/** Where a command writes; one call per block of text, newline added. Tests pass their own. */
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+export type CommandValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
+
+export interface Command {
+  /** The text `ferry <name> --help` prints. */
+  usage: string;
+  /** parseArgs options; `--help`/`-h` is added for every command. */
+  options: NonNullable<ParseArgsConfig['options']>;
+  allowPositionals?: boolean;
+  run(args: { values: CommandValues; positionals: string[] }, io: CliIo): Promise<number>;
+}
+
+/** Thrown by a command for a problem the caller fixes on the command line: exit 2, one line on stderr. */
+export class UsageError extends Error {
+  readonly type = 'UsageError';
+}
+
+interface CommandEntry {
+  /** One line for `ferry --help`. */
+  summary: string;
+  load(): Promise<Command>;
+}
+
+/** Every `ferry` command. To add one: a module under ./commands exporting a Command, and a line here. */
+const COMMANDS: Record<string, CommandEntry> = {
+  validate: {
+    summary: 'Check a device list file; report every problem with its line and field',
+    load: async () => (await import('./commands/validate')).validateCommand,
+  },
+};
+
+export function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length)) + 2;
+  const commands = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}${c.summary}`);
+  return [
+    'Usage: ferry <command> [options]',
+    '',
+    'Ferry migrates managed phones and tablets into a Workspace ONE UEM tenant, one durable',
+    'Temporal workflow per device.',
+    '',
+    'Commands:',
+    ...commands,
+    '',
+    'Run "ferry <command> --help" for the options of a command.',
+    'Exit codes: 0 done, 1 problems found, 2 bad usage or unreadable input.',
+  ].join('\n');
+}
+
+/** parseArgs explains itself in several sentences; the first one says what is wrong. */
+const firstSentence = (err: unknown) => String(err instanceof Error ? err.message : err).split(/\.\s/)[0];
+
+/** Runs one command line (without `node ferry`); resolves to the exit code. */
+export async function main(argv: string[], io: CliIo = stdio): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined) {
+    io.err(usage());
+    return EXIT_USAGE;
+  }
+  if (name === '--help' || name === '-h' || (name === 'help' && rest.length === 0)) {
+    io.out(usage());
+    return EXIT_OK;
+  }
+  if (name === 'help') return main([rest[0]!, '--help'], io);
+  const entry = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!entry) {
+    io.err(`ferry: unknown ${name.startsWith('-') ? 'option' : 'command'} "${name}" (see ferry --help)`);
+    return EXIT_USAGE;
+  }
+  const command = await entry.load();
+  let args: { values: CommandValues; positionals: string[] };
+  try {
+    args = parseArgs({
+      args: rest,
+      options: { ...command.options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: command.allowPositionals ?? false,
+      strict: true,
+    });
+  } catch (err) {
+    io.err(`ferry ${name}: ${firstSentence(err)} (see ferry ${name} --help)`);
+    return EXIT_USAGE;
+  }
+  if (args.values.help) {
+    io.out(command.usage);
+    return EXIT_OK;
+  }
+  try {
+    return await command.run(args, io);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.err(`ferry ${name}: ${err.message} (see ferry ${name} --help)`);
+      return EXIT_USAGE;
+    }
+    io.err(`ferry ${name}: ${firstSentence(err)}`);
+    return EXIT_FAILED;
+  }
+}
+
+const stdio: CliIo = {
+  out: (text) => process.stdout.write(`${text}\n`),
+  err: (text) => process.stderr.write(`${text}\n`),
+};
+
+/** The process entry (bin/ferry.js, `npm run ferry`): sets the exit code, quiet when piped into `head`. */
+export function runCli(argv: string[] = process.argv.slice(2)): void {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? EXIT_OK);
+    throw err;
+  });
+  void main(argv).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`ferry: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.exitCode = EXIT_FAILED;
+    },
+  );
+}
+
+if (require.main === module) runCli();

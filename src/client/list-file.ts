@@ -1,0 +1,271 @@
+import { z } from 'zod';
+
+/**
+ * The generic half of Ferry's list files (device lists, target users): CSV with a header row or a JSON
+ * array of objects, read into rows that keep their line (CSV) or item (JSON) number, and issues that
+ * name the line and the field. A message may quote the bad value of the bad field, never a whole row.
+ */
+
+/** `line` is the physical line where a CSV record starts (header = 1), or a JSON item's 1-based index. */
+export interface DeviceListIssue {
+  line: number;
+  /** How `line` counts; absent means a physical line. 0 means the file as a whole. */
+  unit?: 'line' | 'item';
+  field?: string;
+  message: string;
+}
+
+/** `devices.csv line 7, user_email: "jane@" is not an email address` */
+export function formatIssue(issue: DeviceListIssue, fileName = 'file'): string {
+  const where = issue.line > 0 ? ` ${issue.unit ?? 'line'} ${issue.line}` : '';
+  return `${fileName}${where}${issue.field ? `, ${issue.field}` : ''}: ${issue.message}`;
+}
+
+export interface TableRow {
+  line: number;
+  /** Known columns only: text trimmed, empty cells left out; a JSON value that is not text stays as is. */
+  values: Record<string, unknown>;
+  /** Set once an issue is reported for the row: it yields no record. */
+  bad?: boolean;
+}
+
+export interface Table {
+  unit: 'line' | 'item';
+  rows: TableRow[];
+  missingColumns: string[];
+  errors: DeviceListIssue[];
+  warnings: DeviceListIssue[];
+}
+
+export interface ColumnSpec {
+  required: readonly string[];
+  optional: readonly string[];
+}
+
+/** Names columns loosely: `Serial Number`, `SERIAL-NUMBER` and `serialNumber` all name `serial_number`. */
+function columnNamer(spec: ColumnSpec): (name: string) => string | undefined {
+  const squash = (name: string) => name.toLowerCase().replace(/[\s_-]+/g, '');
+  const known = new Map([...spec.required, ...spec.optional].map((key) => [squash(key), key]));
+  return (name) => known.get(squash(name));
+}
+
+const DELIMITER = /[,\r\n]/g;
+const NEWLINE = /\r\n|\r|\n/g;
+
+/** Where the unquoted field starting at `from` ends: the next comma, line break or the end. */
+function fieldEnd(text: string, from: number): number {
+  DELIMITER.lastIndex = from;
+  return DELIMITER.exec(text)?.index ?? text.length;
+}
+
+const countLines = (text: string) => text.match(NEWLINE)?.length ?? 0;
+
+/**
+ * RFC 4180 records, each with the physical line it starts on (line breaks inside quotes count). Lenient
+ * where it is harmless: spaces before an opening quote, text after a closing one. Blank records are left out.
+ */
+export function readCsvRecords(text: string, errors: DeviceListIssue[]): { line: number; cells: string[] }[] {
+  const records: { line: number; cells: string[] }[] = [];
+  let i = 0;
+  let line = 1;
+  while (i < text.length) {
+    const start = line;
+    const cells: string[] = [];
+    for (;;) {
+      let from = i;
+      while (text[from] === ' ' || text[from] === '\t') from++;
+      let cell = '';
+      if (text[from] === '"') {
+        from++;
+        for (;;) {
+          const close = text.indexOf('"', from);
+          if (close < 0) {
+            errors.push({ line: start, message: 'a quoted field is never closed' });
+            cell += text.slice(from);
+            from = text.length;
+            break;
+          }
+          cell += text.slice(from, close);
+          from = close + 1;
+          if (text[from] !== '"') break;
+          cell += '"';
+          from++;
+        }
+        line += countLines(cell);
+        i = from;
+      }
+      const end = fieldEnd(text, i);
+      cells.push(cell + text.slice(i, end));
+      i = end + 1;
+      if (text[end] === ',') continue;
+      if (text[end] === '\r' && text[i] === '\n') i++;
+      line++;
+      break;
+    }
+    if (cells.some((cell) => cell.trim() !== '')) records.push({ line: start, cells });
+  }
+  return records;
+}
+
+function checkColumns(table: Table, names: Map<string, number>, spec: ColumnSpec, at: DeviceListIssue): void {
+  for (const field of spec.required.filter((key) => !names.has(key))) {
+    table.missingColumns.push(field);
+    table.errors.push({ ...at, field });
+  }
+}
+
+function csvTable(text: string, spec: ColumnSpec): Table {
+  const table: Table = { unit: 'line', rows: [], missingColumns: [], errors: [], warnings: [] };
+  const [header, ...records] = readCsvRecords(text, table.errors);
+  if (!header) {
+    table.errors.push({ line: 0, message: 'is empty; expected a header row' });
+    return table;
+  }
+  const columnOf = columnNamer(spec);
+  const seen = new Map<string, number>();
+  const keys = header.cells.map((name, index) => {
+    const key = columnOf(name);
+    const at = { line: header.line, field: name.trim() };
+    if (!at.field) table.warnings.push({ line: header.line, message: `column ${index + 1} has no name` });
+    else if (!key) table.warnings.push({ ...at, message: 'unknown column, ignored' });
+    else if (seen.has(key)) table.errors.push({ ...at, message: `column appears twice` });
+    else return (seen.set(key, index), key);
+    return undefined;
+  });
+  checkColumns(table, seen, spec, { line: header.line, message: 'required column is missing' });
+  for (const { line, cells } of records) {
+    const row: TableRow = { line, values: {} };
+    if (cells.length > keys.length && cells.slice(keys.length).some((c) => c.trim() !== '')) {
+      const message = `has ${cells.length} fields, the header ${keys.length}; quote values that hold commas`;
+      table.errors.push({ line, message });
+      row.bad = true;
+    }
+    keys.forEach((key, index) => {
+      const value = key && cells[index]?.trim();
+      if (key && value) row.values[key] = value;
+    });
+    table.rows.push(row);
+  }
+  return table;
+}
+
+export const typeName = (v: unknown) =>
+  Array.isArray(v) ? 'an array' : v === null ? 'null' : typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+
+function jsonTable(text: string, spec: ColumnSpec): Table {
+  const table: Table = { unit: 'item', rows: [], missingColumns: [], errors: [], warnings: [] };
+  let items: unknown;
+  try {
+    items = JSON.parse(text);
+  } catch (err) {
+    // V8's message may quote the text around the error: keep only the position.
+    const at = /at position (\d+)/.exec(String(err))?.[1];
+    const line = at === undefined ? 0 : 1 + countLines(text.slice(0, Number(at)));
+    table.errors.push({ line, unit: 'line', message: 'is not valid JSON' });
+    return table;
+  }
+  if (!Array.isArray(items)) {
+    table.errors.push({ line: 0, message: `must be a JSON array of objects, not ${typeName(items)}` });
+    return table;
+  }
+  const columnOf = columnNamer(spec);
+  const seen = new Map<string, number>();
+  const unknown = new Set<string>();
+  items.forEach((item: unknown, index) => {
+    const line = index + 1;
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+      table.errors.push({ line, unit: 'item', message: `must be an object, not ${typeName(item)}` });
+      return;
+    }
+    const row: TableRow = { line, values: {} };
+    for (const [name, raw] of Object.entries(item)) {
+      const key = columnOf(name);
+      if (!key && !unknown.has(name)) {
+        unknown.add(name);
+        table.warnings.push({ line, unit: 'item', field: name, message: 'unknown field, ignored' });
+      }
+      if (!key) continue;
+      seen.set(key, line);
+      if (raw === null) continue;
+      const value = typeof raw === 'string' || typeof raw === 'number' ? String(raw).trim() : raw;
+      if (value !== '') row.values[key] = value;
+    }
+    table.rows.push(row);
+  });
+  if (items.length > 0) checkColumns(table, seen, spec, { line: 0, message: 'no item has this field' });
+  return table;
+}
+
+/** JSON when the text starts with `[` or `{` or the file is named `*.json`; CSV otherwise. */
+export function readTable(text: string, spec: ColumnSpec, fileName?: string): Table {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const first = /\S/.exec(body)?.[0];
+  const json = first === '[' || first === '{' || /\.json$/i.test(fileName ?? '');
+  return json ? jsonTable(body, spec) : csvTable(body, spec);
+}
+
+const itemUnit = (table: Table) => (table.unit === 'item' ? { unit: 'item' as const } : {});
+
+/** An absent cell reads "is empty"; a JSON value that is not text reads "must be text, not an object". */
+export const textError = (iss: { input?: unknown }): string | undefined =>
+  iss.input === undefined
+    ? 'is empty'
+    : typeof iss.input === 'string'
+      ? undefined
+      : `must be text, not ${typeName(iss.input)}`;
+export const text = () => z.string({ error: textError });
+export const emailText = () =>
+  z.email({ error: (iss) => textError(iss) ?? `"${String(iss.input)}" is not an email address` });
+
+/** Flags every row whose `field` repeats an earlier row's (case-insensitively), naming both rows. */
+export function checkUnique(table: Table, field: string): void {
+  const seen = new Map<string, number>();
+  for (const row of table.rows) {
+    const value = row.values[field];
+    if (typeof value !== 'string') continue;
+    const first = seen.get(value.toLowerCase());
+    if (first === undefined) {
+      seen.set(value.toLowerCase(), row.line);
+      continue;
+    }
+    row.bad = true;
+    const message = `"${value}" is also on ${table.unit} ${first}`;
+    table.errors.push({ line: row.line, ...itemUnit(table), field, message });
+  }
+}
+
+/** Validates every row, collecting each issue with its row and field; calls `onValid` for clean rows. */
+export function validateRows<T>(table: Table, schema: z.ZodType<T>, onValid: (value: T) => void): void {
+  for (const row of table.rows) {
+    const parsed = schema.safeParse(row.values);
+    if (parsed.success) {
+      if (!row.bad) onValid(parsed.data);
+      continue;
+    }
+    for (const issue of parsed.error.issues) {
+      const field = issue.path.length > 0 ? String(issue.path[0]) : undefined;
+      // A column missing altogether was reported once, on the header.
+      if (field && table.missingColumns.includes(field)) continue;
+      table.errors.push({ line: row.line, ...itemUnit(table), field, message: issue.message });
+    }
+  }
+}
+
+/** The table's issues, errors in file order; a file without any row is an error. */
+export function tableIssues(table: Table, noun: string) {
+  if (table.rows.length === 0 && table.errors.length === 0) {
+    table.errors.push({ line: 0, message: `lists no ${noun}` });
+  }
+  return { errors: table.errors.sort((a, b) => a.line - b.line), warnings: table.warnings };
+}
+
+export const NOT_UTF8: DeviceListIssue = { line: 0, message: 'is not UTF-8 text; save it as "CSV UTF-8"' };
+
+/** UTF-8 with or without a BOM; undefined for anything else (Latin-1, UTF-16). */
+export function decodeUtf8(bytes: Uint8Array): string | undefined {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
