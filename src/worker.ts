@@ -1,8 +1,8 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createMigrationActivities, type MigrationActivities } from './activities';
 import { WorkspaceOneSource } from './activities/source-uem';
-import { WorkspaceOneClient } from './clients/workspace-one';
-import { loadConfig, type FerryConfig, type WorkspaceOneTenantConfig } from './config';
+import { loadConfig, type FerryConfig } from './config';
+import { workspaceOneClient } from './config/tenant-clients';
 import { createLogger, type Logger } from './logger';
 import { LogNotifier } from './notify/notifier';
 import { connectWorker } from './temporal/connection';
@@ -33,13 +33,6 @@ export function createFerryWorker(options: FerryWorkerOptions): Promise<Worker> 
     // On SIGINT/SIGTERM in-flight activities get this long to finish before they are cancelled.
     shutdownGraceTime: '30 seconds',
   });
-}
-
-export function workspaceOneClient(tenant: WorkspaceOneTenantConfig, logger: Logger): WorkspaceOneClient {
-  return new WorkspaceOneClient(
-    { baseUrl: tenant.baseUrl, tenantCode: tenant.tenantCode, auth: tenant.auth },
-    logger,
-  );
 }
 
 /** The real clients from config: the one place outside tests and the demo that builds them. */

@@ -45,6 +45,10 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: 'Check a device list file; report every problem with its line and field',
     load: async () => (await import('./commands/validate')).validateCommand,
   },
+  preflight: {
+    summary: "Check the target's prerequisites and look every user up, touching no device",
+    load: async () => (await import('./commands/preflight')).preflightCommand,
+  },
 };
 
 export function usage(): string {

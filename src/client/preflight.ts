@@ -1,0 +1,167 @@
+import { adeProfileProblems } from '../activities/ade';
+import { isFerryClientError } from '../clients/errors';
+import type { WorkspaceOneClient, Ws1AdeDevice, Ws1AdeProfile } from '../clients/workspace-one';
+import { pathFor, targetEmailFor } from '../workflows/device-paths';
+import { FailureReason, type DeviceInput, type MigrationOptions } from '../workflows/messages';
+
+/**
+ * The preflight (SPEC §2, §7.4): the target's prerequisites checked in order before anything changes,
+ * and every device that would fail, with the reason. It reads the target and writes nothing.
+ */
+
+export type CheckResult = 'ok' | 'failed' | 'warning' | 'declared';
+
+export interface PreflightCheck {
+  name: string;
+  result: CheckResult;
+  detail: string;
+}
+
+export interface DeviceVerdict {
+  serialNumber: string;
+  reason: string;
+  /** A wait is not a failure: the device would sit in a status until the condition holds. */
+  blocking: boolean;
+}
+
+export interface PreflightReport {
+  checks: PreflightCheck[];
+  devices: DeviceVerdict[];
+  total: number;
+}
+
+/** Runs `fn` for every item, at most `limit` at a time (the target's rate limit is shared). */
+async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await fn(items[next++]!);
+  });
+  await Promise.all(workers);
+}
+
+export async function runPreflight(
+  target: WorkspaceOneClient,
+  groupId: string,
+  devices: DeviceInput[],
+  options: MigrationOptions,
+): Promise<PreflightReport> {
+  const checks: PreflightCheck[] = [];
+  const verdicts: DeviceVerdict[] = [];
+  const fail = (d: DeviceInput, reason: string, blocking = true) =>
+    verdicts.push({ serialNumber: d.serialNumber, reason, blocking });
+
+  let group;
+  try {
+    group = await target.getOrganizationGroup(groupId);
+    checks.push({
+      name: 'Target organization group',
+      result: 'ok',
+      detail: `${group.name} (${group.groupId})`,
+    });
+  } catch (err) {
+    if (!isFerryClientError(err) || err.type !== 'NotFound') throw err;
+    checks.push({
+      name: 'Target organization group',
+      result: 'failed',
+      detail: `no group with Group ID ${groupId}`,
+    });
+    return {
+      checks,
+      devices: devices.map((d) => ({ serialNumber: d.serialNumber, reason: 'no target OG', blocking: true })),
+      total: devices.length,
+    };
+  }
+
+  // Users: one lookup per distinct target address, not per device.
+  const emails = new Map<string, DeviceInput[]>();
+  for (const d of devices) {
+    const email = targetEmailFor(d.userEmail, options.userMatching, options.domainMap).toLowerCase();
+    emails.set(email, [...(emails.get(email) ?? []), d]);
+  }
+  const missing: string[] = [];
+  await eachLimited([...emails.keys()], 8, async (email) => {
+    if (!(await target.findUserByEmail(email))) missing.push(email);
+  });
+  for (const email of missing) for (const d of emails.get(email)!) fail(d, FailureReason.TargetUserNotFound);
+  checks.push({
+    name: 'Target users',
+    result: missing.length === 0 ? 'ok' : 'failed',
+    detail: `${emails.size - missing.length} of ${emails.size} users found`,
+  });
+
+  const paths = new Map(devices.map((d) => [d.serialNumber, pathFor(d, options)]));
+  const ade = devices.filter((d) =>
+    ['ios_ade_erase', 'ios_ade_standard'].includes(paths.get(d.serialNumber)!),
+  );
+  if (ade.length > 0) checks.push(await checkAde(target, group.uuid, ade, fail));
+  for (const d of devices.filter((x) => paths.get(x.serialNumber) === 'ios_ade_abm_deadline')) {
+    fail(d, `${FailureReason.PathNotAvailable}: ABM deadline`);
+  }
+
+  const fullyManaged = devices.filter((d) => paths.get(d.serialNumber) === 'android_fully_managed');
+  if (fullyManaged.length > 0) {
+    const ae = await target.getAndroidWorkRegistration(group.id);
+    checks.push({
+      name: 'Android Enterprise (EMM) registration',
+      result: ae.registered ? 'ok' : 'failed',
+      detail: ae.registered
+        ? `enterprise ${ae.enterpriseId ?? ''}`.trim()
+        : 'the target OG is not registered',
+    });
+    if (!ae.registered) for (const d of fullyManaged) fail(d, FailureReason.AndroidEnterpriseNotRegistered);
+  }
+
+  if (
+    devices.some((d) =>
+      ['ios_standard', 'ios_ade_standard', 'android_token'].includes(paths.get(d.serialNumber)!),
+    )
+  ) {
+    checks.push({
+      name: 'Registration tokens',
+      result: 'declared',
+      detail:
+        'enrollment mode Registered Devices Only, Require Registration Token, Single-Factor, length 6-20: ' +
+        'not exposed by the API; declared, not verified',
+    });
+  }
+  return { checks, devices: verdicts, total: devices.length };
+}
+
+async function checkAde(
+  target: WorkspaceOneClient,
+  ogUuid: string,
+  devices: DeviceInput[],
+  fail: (d: DeviceInput, reason: string, blocking?: boolean) => void,
+): Promise<PreflightCheck> {
+  const [listed, profiles] = await Promise.all([
+    target.listAdeDevices(ogUuid),
+    target.listAdeProfiles(ogUuid),
+  ]);
+  const bySerial = new Map<string, Ws1AdeDevice>(listed.map((d) => [d.serialNumber.toUpperCase(), d]));
+  const byUuid = new Map<string, Ws1AdeProfile>(profiles.map((p) => [p.uuid, p]));
+  const defaultAssigned = profiles.some((p) => p.autoAssignDefaultProfile);
+  const problems = new Set<string>();
+  let unsynced = 0;
+  for (const d of devices) {
+    const synced = bySerial.get(d.serialNumber.toUpperCase());
+    if (!synced?.profileUuid) {
+      unsynced++;
+      fail(d, 'not in the target ADE list yet: would wait in ade_sync', false);
+      continue;
+    }
+    const profile = byUuid.get(synced.profileUuid) ?? (await target.getAdeProfile(synced.profileUuid));
+    const found = adeProfileProblems(profile, defaultAssigned);
+    found.forEach((p) => problems.add(p));
+    if (found.length > 0) fail(d, `${FailureReason.AdeProfileMisconfigured}: ${found.join('; ')}`);
+  }
+  const detail = [
+    `${devices.length - unsynced} of ${devices.length} ADE devices synced with a profile`,
+    ...problems,
+    'ABM reassignment to the target MDM server: confirmed per device during the migration',
+  ].join('; ');
+  return {
+    name: 'Apple ADE',
+    result: problems.size > 0 ? 'failed' : unsynced > 0 ? 'warning' : 'ok',
+    detail,
+  };
+}

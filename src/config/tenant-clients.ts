@@ -1,0 +1,11 @@
+import { WorkspaceOneClient } from '../clients/workspace-one';
+import type { Logger } from '../logger';
+import type { WorkspaceOneTenantConfig } from './index';
+
+/** A Workspace ONE client for a configured tenant: the worker's and the CLI's one way to build it. */
+export function workspaceOneClient(tenant: WorkspaceOneTenantConfig, logger: Logger): WorkspaceOneClient {
+  return new WorkspaceOneClient(
+    { baseUrl: tenant.baseUrl, tenantCode: tenant.tenantCode, auth: tenant.auth },
+    logger,
+  );
+}

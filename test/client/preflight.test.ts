@@ -1,0 +1,81 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startWorkspaceOneSimulator, type WorkspaceOneSimulator } from '../../src/simulators/workspace-one';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+let sim: WorkspaceOneSimulator;
+let listFile: string;
+
+beforeAll(async () => {
+  sim = await startWorkspaceOneSimulator({
+    generate: { devices: 20, seed: 3, missingTargetUserShare: 0.15 },
+  });
+  const rows = sim.fleet!.devices.map((d) =>
+    [d.serial_number, d.platform, d.enrollment_kind, d.user_email].join(','),
+  );
+  listFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'ferry-preflight-')), 'devices.csv');
+  writeFileSync(listFile, ['serial_number,platform,enrollment_kind,user_email', ...rows].join('\n'));
+});
+
+afterAll(() => sim?.close());
+
+function preflight(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['bin/ferry.js', 'preflight', '--devices', listFile, ...args], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        WS1_TARGET_BASE_URL: sim.url,
+        WS1_TARGET_TENANT_CODE: 'TARGET',
+        WS1_TARGET_GROUP_ID: sim.fleet!.targetOrganizationGroup,
+        WS1_TARGET_USERNAME: 'ferry-api',
+        WS1_TARGET_PASSWORD: 'ferry-api-password',
+      },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+test('when users are missing and the ADE profile asks for authentication, then preflight names each device that would fail', async () => {
+  const profile = sim.tenant('TARGET').adeProfiles[0]!;
+  profile.authenticationRequired = true;
+  const missing = sim.fleet!.devices.filter(
+    (d) => !sim.tenant('TARGET').users.some((u) => u.email.toLowerCase() === d.user_email.toLowerCase()),
+  );
+  expect(missing.length).toBeGreaterThan(0);
+  const { code, stdout } = await preflight();
+  expect(code).toBe(1);
+  expect(stdout).toMatch(/\[FAIL\] +Target users: \d+ of 20 users found/);
+  for (const d of missing) expect(stdout).toContain(`  ${d.serial_number}: Target user not found`);
+  expect(stdout).toMatch(/\[FAIL\] +Apple ADE: .*has Authentication on/);
+  expect(stdout).toMatch(/\[declared\] Registration tokens: .*declared, not verified/);
+  expect(stdout).toMatch(/^NOT READY: 20 devices, \d+ would fail/m);
+  expect(stdout).not.toMatch(/@/); // no user's email in the output
+  expect(sim.ledger().filter((e) => !e.kind.startsWith('admin.'))).toEqual([]); // it wrote nothing
+  profile.authenticationRequired = false;
+});
+
+test('when every prerequisite holds, then preflight says READY and exits 0', async () => {
+  for (const d of sim.fleet!.devices) {
+    if (!sim.tenant('TARGET').users.some((u) => u.email.toLowerCase() === d.user_email.toLowerCase())) {
+      sim.addUser('TARGET', { email: d.user_email });
+    }
+  }
+  const { code, stdout } = await preflight('--json');
+  expect(code).toBe(0);
+  const report = JSON.parse(stdout) as { checks: { name: string; result: string }[]; devices: unknown[] };
+  expect(report.checks.map((c) => [c.name, c.result])).toEqual([
+    ['Target organization group', 'ok'],
+    ['Target users', 'ok'],
+    ['Apple ADE', 'ok'],
+    ['Android Enterprise (EMM) registration', 'ok'],
+    ['Registration tokens', 'declared'],
+  ]);
+  expect(report.devices).toEqual([]);
+});
