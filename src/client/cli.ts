@@ -49,6 +49,38 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: "Check the target's prerequisites and look every user up, touching no device",
     load: async () => (await import('./commands/preflight')).preflightCommand,
   },
+  status: {
+    summary: 'Where a migration stands (device counts, progress, failures), or list migrations',
+    load: async () => (await import('./commands/status')).statusCommand,
+  },
+  devices: {
+    summary: "List a migration's devices with their status, filtered by status or sub-status",
+    load: async () => (await import('./commands/devices')).devicesCommand,
+  },
+  'confirm-abm': {
+    summary: 'Confirm the Apple Business Manager reassignment of ADE devices',
+    load: async () => (await import('./commands/device-actions')).deviceActionCommands['confirm-abm'],
+  },
+  retry: {
+    summary: 'Retry failed devices from the step that failed',
+    load: async () => (await import('./commands/device-actions')).deviceActionCommands.retry,
+  },
+  cancel: {
+    summary: 'Cancel devices (an unused registration token is revoked)',
+    load: async () => (await import('./commands/device-actions')).deviceActionCommands.cancel,
+  },
+  renotify: {
+    summary: 'Notify the users of devices again',
+    load: async () => (await import('./commands/device-actions')).deviceActionCommands.renotify,
+  },
+  'reissue-token': {
+    summary: 'Replace the registration token of devices and notify their users',
+    load: async () => (await import('./commands/device-actions')).deviceActionCommands['reissue-token'],
+  },
+  report: {
+    summary: 'Write the devices report of a migration, or the migrations report (CSV or JSON)',
+    load: async () => (await import('./commands/report')).reportCommand,
+  },
 };
 
 export function usage(): string {

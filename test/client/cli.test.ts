@@ -100,7 +100,7 @@ describe('ferry', () => {
     const top = await ferry('--help');
     expect(top.code).toBe(0);
     expect(top.stdout).toMatch(/^Usage: ferry <command>/);
-    expect(top.stdout).toMatch(/\n {2}validate {2}Check a device list file/);
+    expect(top.stdout).toMatch(/\n {2}validate +Check a device list file/);
     const validate = await ferry('validate', '--help');
     expect(validate.code).toBe(0);
     expect(validate.stdout).toMatch(/^Usage: ferry validate --devices FILE \[--json\]/);

@@ -1,0 +1,144 @@
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { listDevices, type DeviceRow } from '../../src/client/commands/visibility';
+import { startDeviceMigration } from '../../src/client/device-workflows';
+import type { migrateDevice } from '../../src/workflows/device-migration';
+import { DEFAULT_MIGRATION_OPTIONS, type MigrationOptions } from '../../src/workflows/messages';
+import { device } from '../helpers/devices';
+import { FakeWorld } from '../helpers/fake-world';
+import { devServerEnv, installTestRuntime, uniqueTaskQueue, workflowBundle } from '../helpers/temporal';
+
+/**
+ * What the CLI tests drive: `node bin/ferry.js …` as a user runs it, against a small migration of real
+ * device workflows on the suite's dev server, each device held in a different status by FakeWorld.
+ */
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+export const DONE = 'CLI0DONE01'; // finishes
+export const MISS = 'CLI0MISS01'; // its target user is missing: fails
+export const WAIT = 'CLI0WAIT01'; // Android, never enrolls: waits in reenrolling
+export const ABM = 'CLI0ABM001'; // ADE: waits for the admin's ABM confirmation
+export const MISSING_EMAIL = 'late.joiner@corp.example';
+
+export interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Spawns the CLI on the suite's dev server; `env` overrides variables, `onStdout` sees output live. */
+export function ferry(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; onStdout?: (soFar: string) => void } = {},
+): Promise<Run> {
+  const child = spawn(process.execPath, ['bin/ferry.js', ...args], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      TEMPORAL_ADDRESS: process.env.FERRY_TEST_TEMPORAL_ADDRESS,
+      TEMPORAL_NAMESPACE: process.env.FERRY_TEST_NAMESPACE ?? 'default',
+      ...options.env,
+    },
+  });
+  const run: Run = { code: null, stdout: '', stderr: '' };
+  child.stdout.on('data', (chunk: Buffer) => {
+    run.stdout += chunk.toString();
+    options.onStdout?.(run.stdout);
+  });
+  child.stderr.on('data', (chunk: Buffer) => (run.stderr += chunk.toString()));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ ...run, code })));
+}
+
+export const lines = (text: string) => text.trimEnd().split('\n');
+
+const OPTIONS: MigrationOptions = {
+  ...DEFAULT_MIGRATION_OPTIONS,
+  durations: {
+    ...DEFAULT_MIGRATION_OPTIONS.durations,
+    enrollmentCheckInterval: '1 second',
+    adeSyncCheckInterval: '1 second',
+  },
+};
+
+export interface Fleet {
+  migrationId: string;
+  world: FakeWorld;
+  env: TestWorkflowEnvironment;
+  handles: Map<string, WorkflowHandle<typeof migrateDevice>>;
+  /** Visibility trails the workflows: waits until it shows what the next command should see. */
+  visibleWhen(check: (bySerial: Map<string, DeviceRow>) => boolean): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the four devices under a fresh migration id and a worker, and returns once visibility shows
+ * DONE closed, MISS failed, WAIT reenrolling and ABM waiting for the admin.
+ */
+export async function startFleet(): Promise<Fleet> {
+  installTestRuntime();
+  const env = await devServerEnv();
+  const migrationId = `cli-${randomUUID().slice(0, 8)}`;
+  const world = new FakeWorld();
+  world.enrollDelayMs = 0;
+  world.neverEnrolls.add(WAIT);
+  for (const email of ['done@corp.example', 'wait@corp.example', 'abm@corp.example']) world.addUser(email);
+  const taskQueue = uniqueTaskQueue('cli');
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    namespace: env.namespace,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: world.activities(),
+  });
+  const running = worker.run();
+  const handles = new Map<string, WorkflowHandle<typeof migrateDevice>>();
+  const fleet: Fleet = {
+    migrationId,
+    world,
+    env,
+    handles,
+    async visibleWhen(check) {
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        const devices = await listDevices(env.client, migrationId);
+        if (check(new Map(devices.map((d) => [d.serialNumber, d])))) return;
+        if (Date.now() > deadline) throw new Error(`visibility still shows ${JSON.stringify(devices)}`);
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    },
+    async close() {
+      for (const handle of handles.values()) await handle.terminate('test over').catch(() => undefined);
+      worker.shutdown();
+      await running;
+      await env.teardown();
+    },
+  };
+  const devices = [
+    device({ serialNumber: DONE, userEmail: 'done@corp.example' }),
+    device({ serialNumber: MISS, userEmail: MISSING_EMAIL }),
+    device({
+      serialNumber: WAIT,
+      userEmail: 'wait@corp.example',
+      platform: 'android',
+      enrollmentKind: 'legacy',
+    }),
+    device({ serialNumber: ABM, userEmail: 'abm@corp.example', enrollmentKind: 'ade' }),
+  ];
+  for (const d of devices) {
+    const input = { migrationId, device: d, options: OPTIONS };
+    handles.set(d.serialNumber, await startDeviceMigration(env.client, taskQueue, input));
+  }
+  await fleet.visibleWhen(
+    (d) =>
+      d.get(DONE)?.running === false &&
+      d.get(MISS)?.status === 'failed' &&
+      d.get(WAIT)?.status === 'reenrolling' &&
+      d.get(ABM)?.status === 'abm_reassignment_pending',
+  );
+  return fleet;
+}
