@@ -19,7 +19,7 @@ import {
 } from '../workflows/messages';
 import { countByStatus, devicesReportCsv } from './devices-report';
 import { startDeviceMigration } from './device-workflows';
-import { listMigrationDevices } from './migration-view';
+import { listDevices } from './commands/visibility';
 import { ProgressLine } from './progress';
 
 const USAGE = `npm run demo [-- options]
@@ -134,7 +134,7 @@ async function main(): Promise<number> {
     const acted = new Set<string>();
     const deadline = started + Number(values.timeout) * 1_000;
     for (;;) {
-      const devices = await listMigrationDevices(client, migrationId);
+      const devices = await listDevices(client, migrationId);
       for (const d of devices.filter((x) => x.running && !acted.has(`${x.workflowId}:${x.status}`))) {
         const handle = client.workflow.getHandle(d.workflowId);
         if (d.status === 'abm_reassignment_pending') {

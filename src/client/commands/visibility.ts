@@ -9,9 +9,9 @@ import {
 import { countByStatus } from '../devices-report';
 
 /**
- * What the commands read from Temporal's visibility: a migration's devices, and the migrations
- * themselves. Like migration-view.ts, one paged list call; this view also carries the platform and
- * start time the tables print.
+ * What the commands and the demo read from Temporal's visibility: a migration's devices, and the
+ * migrations themselves, each from one paged list call; device workflows never signal anyone their
+ * status changes.
  */
 
 export interface DeviceRow {
