@@ -1,1 +1,2 @@
 export { migrateDevice } from './device-migration';
+export { migrateFleet } from './fleet-migration';

@@ -1,0 +1,204 @@
+import { activityInfo, cancellationSignal, heartbeat, sleep } from '@temporalio/activity';
+import {
+  ServiceError,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+  isGrpcServiceError,
+  type Client,
+} from '@temporalio/client';
+import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
+import { startDeviceMigration } from '../client/device-workflows';
+import type { MigrationStore } from '../migrations/store';
+import { DEVICES_STILL_RUNNING } from '../workflows/fleet-messages';
+import { cancelDevice, deviceWorkflowId, type MigrationOptions } from '../workflows/messages';
+
+export interface FleetActivityDeps {
+  /** A Temporal client on the namespace the device workflows run in. */
+  client: Client;
+  store: MigrationStore;
+  /** The task queue device workflows are started on (the one the device worker polls). */
+  deviceTaskQueue: string;
+}
+
+export interface StartDeviceBatchInput {
+  migrationId: string;
+  offset: number;
+  limit: number;
+  options: MigrationOptions;
+}
+
+export interface DeviceBatchResult {
+  started: number;
+  alreadyStarted: number;
+  nextOffset: number;
+  /** The list ended within this page. */
+  done: boolean;
+}
+
+export interface CountRunningDevicesInput {
+  migrationId: string;
+  /** Wait mode: fail (benign, retried by the caller's policy) while the count is not below this. */
+  below?: number;
+}
+
+export interface CancelMigrationDevicesInput {
+  migrationId: string;
+  by?: string;
+  /** Devices started since the last count, which visibility (eventually consistent) may not list yet. */
+  recent?: { offset: number; limit: number };
+}
+
+export interface CancelMigrationDevicesResult {
+  cancelled: number;
+  skipped: number;
+}
+
+/** gRPC FAILED_PRECONDITION: how the server answers an update it could not deliver (WorkflowNotReady). */
+const FAILED_PRECONDITION = 9;
+
+/** Devices cancelled at once: each update waits for its device to close (a token revoke at most). */
+const CANCEL_CONCURRENCY = 10;
+
+interface BatchProgress {
+  index: number;
+  started: number;
+  alreadyStarted: number;
+}
+
+const UPDATE_ATTEMPTS = 5;
+
+function isRetryableUpdateError(err: unknown): boolean {
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
+  const cause = err instanceof ServiceError ? err.cause : undefined;
+  return isGrpcServiceError(cause) && cause.code === FAILED_PRECONDITION;
+}
+
+function quoted(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+export function runningDevicesQuery(migrationId: string): string {
+  return `FerryMigrationId = ${quoted(migrationId)} AND WorkflowType = 'migrateDevice' AND ExecutionStatus = 'Running'`;
+}
+
+/** The fleet workflow's activities: they start, count and cancel device workflows through the client. */
+export function createFleetActivities(deps: FleetActivityDeps) {
+  const { client, store, deviceTaskQueue } = deps;
+
+  /** 'closed': the device's workflow ended before the update reached it, so there was nothing to cancel. */
+  async function cancelOne(workflowId: string, by?: string): Promise<'cancelled' | 'rejected' | 'closed'> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        // One update id per device: a resent update that did land is answered once, not applied twice.
+        await client.workflow.getHandle(workflowId).executeUpdate(cancelDevice, {
+          args: [{ by, reason: 'migration cancelled' }],
+          updateId: 'ferry-cancel-migration',
+        });
+        return 'cancelled';
+      } catch (err) {
+        if (err instanceof WorkflowUpdateFailedError) return 'rejected';
+        if (err instanceof WorkflowNotFoundError) return 'closed';
+        // The server drops an update whose workflow task failed ("workflow not ready") and asks callers
+        // to send it again; retried here so one busy device does not restart the whole activity.
+        if (!isRetryableUpdateError(err) || attempt >= UPDATE_ATTEMPTS) throw err;
+        await sleep(200 * 2 ** attempt);
+      }
+    }
+  }
+
+  return {
+    /**
+     * Starts one page of the list. Sequential on purpose: the heartbeat then names exactly how far it
+     * got, and a retried attempt resumes there. Starting is idempotent anyway (the workflow id is
+     * migration + serial): a running device is reused, a closed one is refused and counted.
+     */
+    async startDeviceBatch(input: StartDeviceBatchInput): Promise<DeviceBatchResult> {
+      const { migrationId, offset, limit, options } = input;
+      const page = await store.readDevicePage(migrationId, offset, limit);
+      const resumed = activityInfo().heartbeatDetails as BatchProgress | undefined;
+      const p: BatchProgress = resumed ?? { index: 0, started: 0, alreadyStarted: 0 };
+      const signal = cancellationSignal();
+      while (p.index < page.length) {
+        if (signal.aborted) throw signal.reason;
+        try {
+          await startDeviceMigration(client, deviceTaskQueue, {
+            migrationId,
+            device: page[p.index]!,
+            options,
+          });
+          p.started++;
+        } catch (err) {
+          if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+          p.alreadyStarted++;
+        }
+        p.index++;
+        heartbeat({ ...p });
+      }
+      return {
+        started: p.started,
+        alreadyStarted: p.alreadyStarted,
+        nextOffset: offset + page.length,
+        done: page.length < limit,
+      };
+    },
+
+    /**
+     * Running device workflows of the migration, from visibility. With `below`, it is a wait: the
+     * workflow retries it every poll interval until there is room, one activity in history however
+     * long it takes (the device workflow's polling pattern). BENIGN keeps the retries out of the logs.
+     */
+    async countRunningDevices(input: CountRunningDevicesInput): Promise<number> {
+      const { count } = await client.workflow.count(runningDevicesQuery(input.migrationId));
+      if (input.below !== undefined && count >= input.below) {
+        throw ApplicationFailure.create({
+          message: `${count} devices running`,
+          type: DEVICES_STILL_RUNNING,
+          category: ApplicationFailureCategory.BENIGN,
+        });
+      }
+      return count;
+    },
+
+    /**
+     * Sends every running device of the migration the cancelDevice update. A device that rejects it
+     * (already re-enrolled, already cancelled) is skipped and counted. A retried attempt lists again:
+     * devices cancelled by the last attempt have closed and are not listed twice.
+     */
+    async cancelMigrationDevices(input: CancelMigrationDevicesInput): Promise<CancelMigrationDevicesResult> {
+      const { migrationId, by, recent } = input;
+      const totals = (activityInfo().heartbeatDetails as CancelMigrationDevicesResult | undefined) ?? {
+        cancelled: 0,
+        skipped: 0,
+      };
+      const ids = new Set<string>();
+      for await (const wf of client.workflow.list({ query: runningDevicesQuery(migrationId) })) {
+        ids.add(wf.workflowId);
+      }
+      const unlisted = new Set<string>();
+      if (recent && recent.limit > 0) {
+        for (const d of await store.readDevicePage(migrationId, recent.offset, recent.limit)) {
+          const id = deviceWorkflowId(migrationId, d.serialNumber);
+          if (!ids.has(id)) unlisted.add(id);
+        }
+      }
+      const queue = [...ids, ...unlisted];
+      const signal = cancellationSignal();
+      const worker = async () => {
+        for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+          if (signal.aborted) throw signal.reason;
+          const outcome = await cancelOne(id, by);
+          if (outcome === 'cancelled') totals.cancelled++;
+          // An unlisted device that turns out closed was never running: not a skip.
+          else if (outcome === 'rejected' || !unlisted.has(id)) totals.skipped++;
+          heartbeat({ ...totals });
+        }
+      };
+      await Promise.all(Array.from({ length: CANCEL_CONCURRENCY }, worker));
+      return totals;
+    },
+  };
+}
+
+export type FleetActivities = ReturnType<typeof createFleetActivities>;
