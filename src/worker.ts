@@ -1,18 +1,22 @@
+import type { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createMigrationActivities, type MigrationActivities } from './activities';
+import { createFleetActivities, type FleetActivities } from './activities/fleet';
 import { WorkspaceOneSource } from './activities/source-uem';
 import { loadConfig, type FerryConfig } from './config';
 import { workspaceOneClient } from './config/tenant-clients';
 import { createLogger, type Logger } from './logger';
 import { LogNotifier } from './notify/notifier';
-import { connectWorker } from './temporal/connection';
+import { connectClient, connectWorker } from './temporal/connection';
+import { FileMigrationStore } from './migrations/store';
 import { installRuntime } from './temporal/runtime';
 
 export interface FerryWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
-  activities: MigrationActivities;
+  /** The device activities, and the fleet activities where this worker also runs fleet workflows. */
+  activities: MigrationActivities & Partial<FleetActivities>;
   /** A prebuilt bundle (tests, the demo); otherwise the workflows are bundled at start-up. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   maxConcurrentActivities?: number;
@@ -36,20 +40,32 @@ export function createFerryWorker(options: FerryWorkerOptions): Promise<Worker> 
 }
 
 /** The real clients from config: the one place outside tests and the demo that builds them. */
-export function activitiesFromConfig(config: FerryConfig, logger: Logger): MigrationActivities {
+export function activitiesFromConfig(
+  config: FerryConfig,
+  logger: Logger,
+  client: Client,
+): MigrationActivities & FleetActivities {
   if (!config.target) {
     throw new Error(
       'The worker needs a target tenant: set WS1_TARGET_BASE_URL and its companions (see README).',
     );
   }
-  return createMigrationActivities({
-    target: workspaceOneClient(config.target, logger.child({ tenant: 'target' })),
-    targetGroupId: config.target.groupId,
-    source: config.source
-      ? new WorkspaceOneSource(workspaceOneClient(config.source, logger.child({ tenant: 'source' })))
-      : undefined,
-    notifier: new LogNotifier(logger.child({ component: 'notifier' })),
-  });
+  return {
+    ...createMigrationActivities({
+      target: workspaceOneClient(config.target, logger.child({ tenant: 'target' })),
+      targetGroupId: config.target.groupId,
+      source: config.source
+        ? new WorkspaceOneSource(workspaceOneClient(config.source, logger.child({ tenant: 'source' })))
+        : undefined,
+      notifier: new LogNotifier(logger.child({ component: 'notifier' })),
+    }),
+    // Device lists are read from the state folder the CLI saved them in (shared with `ferry start`).
+    ...createFleetActivities({
+      client,
+      store: new FileMigrationStore(config.stateDir),
+      deviceTaskQueue: config.taskQueue,
+    }),
+  };
 }
 
 async function main(): Promise<void> {
@@ -59,12 +75,13 @@ async function main(): Promise<void> {
   installRuntime(logger);
   const address = config.temporal.address ?? `127.0.0.1:${config.devServer.port}`;
   const connection = await connectWorker(config.temporal, address);
+  const client = await connectClient(config.temporal, address);
   try {
     const worker = await createFerryWorker({
       connection,
       namespace: config.temporal.namespace,
       taskQueue: config.taskQueue,
-      activities: activitiesFromConfig(config, logger),
+      activities: activitiesFromConfig(config, logger, client),
       maxConcurrentActivities: config.worker.maxConcurrentActivities,
       maxCachedWorkflows: config.worker.maxCachedWorkflows,
     });
@@ -75,6 +92,7 @@ async function main(): Promise<void> {
     await worker.run();
     logger.info('worker stopped');
   } finally {
+    await client.connection.close();
     await connection.close();
   }
 }

@@ -81,6 +81,25 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: 'Write the devices report of a migration, or the migrations report (CSV or JSON)',
     load: async () => (await import('./commands/report')).reportCommand,
   },
+  start: {
+    summary: 'Start a migration from a device list (validated first); prints its id',
+    load: async () => (await import('./commands/start')).startCommand,
+  },
+  ...Object.fromEntries(
+    (['pause', 'resume', 'approve-wave', 'start-all', 'cancel-migration'] as const).map((name) => [
+      name,
+      {
+        summary: {
+          pause: 'Stop starting devices of a migration (running ones go on)',
+          resume: 'Start devices of a paused migration again',
+          'approve-wave': 'Let the next wave of a migration start',
+          'start-all': 'Drop waves and the start rate of a migration',
+          'cancel-migration': 'Stop a migration and cancel every running device',
+        }[name],
+        load: async () => (await import('./commands/migration-actions')).migrationActionCommand(name),
+      },
+    ]),
+  ),
 };
 
 export function usage(): string {

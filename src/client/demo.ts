@@ -11,14 +11,17 @@ import type { FaultConfig } from '../simulators/workspace-one';
 import { startDevServer, type DevServer } from '../temporal/dev-server';
 import { installRuntime } from '../temporal/runtime';
 import { createFerryWorker } from '../worker';
+import { createFleetActivities } from '../activities/fleet';
+import { startFleetMigration } from '../migrations/start-migration';
+import { FileMigrationStore } from '../migrations/store';
 import {
   DEFAULT_MIGRATION_OPTIONS,
   confirmAbmReassignment,
+  deviceWorkflowId,
   getDeviceState,
   retryDevice,
 } from '../workflows/messages';
 import { countByStatus, devicesReportCsv } from './devices-report';
-import { startDeviceMigration } from './device-workflows';
 import { listDevices } from './commands/visibility';
 import { ProgressLine } from './progress';
 
@@ -27,8 +30,9 @@ const USAGE = `npm run demo [-- options]
 Migrates a generated, mixed fleet from a simulated source Workspace ONE tenant to a simulated target,
 on Temporal's embedded dev server (or TEMPORAL_ADDRESS), acting as the admin where one is needed.
 
-  --devices N       fleet size (default 24)
+  --devices N       fleet size (default 100)
   --seed N          fleet generator seed (default 1)
+  --concurrency N   devices migrating at once (default 200)
   --faults SPEC     simulator faults, e.g. 5xx=0.2,hang=0.05,reset=0.05,malformed=0.02,latency=0.3
   --timeout SEC     give up after this many seconds (default 600)
   --json            print one JSON summary object as the last line
@@ -55,7 +59,8 @@ export function parseFaults(spec: string | undefined): Partial<FaultConfig> {
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
-      devices: { type: 'string', default: '24' },
+      devices: { type: 'string', default: '100' },
+      concurrency: { type: 'string', default: '200' },
       seed: { type: 'string', default: '1' },
       faults: { type: 'string' },
       timeout: { type: 'string', default: '600' },
@@ -70,6 +75,10 @@ async function main(): Promise<number> {
   const count = Number(values.devices);
   if (!Number.isInteger(count) || count < 1)
     throw new Error(`--devices: "${values.devices}" is not a positive whole number`);
+  const concurrency = Number(values.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1000) {
+    throw new Error(`--concurrency: "${values.concurrency}" is not a whole number from 1 to 1000`);
+  }
   const faults = parseFaults(values.faults);
   const config = loadConfig();
   const started = Date.now();
@@ -114,11 +123,15 @@ async function main(): Promise<number> {
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const nativeConnection = await NativeConnection.connect({ address });
   const taskQueue = `ferry-demo-${process.pid}`;
+  const store = new FileMigrationStore(config.stateDir);
   const worker = await createFerryWorker({
     connection: nativeConnection,
     namespace: config.temporal.namespace,
     taskQueue,
-    activities: tenants.activities,
+    activities: {
+      ...tenants.activities,
+      ...createFleetActivities({ client, store, deviceTaskQueue: taskQueue }),
+    },
   });
   const migrationId = `demo-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${process.pid}`;
   const options = { ...DEFAULT_MIGRATION_OPTIONS, durations: REHEARSAL_DURATIONS };
@@ -126,11 +139,14 @@ async function main(): Promise<number> {
   const admin = { abmConfirmed: 0, usersCreated: 0 };
 
   const states = await worker.runUntil(async () => {
-    say(`Migration ${migrationId}: starting ${count} device workflows …`);
-    const handles = [];
-    for (const device of tenants.devices) {
-      handles.push(await startDeviceMigration(client, taskQueue, { migrationId, device, options }));
-    }
+    say(`Migration ${migrationId}: ${count} devices, ${concurrency} at a time …`);
+    const fleet = await startFleetMigration(client, store, taskQueue, {
+      migrationId,
+      name: 'demo',
+      devices: tenants.devices,
+      options,
+      rollout: { concurrency, batchSize: 50, approveWaves: false, pollInterval: '1 second' },
+    });
     const acted = new Set<string>();
     const deadline = started + Number(values.timeout) * 1_000;
     for (;;) {
@@ -166,7 +182,12 @@ async function main(): Promise<number> {
       await new Promise((r) => setTimeout(r, 500));
     }
     progress.done(`${ProgressLine.bar(count, count)} done`);
-    return Promise.all(handles.map((h) => h.query(getDeviceState)));
+    await fleet.result();
+    return Promise.all(
+      tenants.devices.map((d) =>
+        client.workflow.getHandle(deviceWorkflowId(migrationId, d.serialNumber)).query(getDeviceState),
+      ),
+    );
   });
 
   const seconds = Math.round((Date.now() - started) / 100) / 10;

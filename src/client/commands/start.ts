@@ -1,0 +1,107 @@
+import type { Duration } from '@temporalio/common';
+import { msToNumber } from '@temporalio/common/lib/time';
+import { loadConfig } from '../../config';
+import { MIGRATION_OPTION_FLAGS, migrationOptionsFromFlags } from '../../config/migration-options';
+import { startFleetMigration } from '../../migrations/start-migration';
+import { FileMigrationStore } from '../../migrations/store';
+import { EXIT_FAILED, EXIT_OK, UsageError, type Command } from '../cli';
+import { readDeviceList } from '../device-list';
+import { formatIssue } from '../list-file';
+import { positiveNumber, stringFlag } from './flags';
+import { withTemporal } from './temporal-session';
+
+/** A readable, unique id: the name's slug and the UTC start time (`pilot-sales-20261124-2310`). */
+export function migrationIdFor(name: string, now = new Date()): string {
+  const slug =
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 40) || 'migration';
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 13);
+  return `${slug}-${stamp}`;
+}
+
+/** Checked here: a duration the workflow cannot read would fail its task over and over. */
+function pollInterval(text: string | undefined): Duration | undefined {
+  if (text === undefined) return undefined;
+  let ms = NaN;
+  try {
+    ms = msToNumber(text as Duration);
+  } catch {
+    // reported below
+  }
+  if (!(ms >= 1_000))
+    throw new UsageError(`--poll-interval: "${text}" is not a duration of at least 1 second`);
+  return text as Duration;
+}
+
+export const startCommand: Command = {
+  usage: `Usage: ferry start --name NAME --devices FILE [rollout] [migration options]
+
+Validates the device list (refused with the same errors as ferry validate), saves it in the state
+folder the workers read (FERRY_STATE_DIR), starts the migration and prints its id.
+
+Rollout:
+  --id ID                 migration id (default: the name's slug and the start time)
+  --concurrency N         devices migrating at once (default 50, at most 1000)
+  --batch-size N          devices started per batch (default 100)
+  --devices-per-hour N    start rate limit (help-desk load)
+  --wave-size N           devices per wave; with --approve-waves each wave after the first waits
+  --approve-waves         for "ferry approve-wave MIGRATION"
+  --poll-interval D       how often the rollout counts running devices (default "30 seconds")
+
+Migration options: --ios-ade-method erase|standard|abm_deadline, --android keep|wipe_to_fully_managed,
+--user-matching email|local_part, --domain-map old.example=new.example, --source workspace-one|manual,
+--max-token-reissues N, and the durations (--enrollment-timeout "14 days", …; see ferry preflight).`,
+  options: {
+    name: { type: 'string' },
+    devices: { type: 'string', short: 'd' },
+    id: { type: 'string' },
+    concurrency: { type: 'string' },
+    'batch-size': { type: 'string' },
+    'devices-per-hour': { type: 'string' },
+    'wave-size': { type: 'string' },
+    'approve-waves': { type: 'boolean' },
+    'poll-interval': { type: 'string' },
+    ...MIGRATION_OPTION_FLAGS,
+  },
+  async run({ values }, io) {
+    const name = stringFlag(values, 'name');
+    const file = stringFlag(values, 'devices');
+    if (!name) throw new UsageError('--name NAME is required');
+    if (!file) throw new UsageError('--devices FILE is required');
+    const options = migrationOptionsFromFlags(values);
+    const rollout = {
+      concurrency: positiveNumber(values, 'concurrency', 50, true),
+      batchSize: positiveNumber(values, 'batch-size', 100, true),
+      devicesPerHour: values['devices-per-hour'] ? positiveNumber(values, 'devices-per-hour', 1) : undefined,
+      waveSize: values['wave-size'] ? positiveNumber(values, 'wave-size', 1, true) : undefined,
+      approveWaves: values['approve-waves'] === true,
+      pollInterval: pollInterval(stringFlag(values, 'poll-interval')),
+    };
+    const list = await readDeviceList(file);
+    if (list.errors.length > 0) {
+      for (const issue of list.errors) io.out(`error: ${formatIssue(issue, file)}`);
+      io.out(`REFUSED: ${file} has ${list.errors.length} errors; nothing was started`);
+      return EXIT_FAILED;
+    }
+    const migrationId = stringFlag(values, 'id') ?? migrationIdFor(name);
+    const config = loadConfig();
+    const store = new FileMigrationStore(config.stateDir);
+    await withTemporal((client) =>
+      startFleetMigration(client, store, config.taskQueue, {
+        migrationId,
+        name,
+        devices: list.devices,
+        options,
+        rollout,
+      }),
+    );
+    io.out(migrationId);
+    io.err(
+      `started: ${list.devices.length} devices, ${rollout.concurrency} at a time (ferry status ${migrationId} --watch)`,
+    );
+    return EXIT_OK;
+  },
+};

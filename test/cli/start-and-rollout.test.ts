@@ -1,0 +1,113 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { createFleetActivities } from '../../src/activities/fleet';
+import { listDevices } from '../../src/client/commands/visibility';
+import { FileMigrationStore } from '../../src/migrations/store';
+import { FakeWorld } from '../helpers/fake-world';
+import { devServerEnv, installTestRuntime, uniqueTaskQueue, workflowBundle } from '../helpers/temporal';
+import { ferry, lines } from './fleet-fixture';
+
+let env: TestWorkflowEnvironment;
+beforeAll(async () => {
+  installTestRuntime();
+  env = await devServerEnv();
+});
+afterAll(() => env?.teardown());
+
+async function until(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+test('when an admin starts a migration in approved waves, then the second wave starts only after approve-wave', async () => {
+  const stateDir = mkdtempSync(path.join(os.tmpdir(), 'ferry-start-'));
+  const world = new FakeWorld();
+  world.enrollDelayMs = 0;
+  const serials = Array.from({ length: 6 }, (_, i) => `WAVE${i}${Date.now().toString(36).toUpperCase()}`);
+  const rows = serials.map((s, i) => `${s},ios,standard,user${i}@corp.example`);
+  serials.forEach((_, i) => world.addUser(`user${i}@corp.example`));
+  const file = path.join(stateDir, 'devices.csv');
+  writeFileSync(file, ['serial_number,platform,enrollment_kind,user_email', ...rows].join('\n'));
+  const taskQueue = uniqueTaskQueue('start');
+  const cliEnv = { FERRY_STATE_DIR: stateDir, FERRY_TASK_QUEUE: taskQueue };
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    namespace: env.namespace,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: {
+      ...world.activities(),
+      ...createFleetActivities({
+        client: env.client,
+        store: new FileMigrationStore(stateDir),
+        deviceTaskQueue: taskQueue,
+      }),
+    },
+  });
+
+  await worker.runUntil(async () => {
+    const start = await ferry(
+      [
+        'start',
+        '--name',
+        'Pilot wave',
+        '--devices',
+        file,
+        '--wave-size',
+        '3',
+        '--approve-waves',
+        '--poll-interval',
+        '1s',
+      ],
+      { env: cliEnv },
+    );
+    expect(start).toMatchObject({ code: 0 });
+    const migrationId = lines(start.stdout).at(-1)!;
+    expect(migrationId).toMatch(/^pilot-wave-\d{8}-\d{4}$/);
+
+    await until(
+      async () => (await listDevices(env.client, migrationId)).filter((d) => !d.running).length === 3,
+    );
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(await listDevices(env.client, migrationId)).toHaveLength(3); // the second wave waits
+
+    const approved = await ferry(['approve-wave', migrationId, '--by', 'lead'], { env: cliEnv });
+    expect(approved).toMatchObject({ code: 0 });
+    expect(approved.stdout).toMatch(
+      new RegExp(`^${migrationId}: approve-wave done: \\d/6 devices started`, 'm'),
+    );
+    await until(
+      async () => (await listDevices(env.client, migrationId)).filter((d) => !d.running).length === 6,
+    );
+
+    const again = await ferry(['resume', migrationId], { env: cliEnv });
+    expect(again.code).toBe(1);
+    expect(again.stderr.trim()).toMatch(
+      /^ferry resume: (.*rejected: migration is not paused|no migration ".*")/,
+    );
+  });
+});
+
+test('when the device list has errors, then start refuses it and starts nothing', async () => {
+  const stateDir = mkdtempSync(path.join(os.tmpdir(), 'ferry-start-bad-'));
+  const file = path.join(stateDir, 'devices.csv');
+  writeFileSync(file, 'serial_number,platform,enrollment_kind,user_email\nBAD1,ios,standard,not-an-email\n');
+  const run = await ferry(['start', '--name', 'Bad', '--devices', file, '--id', 'never-started'], {
+    env: { FERRY_STATE_DIR: stateDir },
+  });
+  expect(run.code).toBe(1);
+  expect(run.stdout).toMatch(/line 2, user_email: .*not an email/);
+  expect(run.stdout).toMatch(/REFUSED: .* 1 errors; nothing was started/);
+  expect(await listDevices(env.client, 'never-started')).toEqual([]);
+  const badFlag = await ferry(['start', '--name', 'x', '--devices', file, '--poll-interval', 'soon']);
+  expect(badFlag.code).toBe(2);
+  expect(badFlag.stderr.trim()).toBe(
+    'ferry start: --poll-interval: "soon" is not a duration of at least 1 second (see ferry start --help)',
+  );
+});
