@@ -6,7 +6,15 @@ import { NativeConnection } from '@temporalio/worker';
 import pino from 'pino';
 import { loadConfig } from '../config';
 import { createLogger } from '../logger';
-import { REHEARSAL_DURATIONS, TARGET_TENANT, startSimulatedTenants } from '../simulators/simulated-tenants';
+import {
+  REHEARSAL_DURATIONS,
+  TARGET_TENANT,
+  startSimulatedTenants,
+  type SimulatedFleet,
+} from '../simulators/simulated-tenants';
+import { readDeviceList } from './device-list';
+import { formatIssue } from './list-file';
+import { readTargetUsers } from './target-users';
 import type { FaultConfig } from '../simulators/workspace-one';
 import { startDevServer, type DevServer } from '../temporal/dev-server';
 import { installRuntime } from '../temporal/runtime';
@@ -33,7 +41,9 @@ on Temporal's embedded dev server (or TEMPORAL_ADDRESS), acting as the admin whe
   --devices N       fleet size (default 100)
   --seed N          fleet generator seed (default 1)
   --concurrency N   devices migrating at once (default 200)
-  --faults SPEC     simulator faults, e.g. 5xx=0.2,hang=0.05,reset=0.05,malformed=0.02,latency=0.3
+  --fleet FILE      rehearse with a real inventory export (a device list: CSV or JSON, see ferry validate)
+  --target-users FILE  the target's users for the rehearsal (CSV/JSON with email; default: every device's user)
+  --faults SPEC     simulator faults, e.g. 5xx=0.2,429=0.1,hang=0.05,reset=0.05,malformed=0.02,latency=0.3
   --timeout SEC     give up after this many seconds (default 600)
   --json            print one JSON summary object as the last line
   -h, --help        this text`;
@@ -47,13 +57,34 @@ export function parseFaults(spec: string | undefined): Partial<FaultConfig> {
     if (!(p >= 0 && p <= 1))
       throw new Error(`--faults ${key}: "${raw}" is not a probability between 0 and 1`);
     if (key === '5xx') faults.serverErrorRate = p;
+    else if (key === '429') faults.rateLimitedRate = p;
     else if (key === 'hang') faults.hangRate = p;
     else if (key === 'reset') faults.resetRate = p;
     else if (key === 'malformed') faults.malformedRate = p;
     else if (key === 'latency') faults.latency = { probability: p, minMs: 50, maxMs: 400 };
-    else throw new Error(`--faults: unknown fault "${key}" (5xx, hang, reset, malformed, latency)`);
+    else throw new Error(`--faults: unknown fault "${key}" (5xx, 429, hang, reset, malformed, latency)`);
   }
   return faults;
+}
+
+/** The demo's fleet: generated (some users missing on purpose), or a real inventory to rehearse with. */
+async function fleetFrom(
+  fleetFile: string | undefined,
+  usersFile: string | undefined,
+  generated: { devices: number; seed: number },
+): Promise<SimulatedFleet> {
+  if (!fleetFile) {
+    if (usersFile) throw new Error('--target-users goes with --fleet');
+    return { ...generated, missingTargetUserShare: 0.1 };
+  }
+  const list = await readDeviceList(fleetFile);
+  const users = usersFile ? await readTargetUsers(usersFile) : undefined;
+  const errors = [
+    ...list.errors.map((i) => formatIssue(i, fleetFile)),
+    ...(users?.errors ?? []).map((i) => formatIssue(i, usersFile)),
+  ];
+  if (errors.length > 0) throw new Error(`the rehearsal files have errors:\n  ${errors.join('\n  ')}`);
+  return { devices: list.devices, targetUsers: users?.users };
 }
 
 async function main(): Promise<number> {
@@ -63,6 +94,8 @@ async function main(): Promise<number> {
       concurrency: { type: 'string', default: '200' },
       seed: { type: 'string', default: '1' },
       faults: { type: 'string' },
+      fleet: { type: 'string' },
+      'target-users': { type: 'string' },
       timeout: { type: 'string', default: '600' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -113,10 +146,11 @@ async function main(): Promise<number> {
     })());
 
   const tenants = await startSimulatedTenants(
-    { devices: count, seed: Number(values.seed), missingTargetUserShare: 0.1 },
+    await fleetFrom(values.fleet, values['target-users'], { devices: count, seed: Number(values.seed) }),
     { behaviour: { commandDelayMs: 500, enrollDelayMs: 1_500 }, faults },
     logger,
   );
+  const total = tenants.devices.length;
   say(`Simulated Workspace ONE tenants (source and target) at ${tenants.sim.url}; worker log: ${logFile}`);
 
   const connection = await Connection.connect({ address });
@@ -139,7 +173,7 @@ async function main(): Promise<number> {
   const admin = { abmConfirmed: 0, usersCreated: 0 };
 
   const states = await worker.runUntil(async () => {
-    say(`Migration ${migrationId}: ${count} devices, ${concurrency} at a time …`);
+    say(`Migration ${migrationId}: ${total} devices, ${concurrency} at a time …`);
     const fleet = await startFleetMigration(client, store, taskQueue, {
       migrationId,
       name: 'demo',
@@ -172,16 +206,16 @@ async function main(): Promise<number> {
         .filter(([s, n]) => n > 0 && s !== 'reenrolled')
         .map(([s, n]) => `${s} ${n}`);
       progress.update(
-        `${ProgressLine.bar(closed, count)} reenrolled ${counts.reenrolled}${busy.length ? ` · ${busy.join(' · ')}` : ''}`,
+        `${ProgressLine.bar(closed, total)} reenrolled ${counts.reenrolled}${busy.length ? ` · ${busy.join(' · ')}` : ''}`,
       );
-      if (devices.length === count && closed === count) break;
+      if (devices.length === total && closed === total) break;
       if (Date.now() > deadline) {
-        say(`Timed out after ${values.timeout} s with ${count - closed} devices still running.`);
+        say(`Timed out after ${values.timeout} s with ${total - closed} devices still running.`);
         break;
       }
       await new Promise((r) => setTimeout(r, 500));
     }
-    progress.done(`${ProgressLine.bar(count, count)} done`);
+    progress.done(`${ProgressLine.bar(total, total)} done`);
     await fleet.result();
     return Promise.all(
       tenants.devices.map((d) =>
@@ -207,7 +241,7 @@ async function main(): Promise<number> {
   writeFileSync(reportFile, devicesReportCsv(states));
 
   const out = process.stdout;
-  out.write(`\nMigration ${migrationId}: ${count} devices in ${seconds} s\n`);
+  out.write(`\nMigration ${migrationId}: ${total} devices in ${seconds} s\n`);
   for (const [status, n] of Object.entries(statuses).filter(([, n]) => n > 0))
     out.write(`  ${status.padEnd(26)} ${n}\n`);
   for (const [reason, n] of Object.entries(failedReasons)) out.write(`  failed: ${reason.padEnd(18)} ${n}\n`);
@@ -223,14 +257,14 @@ async function main(): Promise<number> {
       `  Temporal UI: ${server.uiUrl}/namespaces/${config.temporal.namespace}/workflows?query=${encodeURIComponent(`FerryMigrationId='${migrationId}'`)}\n`,
     );
   }
-  const ok = statuses.reenrolled === count && doubled === 0 && tokens === tokensExpected;
+  const ok = statuses.reenrolled === total && doubled === 0 && tokens === tokensExpected;
   out.write(
     ok
       ? 'Every device reached the status the scenario expects.\n'
       : 'Some devices did not reach the expected status.\n',
   );
   if (values.json) {
-    out.write(`${JSON.stringify({ migrationId, devices: count, statuses, failedReasons, seconds })}\n`);
+    out.write(`${JSON.stringify({ migrationId, devices: total, statuses, failedReasons, seconds })}\n`);
   }
 
   await nativeConnection.close();

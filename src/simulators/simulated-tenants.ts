@@ -5,7 +5,10 @@ import type { Logger } from '../logger';
 import type { Notifier, UserNotification } from '../notify/notifier';
 import type { DeviceInput, MigrationDurations } from '../workflows/messages';
 import {
+  fleetSeed,
+  generateFleet,
   startWorkspaceOneSimulator,
+  type GeneratedFleet,
   type FleetDevice,
   type FleetOptions,
   type WorkspaceOneSimulator,
@@ -38,6 +41,19 @@ export interface SimulatedTenants {
   close(): Promise<void>;
 }
 
+export function toFleetDevice(d: DeviceInput): FleetDevice {
+  return {
+    serial_number: d.serialNumber,
+    platform: d.platform,
+    enrollment_kind: d.enrollmentKind,
+    user_email: d.userEmail,
+    udid: d.udid,
+    imei: d.imei,
+    model: d.model ?? '',
+    friendly_name: d.friendlyName ?? d.serialNumber,
+  };
+}
+
 export function toDeviceInput(d: FleetDevice): DeviceInput {
   return {
     serialNumber: d.serial_number,
@@ -51,26 +67,46 @@ export function toDeviceInput(d: FleetDevice): DeviceInput {
   };
 }
 
+/** A generated fleet, or a real inventory (Ferry's device list) with the target's users. */
+export type SimulatedFleet =
+  | FleetOptions
+  | { devices: DeviceInput[]; targetUsers?: { email: string; username?: string; displayName?: string }[] };
+
+function fleetFor(fleet: SimulatedFleet): GeneratedFleet {
+  const where = { source: SOURCE_TENANT, target: TARGET_TENANT };
+  if (typeof fleet.devices === 'number') {
+    return generateFleet({
+      ...(fleet as FleetOptions),
+      sourceTenant: SOURCE_TENANT,
+      targetTenant: TARGET_TENANT,
+    });
+  }
+  const devices = fleet.devices.map(toFleetDevice);
+  const users =
+    'targetUsers' in fleet && fleet.targetUsers
+      ? fleet.targetUsers
+      : devices.map((d) => ({ email: d.user_email }));
+  return fleetSeed(devices, users, where);
+}
+
 /**
- * A source and a target Workspace ONE tenant on one loopback simulator, seeded with a generated fleet,
- * and the real activities over real HTTP clients pointed at them: what the demo, the end-to-end tests
- * and the benchmark migrate.
+ * A source and a target Workspace ONE tenant on one loopback simulator, seeded with a fleet, and the
+ * real activities over real HTTP clients pointed at them: what the demo, the end-to-end tests and the
+ * benchmark migrate.
  */
 export async function startSimulatedTenants(
-  fleet: FleetOptions,
-  options: Omit<WorkspaceOneSimulatorOptions, 'generate'> = {},
+  fleet: SimulatedFleet,
+  options: Omit<WorkspaceOneSimulatorOptions, 'generate' | 'seed'> = {},
   logger?: Logger,
 ): Promise<SimulatedTenants> {
-  const sim = await startWorkspaceOneSimulator({
-    ...options,
-    generate: { sourceTenant: SOURCE_TENANT, targetTenant: TARGET_TENANT, ...fleet },
-  });
+  const seeded = fleetFor(fleet);
+  const sim = await startWorkspaceOneSimulator({ ...options, seed: seeded.seed });
   const client = (tenantCode: string) =>
     new WorkspaceOneClient({ baseUrl: sim.url, tenantCode, auth: SIMULATOR_AUTH, timeoutMs: 5_000 }, logger);
   const target = client(TARGET_TENANT);
   const source = client(SOURCE_TENANT);
   const notifier = new CapturingNotifier();
-  const targetGroupId = sim.fleet!.targetOrganizationGroup;
+  const targetGroupId = seeded.targetOrganizationGroup;
   return {
     sim,
     target,
@@ -83,7 +119,7 @@ export async function startSimulatedTenants(
       source: new WorkspaceOneSource(source),
       notifier,
     }),
-    devices: sim.fleet!.devices.map(toDeviceInput),
+    devices: seeded.devices.map(toDeviceInput),
     close: () => sim.close(),
   };
 }

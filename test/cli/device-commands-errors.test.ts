@@ -90,5 +90,5 @@ test('when --help is asked of a device command, then its usage is printed and it
   expect(spawned.code).toBe(0);
   expect(spawned.stdout).toContain('--all              every device of MIGRATION');
   const top = await ferry(['--help']);
-  expect(top.stdout).toMatch(/\n {2}reissue-token {2}Replace the registration token/);
+  expect(top.stdout).toMatch(/\n {2}reissue-token +Replace the registration token/);
 });

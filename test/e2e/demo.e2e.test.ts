@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -29,7 +29,7 @@ function run(
 /** The README's first command, as a user runs it (here against the suite's dev server, not a new one). */
 test('when the demo migrates a small mixed fleet, then it exits 0 and its last line is the JSON summary', async () => {
   const stateDir = mkdtempSync(path.join(os.tmpdir(), 'ferry-demo-'));
-  const result = await run(['--devices', '8', '--json', '--faults', '5xx=0.1,reset=0.05'], {
+  const result = await run(['--devices', '8', '--json', '--faults', '5xx=0.1,429=0.05,reset=0.05'], {
     TEMPORAL_ADDRESS: process.env.FERRY_TEST_TEMPORAL_ADDRESS,
     FERRY_STATE_DIR: stateDir,
   });
@@ -47,4 +47,33 @@ test('when the demo is given a flag it does not know, then it exits non-zero wit
   const result = await run(['--devices', 'many'], { TEMPORAL_ADDRESS: '127.0.0.1:1' });
   expect(result.code).toBe(2);
   expect(result.stderr.trim()).toBe('ferry demo: --devices: "many" is not a positive whole number');
+});
+
+test('when an admin rehearses with their inventory and user list, then the demo migrates exactly those devices', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ferry-rehearsal-'));
+  const fleet = path.join(dir, 'inventory.csv');
+  const users = path.join(dir, 'users.csv');
+  writeFileSync(
+    fleet,
+    [
+      'Serial Number,Platform,Enrollment Kind,User Email',
+      'REH0000000A1,ios,standard,ana@corp.example',
+      'REH0000000A2,android,work_profile,bo@corp.example',
+      'REH0000000A3,ios,ade,cy@corp.example',
+    ].join('\n'),
+  );
+  writeFileSync(users, 'email\nana@corp.example\ncy@corp.example\n'); // bo is missing on the target
+  const result = await run(['--fleet', fleet, '--target-users', users, '--json'], {
+    TEMPORAL_ADDRESS: process.env.FERRY_TEST_TEMPORAL_ADDRESS,
+    FERRY_STATE_DIR: dir,
+  });
+  expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
+  expect(result.stdout).toContain('admin: created the missing target user of REH0000000A2 and retried it');
+  expect(result.stdout).toContain('admin: confirmed ABM reassignment of REH0000000A3');
+  const last = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as {
+    devices: number;
+    statuses: Record<string, number>;
+  };
+  expect(last.devices).toBe(3);
+  expect(last.statuses.reenrolled).toBe(3);
 });

@@ -12,6 +12,8 @@ export interface FaultConfig {
   latency: { probability: number; minMs: number; maxMs: number };
   /** Share of requests answered 500/502/503 with the error body. */
   serverErrorRate: number;
+  /** Share of requests answered 429 with `Retry-After: 1` (throttling bursts beyond the rate limit). */
+  rateLimitedRate: number;
   /** Share of requests never answered (the client's timeout fires). */
   hangRate: number;
   /** Share of requests whose socket is destroyed without an answer. */
@@ -28,12 +30,13 @@ export const NO_FAULTS: FaultConfig = {
   seed: 1,
   latency: { probability: 0, minMs: 0, maxMs: 0 },
   serverErrorRate: 0,
+  rateLimitedRate: 0,
   hangRate: 0,
   resetRate: 0,
   malformedRate: 0,
 };
 
-export type FaultAction = 'none' | 'reset' | 'hang' | 'server-error';
+export type FaultAction = 'none' | 'reset' | 'hang' | 'server-error' | 'rate-limited';
 
 export interface FaultDecision {
   action: FaultAction;
@@ -73,6 +76,8 @@ export class FaultInjector {
     if (r.chance(c.resetRate)) action = 'reset';
     else if (r.chance(c.hangRate)) action = 'hang';
     else if (r.chance(c.serverErrorRate)) action = 'server-error';
+    // Drawn only when set, so the fault sequence of an existing seed stays as it was.
+    else if (c.rateLimitedRate > 0 && r.chance(c.rateLimitedRate)) action = 'rate-limited';
     const status = action === 'server-error' ? r.pick([500, 502, 503]) : 200;
     return { action, latencyMs, malformed: r.chance(c.malformedRate), status };
   }

@@ -76,6 +76,27 @@ export function generateFleet(options: FleetOptions): GeneratedFleet {
 
   const missing = options.missingTargetUserShare ?? 0;
   const targetUsers = devices.filter(() => !r.chance(missing)).map((d) => ({ email: d.user_email }));
+  const enterpriseId = `LC0${r.string(8)}`;
+  return fleetSeed(devices, targetUsers, {
+    source,
+    target,
+    tokenLifetimeMs: options.tokenLifetimeMs,
+    enterpriseId,
+  });
+}
+
+/**
+ * The simulator seed for a fleet: its devices enrolled in the source tenant, the given users, an ADE
+ * profile and the ADE devices in the target, which is registered with Android Enterprise. Used for
+ * generated fleets and for rehearsals with a real inventory export (`npm run demo -- --fleet FILE`).
+ */
+export function fleetSeed(
+  devices: FleetDevice[],
+  targetUsers: { email: string; username?: string; displayName?: string }[],
+  options: { source?: string; target?: string; tokenLifetimeMs?: number; enterpriseId?: string } = {},
+): GeneratedFleet {
+  const source = options.source ?? 'SOURCE';
+  const target = options.target ?? 'TARGET';
   const sourceOg = `${source.toLowerCase()}-corp`;
   const targetOg = `${target.toLowerCase()}-corp`;
   const seed: SimSeed = {
@@ -99,7 +120,11 @@ export function generateFleet(options: FleetOptions): GeneratedFleet {
         code: target,
         tokenLifetimeMs: options.tokenLifetimeMs,
         organizationGroups: [
-          { groupId: targetOg, name: `${target} Corp`, androidWork: { enterpriseId: `LC0${r.string(8)}` } },
+          {
+            groupId: targetOg,
+            name: `${target} Corp`,
+            androidWork: { enterpriseId: options.enterpriseId ?? 'LC0FERRYSIM' },
+          },
         ],
         users: targetUsers,
         adeProfiles: [

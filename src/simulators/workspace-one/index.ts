@@ -115,7 +115,13 @@ export async function startWorkspaceOneSimulator(
   };
 }
 
-export { generateFleet, type FleetOptions, type FleetDevice, type GeneratedFleet } from './generate';
+export {
+  fleetSeed,
+  generateFleet,
+  type FleetOptions,
+  type FleetDevice,
+  type GeneratedFleet,
+} from './generate';
 export type { SimSeed, UserSeed } from './seed';
 export type { FaultConfig } from './faults';
 export type { DeviceStatus } from './behaviour';

@@ -111,6 +111,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const body = await readBody(req);
     if (decision.action === 'server-error')
       return send(res, wsError(store, decision.status, 'Simulated server error.'));
+    if (decision.action === 'rate-limited')
+      return send(res, wsError(store, 429, 'Too many requests.', { 'Retry-After': '1' }));
 
     const tenant = authenticate(store, req, tenantCode);
     if (!tenant) return send(res, wsError(store, 401, 'Unauthorized.'));

@@ -1,0 +1,27 @@
+import { WorkspaceOneClient } from '../../src/clients/workspace-one';
+import { startWorkspaceOneSimulator } from '../../src/simulators/workspace-one';
+
+test('when the 429 fault is on, then the client gets RateLimited carrying the simulator Retry-After', async () => {
+  const sim = await startWorkspaceOneSimulator({
+    generate: { devices: 2, seed: 1 },
+    faults: { rateLimitedRate: 1 },
+  });
+  try {
+    const client = new WorkspaceOneClient({
+      baseUrl: sim.url,
+      tenantCode: 'TARGET',
+      auth: { kind: 'basic', username: 'ferry-api', password: 'ferry-api-password' },
+    });
+    await expect(client.getOrganizationGroup(sim.fleet!.targetOrganizationGroup)).rejects.toMatchObject({
+      type: 'RateLimited',
+      status: 429,
+      retryAfterMs: 1_000,
+    });
+    sim.setFaults({ rateLimitedRate: 0 });
+    await expect(client.getOrganizationGroup(sim.fleet!.targetOrganizationGroup)).resolves.toMatchObject({
+      groupId: sim.fleet!.targetOrganizationGroup,
+    });
+  } finally {
+    await sim.close();
+  }
+});
