@@ -1,10 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import {
   checkUnique,
-  decodeUtf8,
   emailText,
   NOT_UTF8,
+  readListFile,
   readTable,
   tableIssues,
   text,
@@ -106,8 +105,6 @@ export function parseDeviceList(text: string, fileName?: string): DeviceListResu
 }
 
 /** Reads and parses a device list file; a file that cannot be read throws (ENOENT and the like). */
-export async function readDeviceList(path: string): Promise<DeviceListResult> {
-  const text = decodeUtf8(await readFile(path));
-  if (text === undefined) return { devices: [], errors: [NOT_UTF8], warnings: [] };
-  return parseDeviceList(text, path);
+export function readDeviceList(path: string): Promise<DeviceListResult> {
+  return readListFile(path, parseDeviceList, { devices: [], errors: [NOT_UTF8], warnings: [] });
 }

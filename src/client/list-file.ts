@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 
 /**
@@ -268,4 +269,17 @@ export function decodeUtf8(bytes: Uint8Array): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Reads a list file and parses it; a file that is not UTF-8 gives `notUtf8` (one whole-file error), and
+ * one that cannot be read throws (ENOENT and the like).
+ */
+export async function readListFile<T>(
+  path: string,
+  parse: (text: string, fileName: string) => T,
+  notUtf8: T,
+): Promise<T> {
+  const text = decodeUtf8(await readFile(path));
+  return text === undefined ? notUtf8 : parse(text, path);
 }

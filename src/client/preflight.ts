@@ -1,4 +1,5 @@
 import { adeProfileProblems } from '../activities/ade';
+import { forEachLimit } from './commands/flags';
 import { isFerryClientError } from '../clients/errors';
 import type { WorkspaceOneClient, Ws1AdeDevice, Ws1AdeProfile } from '../clients/workspace-one';
 import { pathFor, targetEmailFor } from '../workflows/device-paths';
@@ -28,15 +29,6 @@ export interface PreflightReport {
   checks: PreflightCheck[];
   devices: DeviceVerdict[];
   total: number;
-}
-
-/** Runs `fn` for every item, at most `limit` at a time (the target's rate limit is shared). */
-async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]!);
-  });
-  await Promise.all(workers);
 }
 
 export async function runPreflight(
@@ -79,7 +71,7 @@ export async function runPreflight(
     emails.set(email, [...(emails.get(email) ?? []), d]);
   }
   const missing: string[] = [];
-  await eachLimited([...emails.keys()], 8, async (email) => {
+  await forEachLimit([...emails.keys()], 8, async (email) => {
     if (!(await target.findUserByEmail(email))) missing.push(email);
   });
   for (const email of missing) for (const d of emails.get(email)!) fail(d, FailureReason.TargetUserNotFound);

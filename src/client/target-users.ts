@@ -1,10 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import {
   NOT_UTF8,
   checkUnique,
-  decodeUtf8,
   emailText,
+  readListFile,
   readTable,
   tableIssues,
   text,
@@ -61,8 +60,6 @@ export function parseTargetUsers(text: string, fileName?: string): TargetUsersRe
 }
 
 /** Reads and parses a target users file; a file that cannot be read throws (ENOENT and the like). */
-export async function readTargetUsers(path: string): Promise<TargetUsersResult> {
-  const text = decodeUtf8(await readFile(path));
-  if (text === undefined) return { users: [], errors: [NOT_UTF8], warnings: [] };
-  return parseTargetUsers(text, path);
+export function readTargetUsers(path: string): Promise<TargetUsersResult> {
+  return readListFile(path, parseTargetUsers, { users: [], errors: [NOT_UTF8], warnings: [] });
 }

@@ -1,4 +1,4 @@
-import type { DeviceInput, DeviceStatus, MigrationOptions } from './messages';
+import { DEVICE_STATUSES, type DeviceInput, type DeviceStatus, type MigrationOptions } from './messages';
 
 /** The platform paths of SPEC §3. Pure functions: the workflow, the CLI and the tests share them. */
 export type MigrationPath =
@@ -78,17 +78,8 @@ export function sourceCommandFor(path: MigrationPath): 'retire' | 'erase' {
   return path === 'ios_ade_erase' || path === 'android_fully_managed' ? 'erase' : 'retire';
 }
 
-const ORDER: readonly DeviceStatus[] = [
-  'getting_ready',
-  'abm_reassignment_pending',
-  'ade_sync',
-  'ready',
-  'started',
-  'unenrolling',
-  'unenrolled',
-  'reenrolling',
-  'reenrolled',
-];
+/** The lifecycle in order; failed stands outside it. */
+const ORDER: readonly DeviceStatus[] = DEVICE_STATUSES.filter((s) => s !== 'failed');
 
 /** True when the device has reached `status` or gone past it (failed counts as neither). */
 export function reached(current: DeviceStatus, status: DeviceStatus): boolean {
