@@ -1,0 +1,84 @@
+/**
+ * Apple Business Manager simulator: a loopback server with the token endpoint (ES256 client assertion
+ * verified against `publicKeyPem`) and the `/v1/...` calls Ferry's client makes, in Apple's JSON:API
+ * shapes, with activities that complete after `assignDelayMs` and Apple's known quirk: serials in
+ * `leaveUnassigned` are reported COMPLETED but not moved.
+ *
+ *   const sim = await startAppleBusinessManagerSimulator({ publicKeyPem, clientId, devices, servers });
+ *   new AppleBusinessManagerClient({ apiBaseUrl: sim.url, tokenUrl: sim.tokenUrl, clientId, keyId, privateKeyPem });
+ *   sim.assignedServer('F2LXK0ABCD12');
+ *   await sim.close();
+ */
+import crypto from 'node:crypto';
+import { startServer, TOKEN_PATH } from './server';
+import { SimAbmState, type SimAbmActivity, type SimAbmDeviceSeed, type SimAbmServerSeed } from './state';
+
+export interface AppleBusinessManagerSimulatorOptions {
+  /** Public half of the client's EC P-256 key (SPKI PEM). */
+  publicKeyPem: string;
+  clientId: string;
+  devices: SimAbmDeviceSeed[];
+  servers: SimAbmServerSeed[];
+  /** Time an activity stays IN_PROGRESS; default 0 (completes on the next request). */
+  assignDelayMs?: number;
+  /** Serials an activity reports COMPLETED for without moving them. */
+  leaveUnassigned?: string[];
+  rateLimit?: { getPerMinute?: number; postPerHour?: number };
+  /** Access token lifetime; default 3600 s. */
+  tokenTtlSeconds?: number;
+  port?: number;
+  clock?: () => number;
+}
+
+export interface AppleBusinessManagerSimulator {
+  /** API base URL (the client appends /v1/...). */
+  url: string;
+  tokenUrl: string;
+  /** The server a device is assigned to now (after due activities settle). */
+  assignedServer(serial: string): string | undefined;
+  activities(): SimAbmActivity[];
+  /** Requests made to the token endpoint so far (accepted or not). */
+  tokenRequests(): number;
+  /** Forgets every access token (the next API call gets a 401). */
+  revokeTokens(): void;
+  corruptNextResponse(): void;
+  close(): Promise<void>;
+}
+
+export async function startAppleBusinessManagerSimulator(
+  options: AppleBusinessManagerSimulatorOptions,
+): Promise<AppleBusinessManagerSimulator> {
+  const state = new SimAbmState({
+    devices: options.devices,
+    servers: options.servers,
+    assignDelayMs: options.assignDelayMs ?? 0,
+    leaveUnassigned: options.leaveUnassigned ?? [],
+    clock: options.clock ?? Date.now,
+  });
+  const server = await startServer({
+    state,
+    clientId: options.clientId,
+    publicKey: crypto.createPublicKey(options.publicKeyPem),
+    tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
+    rateLimit: options.rateLimit ?? {},
+    port: options.port,
+  });
+  return {
+    url: server.url,
+    tokenUrl: `${server.url}${TOKEN_PATH}`,
+    assignedServer: (serial) => {
+      state.settle();
+      return state.devices.get(serial)?.assignedServerId;
+    },
+    activities: () => {
+      state.settle();
+      return [...state.activities.values()].map((a) => ({ ...a, serials: [...a.serials] }));
+    },
+    tokenRequests: () => state.tokenRequests,
+    revokeTokens: () => state.tokens.clear(),
+    corruptNextResponse: () => server.corruptNextResponse(),
+    close: () => server.close(),
+  };
+}
+
+export type { SimAbmActivity, SimAbmDeviceSeed, SimAbmServerSeed } from './state';

@@ -1,0 +1,178 @@
+/**
+ * The simulator's `/v1/...` routes in Apple's JSON:API shapes (shared notes B.2): org devices (cursor
+ * paging), a device's assigned server, MDM servers and device activities. Errors use Apple's
+ * ErrorResponse body.
+ */
+import crypto from 'node:crypto';
+import type { SimAbmActivity, SimAbmDevice, SimAbmState } from './state';
+
+export interface SimResponse {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface ApiRequest {
+  state: SimAbmState;
+  /** The simulator's base URL, used in `links`. */
+  baseUrl: string;
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  body: unknown;
+}
+
+const ASSIGN_TYPES = new Set(['ASSIGN_DEVICES', 'ASSIGN_DEVICES_WITH_MDM_MIGRATION_DEADLINE']);
+
+export function appleError(status: number, code: string, title: string, detail = title): SimResponse {
+  const error = { id: crypto.randomUUID(), status: String(status), code, title, detail };
+  return { status, body: { errors: [error] } };
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function routeApi(req: ApiRequest): SimResponse {
+  const { state, method, path } = req;
+  const segments = path.split('/').filter(Boolean).map(decodeURIComponent);
+  const [version, collection, id, rel, relName] = segments;
+  if (version !== 'v1') return notFound(path);
+  if (method === 'GET' && collection === 'orgDevices' && id === undefined) {
+    const devices = [...state.devices.values()];
+    return paged(req, devices, (d) => deviceResource(req.baseUrl, d));
+  }
+  if (method === 'GET' && collection === 'orgDevices' && id !== undefined) {
+    const device = state.devices.get(id);
+    if (!device) return notFound(path, 'orgDevices', id);
+    if (rel === undefined) return { status: 200, body: { data: deviceResource(req.baseUrl, device) } };
+    if (rel === 'relationships' && relName === 'assignedServer' && segments.length === 5) {
+      const data = device.assignedServerId ? { type: 'mdmServers', id: device.assignedServerId } : null;
+      return { status: 200, body: { data, links: { self: `${req.baseUrl}${path}` } } };
+    }
+    return notFound(path);
+  }
+  if (method === 'GET' && collection === 'mdmServers' && id === undefined) {
+    return paged(req, state.servers, (s) => ({
+      type: 'mdmServers',
+      id: s.id,
+      attributes: { serverName: s.name, serverType: 'MDM' },
+    }));
+  }
+  if (method === 'POST' && collection === 'orgDeviceActivities' && id === undefined)
+    return createActivity(req);
+  if (method === 'GET' && collection === 'orgDeviceActivities' && id !== undefined && rel === undefined) {
+    const activity = state.activities.get(id);
+    return activity
+      ? { status: 200, body: activityBody(activity) }
+      : notFound(path, 'orgDeviceActivities', id);
+  }
+  return notFound(path);
+}
+
+function notFound(path: string, type?: string, id?: string): SimResponse {
+  const detail = type ? `There is no resource of type '${type}' with id '${id}'` : `No route for ${path}`;
+  return appleError(404, 'NOT_FOUND', "The specified resource doesn't exist", detail);
+}
+
+/** Cursor paging: the cursor is an opaque base64url offset; `links.next` is absent on the last page. */
+function paged<T>(req: ApiRequest, items: T[], render: (item: T) => unknown): SimResponse {
+  const rawLimit = req.query.get('limit');
+  const limit = rawLimit === null ? 100 : Number(rawLimit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+    return appleError(
+      400,
+      'PARAMETER_ERROR.INVALID',
+      'A parameter has an invalid value',
+      'limit must be 1..1000',
+    );
+  }
+  const cursor = req.query.get('cursor');
+  const offset =
+    cursor === null ? 0 : Number(Buffer.from(cursor, 'base64url').toString('utf8').split(':')[1]);
+  if (!Number.isInteger(offset) || offset < 0) {
+    return appleError(400, 'PARAMETER_ERROR.INVALID', 'A parameter has an invalid value', 'bad cursor');
+  }
+  const page = items.slice(offset, offset + limit);
+  const self = `${req.baseUrl}${req.path}`;
+  const hasMore = offset + limit < items.length;
+  const nextCursor = hasMore ? Buffer.from(`0:${offset + limit}`).toString('base64url') : undefined;
+  const links = nextCursor ? { self, next: `${self}?cursor=${nextCursor}&limit=${limit}` } : { self };
+  return {
+    status: 200,
+    body: { data: page.map(render), links, meta: { paging: { nextCursor, limit } } },
+  };
+}
+
+function deviceResource(baseUrl: string, d: SimAbmDevice) {
+  const self = `${baseUrl}/v1/orgDevices/${encodeURIComponent(d.serial)}`;
+  return {
+    type: 'orgDevices',
+    id: d.serial,
+    attributes: {
+      serialNumber: d.serial,
+      productFamily: d.productFamily ?? 'iPhone',
+      deviceModel: d.deviceModel ?? 'iPhone 13',
+      status: d.assignedServerId ? 'ASSIGNED' : 'UNASSIGNED',
+      purchaseSourceType: 'APPLE',
+      addedToOrgDateTime: iso(d.addedAt),
+      updatedDateTime: iso(d.updatedAt),
+    },
+    relationships: {
+      assignedServer: {
+        links: { self: `${self}/relationships/assignedServer`, related: `${self}/assignedServer` },
+      },
+    },
+    links: { self },
+  };
+}
+
+function activityBody(a: SimAbmActivity) {
+  const attributes: Record<string, unknown> = {
+    status: a.status,
+    subStatus: a.subStatus,
+    createdDateTime: iso(a.createdAt),
+  };
+  if (a.completedAt !== undefined) {
+    attributes.completedDateTime = iso(a.completedAt);
+    attributes.downloadUrl = `https://example.invalid/activity-logs/${a.id}.csv`;
+  }
+  return { data: { type: 'orgDeviceActivities', id: a.id, attributes } };
+}
+
+interface ActivityCreateBody {
+  data?: {
+    type?: string;
+    attributes?: { activityType?: string; activityTypeMetadata?: { mdmMigrationDeadlineDateTime?: string } };
+    relationships?: {
+      mdmServer?: { data?: { type?: string; id?: string } };
+      devices?: { data?: { type?: string; id?: string }[] };
+    };
+  };
+}
+
+function createActivity(req: ApiRequest): SimResponse {
+  const data = (req.body as ActivityCreateBody | undefined)?.data;
+  const activityType = data?.attributes?.activityType ?? '';
+  const serials = (data?.relationships?.devices?.data ?? []).map((d) => d.id ?? '');
+  const mdmServerId = data?.relationships?.mdmServer?.data?.id;
+  const invalid = (detail: string) =>
+    appleError(422, 'ENTITY_UNPROCESSABLE', 'The request cannot be processed', detail);
+  if (data?.type !== 'orgDeviceActivities') return invalid('data.type must be orgDeviceActivities');
+  if (!ASSIGN_TYPES.has(activityType) && activityType !== 'UNASSIGN_DEVICES')
+    return invalid('unknown activityType');
+  if (serials.length === 0) return invalid('no devices');
+  const conflict = (detail: string) => appleError(409, 'ENTITY_ERROR', 'The request conflicts', detail);
+  if (ASSIGN_TYPES.has(activityType) && !req.state.servers.some((s) => s.id === mdmServerId)) {
+    return conflict('unknown mdmServer');
+  }
+  if (activityType === 'ASSIGN_DEVICES_WITH_MDM_MIGRATION_DEADLINE') {
+    const deadline = Date.parse(data.attributes?.activityTypeMetadata?.mdmMigrationDeadlineDateTime ?? '');
+    const now = req.state.now();
+    if (Number.isNaN(deadline) || deadline <= now || deadline > now + 90 * 86_400_000) {
+      return conflict('deadline out of range');
+    }
+  }
+  const unknown = serials.find((s) => !req.state.devices.has(s));
+  if (unknown !== undefined) return conflict(`unknown device '${unknown}'`);
+  const activity = req.state.createActivity({ activityType, mdmServerId, serials });
+  return { status: 201, body: activityBody(activity) };
+}

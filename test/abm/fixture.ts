@@ -1,0 +1,70 @@
+import crypto from 'node:crypto';
+import {
+  AppleBusinessManagerClient,
+  type AppleBusinessManagerClientOptions,
+} from '../../src/clients/apple-business-manager';
+import {
+  startAppleBusinessManagerSimulator,
+  type AppleBusinessManagerSimulator,
+  type AppleBusinessManagerSimulatorOptions,
+} from '../../src/simulators/apple-business-manager';
+
+export const CLIENT_ID = 'BUSINESSAPI.9703f56c-10ce-4876-8f59-e78e5e23a152';
+export const KEY_ID = 'd136aa66-0c3b-4bd4-9892-c20e8db024ab';
+export const OLD_SERVER = 'OLDMDM0000000000000000000000000A';
+export const NEW_SERVER = 'NEWMDM0000000000000000000000000B';
+
+export function keyPair(format: 'sec1' | 'pkcs8' = 'sec1') {
+  const { privateKey, publicKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  return {
+    privateKeyPem: privateKey.export({ type: format, format: 'pem' }).toString(),
+    publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  };
+}
+
+export const serials = (n: number) =>
+  Array.from({ length: n }, (_, i) => `F2LX${String(i).padStart(8, '0')}`);
+
+export interface Env {
+  sim: AppleBusinessManagerSimulator;
+  client: AppleBusinessManagerClient;
+  privateKeyPem: string;
+}
+
+/** A simulator with `deviceCount` devices on OLD_SERVER, and a client pointed at it. */
+export async function startEnv(
+  sim: Partial<AppleBusinessManagerSimulatorOptions> & { deviceCount?: number } = {},
+  client: Partial<AppleBusinessManagerClientOptions> = {},
+): Promise<Env> {
+  const keys = keyPair();
+  const simulator = await startAppleBusinessManagerSimulator({
+    publicKeyPem: keys.publicKeyPem,
+    clientId: CLIENT_ID,
+    devices: serials(sim.deviceCount ?? 3).map((serial) => ({ serial, assignedServerId: OLD_SERVER })),
+    servers: [
+      { id: OLD_SERVER, name: 'Old MDM' },
+      { id: NEW_SERVER, name: 'Workspace ONE' },
+    ],
+    ...sim,
+  });
+  const abm = new AppleBusinessManagerClient({
+    apiBaseUrl: simulator.url,
+    tokenUrl: simulator.tokenUrl,
+    clientId: CLIENT_ID,
+    keyId: KEY_ID,
+    privateKeyPem: keys.privateKeyPem,
+    timeoutMs: 5_000,
+    ...client,
+  });
+  return { sim: simulator, client: abm, privateKeyPem: keys.privateKeyPem };
+}
+
+/** Resolves with the error a promise rejects with; fails the test when it resolves. */
+export async function failure(promise: Promise<unknown>): Promise<Error & Record<string, unknown>> {
+  try {
+    await promise;
+  } catch (err) {
+    return err as Error & Record<string, unknown>;
+  }
+  throw new Error('expected the call to fail');
+}
