@@ -3,7 +3,10 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { createMigrationActivities, type MigrationActivities } from './activities';
 import { createFleetActivities, type FleetActivities } from './activities/fleet';
 import { WorkspaceOneSource } from './activities/source-uem';
-import { loadConfig, type FerryConfig } from './config';
+import { readFileSync } from 'node:fs';
+import { AbmTargetServerCheck } from './activities/abm-assignment';
+import { AppleBusinessManagerClient } from './clients/apple-business-manager';
+import { loadConfig, type AbmConfig, type FerryConfig } from './config';
 import { workspaceOneClient } from './config/tenant-clients';
 import { createLogger, type Logger } from './logger';
 import { LogNotifier } from './notify/notifier';
@@ -39,6 +42,20 @@ export function createFerryWorker(options: FerryWorkerOptions): Promise<Worker> 
   });
 }
 
+function abmCheck(abm: AbmConfig, logger: Logger): AbmTargetServerCheck {
+  const client = new AppleBusinessManagerClient(
+    {
+      clientId: abm.clientId,
+      keyId: abm.keyId,
+      privateKeyPem: readFileSync(abm.privateKeyPath, 'utf8'),
+      apiBaseUrl: abm.apiBaseUrl,
+      tokenUrl: abm.tokenUrl,
+    },
+    logger.child({ service: 'abm' }),
+  );
+  return new AbmTargetServerCheck(client, abm.targetServerId);
+}
+
 /** The real clients from config: the one place outside tests and the demo that builds them. */
 export function activitiesFromConfig(
   config: FerryConfig,
@@ -58,6 +75,7 @@ export function activitiesFromConfig(
         ? new WorkspaceOneSource(workspaceOneClient(config.source, logger.child({ tenant: 'source' })))
         : undefined,
       notifier: new LogNotifier(logger.child({ component: 'notifier' })),
+      abm: config.abm ? abmCheck(config.abm, logger) : undefined,
     }),
     // Device lists are read from the state folder the CLI saved them in (shared with `ferry start`).
     ...createFleetActivities({

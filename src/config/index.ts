@@ -68,6 +68,12 @@ export const envSchema = z
     FERRY_DEV_SERVER_UI_PORT: port.default(8233),
     FERRY_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().positive().default(100),
     FERRY_MAX_CACHED_WORKFLOWS: z.coerce.number().int().positive().optional(),
+    ABM_CLIENT_ID: optionalText,
+    ABM_KEY_ID: optionalText,
+    ABM_PRIVATE_KEY_PATH: optionalText,
+    ABM_TARGET_SERVER_ID: optionalText,
+    ABM_API_BASE_URL: optionalText.pipe(z.url().optional()),
+    ABM_TOKEN_URL: optionalText.pipe(z.url().optional()),
     LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   })
   .and(workspaceOneTenant('WS1_TARGET'))
@@ -75,11 +81,24 @@ export const envSchema = z
 
 /** Rules across keys, checked on the raw environment so they are reported alongside every other problem. */
 function crossKeyProblems(env: Record<string, string | undefined>): string[] {
+  const problems = abmProblems(env);
   const cert = env.TEMPORAL_TLS_CLIENT_CERT_PATH?.trim();
   const key = env.TEMPORAL_TLS_CLIENT_KEY_PATH?.trim();
-  if (Boolean(cert) === Boolean(key)) return [];
+  if (Boolean(cert) === Boolean(key)) return problems;
   const missing = cert ? 'TEMPORAL_TLS_CLIENT_KEY_PATH' : 'TEMPORAL_TLS_CLIENT_CERT_PATH';
-  return [`${missing}: mTLS needs both TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH`];
+  return [
+    ...problems,
+    `${missing}: mTLS needs both TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH`,
+  ];
+}
+
+const ABM_KEYS = ['ABM_CLIENT_ID', 'ABM_KEY_ID', 'ABM_PRIVATE_KEY_PATH', 'ABM_TARGET_SERVER_ID'] as const;
+
+/** Apple Business Manager is all or nothing: any one of its keys asks for the others. */
+function abmProblems(env: Record<string, string | undefined>): string[] {
+  const set = ABM_KEYS.filter((k) => env[k]?.trim());
+  if (set.length === 0 || set.length === ABM_KEYS.length) return [];
+  return ABM_KEYS.filter((k) => !set.includes(k)).map((k) => `${k}: required with ${set[0]}`);
 }
 
 export type Env = z.infer<typeof envSchema>;
@@ -102,6 +121,17 @@ export interface TemporalConfig {
   cliPath?: string;
 }
 
+export interface AbmConfig {
+  clientId: string;
+  keyId: string;
+  /** Read by the worker at start-up; the key never leaves the worker. */
+  privateKeyPath: string;
+  /** The target's MDM server id in Apple Business Manager. */
+  targetServerId: string;
+  apiBaseUrl?: string;
+  tokenUrl?: string;
+}
+
 export interface FerryConfig {
   temporal: TemporalConfig;
   taskQueue: string;
@@ -111,6 +141,7 @@ export interface FerryConfig {
   logLevel: Env['LOG_LEVEL'];
   target?: WorkspaceOneTenantConfig;
   source?: WorkspaceOneTenantConfig;
+  abm?: AbmConfig;
 }
 
 export class ConfigError extends Error {
@@ -180,5 +211,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): FerryConfig
     logLevel: env.LOG_LEVEL,
     target: tenant(env, 'WS1_TARGET'),
     source: tenant(env, 'WS1_SOURCE'),
+    abm: env.ABM_CLIENT_ID
+      ? {
+          clientId: env.ABM_CLIENT_ID,
+          keyId: env.ABM_KEY_ID!,
+          privateKeyPath: env.ABM_PRIVATE_KEY_PATH!,
+          targetServerId: env.ABM_TARGET_SERVER_ID!,
+          apiBaseUrl: env.ABM_API_BASE_URL,
+          tokenUrl: env.ABM_TOKEN_URL,
+        }
+      : undefined,
   };
 }

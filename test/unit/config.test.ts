@@ -70,3 +70,28 @@ describe('loadConfig', () => {
     });
   });
 });
+
+describe('Apple Business Manager settings', () => {
+  test('when only some ABM keys are set, then the missing ones are named', () => {
+    expect(() => loadConfig({ ABM_CLIENT_ID: 'BUSINESSAPI.x', ABM_KEY_ID: 'k' })).toThrow(
+      /ABM_PRIVATE_KEY_PATH: required with ABM_CLIENT_ID[\s\S]*ABM_TARGET_SERVER_ID: required with ABM_CLIENT_ID/,
+    );
+  });
+
+  test('when all ABM keys are set, then the worker gets the ABM settings (the key stays a path)', () => {
+    const config = loadConfig({
+      ABM_CLIENT_ID: 'BUSINESSAPI.x',
+      ABM_KEY_ID: 'k',
+      ABM_PRIVATE_KEY_PATH: '/secrets/abm.pem',
+      ABM_TARGET_SERVER_ID: 'SERVER1',
+    });
+    expect(config.abm).toEqual({
+      clientId: 'BUSINESSAPI.x',
+      keyId: 'k',
+      privateKeyPath: '/secrets/abm.pem',
+      targetServerId: 'SERVER1',
+      apiBaseUrl: undefined,
+      tokenUrl: undefined,
+    });
+  });
+});
