@@ -9,7 +9,8 @@ import { AppleBusinessManagerClient } from './clients/apple-business-manager';
 import { loadConfig, type AbmConfig, type FerryConfig } from './config';
 import { workspaceOneClient } from './config/tenant-clients';
 import { createLogger, type Logger } from './logger';
-import { LogNotifier } from './notify/notifier';
+import { LogNotifier, type Notifier } from './notify/notifier';
+import { SmtpNotifier, smtpConfigFromEnv } from './notify/smtp-notifier';
 import { connectClient, connectWorker } from './temporal/connection';
 import { FileMigrationStore } from './migrations/store';
 import { installRuntime } from './temporal/runtime';
@@ -42,6 +43,12 @@ export function createFerryWorker(options: FerryWorkerOptions): Promise<Worker> 
   });
 }
 
+/** SMTP when FERRY_SMTP_HOST is set (templates checked at start-up), otherwise a log line per message. */
+async function notifierFromEnv(logger: Logger): Promise<Notifier> {
+  const smtp = smtpConfigFromEnv();
+  return smtp ? SmtpNotifier.create(smtp, { logger }) : new LogNotifier(logger);
+}
+
 function abmCheck(abm: AbmConfig, logger: Logger): AbmTargetServerCheck {
   const client = new AppleBusinessManagerClient(
     {
@@ -57,11 +64,11 @@ function abmCheck(abm: AbmConfig, logger: Logger): AbmTargetServerCheck {
 }
 
 /** The real clients from config: the one place outside tests and the demo that builds them. */
-export function activitiesFromConfig(
+export async function activitiesFromConfig(
   config: FerryConfig,
   logger: Logger,
   client: Client,
-): MigrationActivities & FleetActivities {
+): Promise<MigrationActivities & FleetActivities> {
   if (!config.target) {
     throw new Error(
       'The worker needs a target tenant: set WS1_TARGET_BASE_URL and its companions (see README).',
@@ -74,7 +81,7 @@ export function activitiesFromConfig(
       source: config.source
         ? new WorkspaceOneSource(workspaceOneClient(config.source, logger.child({ tenant: 'source' })))
         : undefined,
-      notifier: new LogNotifier(logger.child({ component: 'notifier' })),
+      notifier: await notifierFromEnv(logger.child({ component: 'notifier' })),
       abm: config.abm ? abmCheck(config.abm, logger) : undefined,
     }),
     // Device lists are read from the state folder the CLI saved them in (shared with `ferry start`).
@@ -99,7 +106,7 @@ async function main(): Promise<void> {
       connection,
       namespace: config.temporal.namespace,
       taskQueue: config.taskQueue,
-      activities: activitiesFromConfig(config, logger, client),
+      activities: await activitiesFromConfig(config, logger, client),
       maxConcurrentActivities: config.worker.maxConcurrentActivities,
       maxCachedWorkflows: config.worker.maxCachedWorkflows,
     });

@@ -1,0 +1,247 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { ApplicationFailure } from '@temporalio/common';
+import { createLogger } from '../../src/logger';
+import type { UserNotification } from '../../src/notify/notifier';
+import { SmtpNotifier } from '../../src/notify/smtp-notifier';
+import { TemplateError } from '../../src/notify/templates';
+import { startSmtpCapture } from './smtp-capture';
+
+const TOKEN = 'RT-7F3A9C21-ZQ';
+const EMAIL = 'alex.doe@example.test';
+const PASSWORD = 'pw-Sup3r-S3cret';
+
+type Capture = Awaited<ReturnType<typeof startSmtpCapture>>;
+let smtp: Capture;
+let logLines: string[];
+const logger = () =>
+  createLogger(
+    { level: 'debug' },
+    new Writable({
+      write(chunk: Buffer, _enc, done) {
+        logLines.push(chunk.toString());
+        done();
+      },
+    }),
+  );
+
+beforeEach(async () => {
+  logLines = [];
+  smtp = await startSmtpCapture({
+    onRcptTo(address, _session, callback) {
+      if (address.address.startsWith('unknown')) {
+        return callback(Object.assign(new Error(`No such user ${address.address}`), { responseCode: 550 }));
+      }
+      if (address.address.startsWith('busy')) {
+        return callback(Object.assign(new Error('Try again later'), { responseCode: 451 }));
+      }
+      callback();
+    },
+  });
+});
+afterEach(() => smtp.close());
+
+const notifierFor = (port: number, extra: Record<string, unknown> = {}) =>
+  SmtpNotifier.create(
+    { host: '127.0.0.1', port, from: 'Ferry <ferry@example.test>', supportContact: 'the IT desk', ...extra },
+    { logger: logger(), timeoutMs: 2_000 },
+  );
+
+const notification = (path: string, token?: string, to = EMAIL): UserNotification => ({
+  to,
+  serialNumber: `SN-${path}`,
+  platform: path.startsWith('android') ? 'android' : 'ios',
+  path,
+  registrationToken: token,
+});
+
+async function failureOf(p: Promise<unknown>): Promise<ApplicationFailure> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(ApplicationFailure);
+  return err as ApplicationFailure;
+}
+
+function expectNothingSecret(text: string) {
+  for (const secret of [TOKEN, EMAIL, PASSWORD, 'unknown.user@example.test'])
+    expect(text).not.toContain(secret);
+}
+
+describe('SmtpNotifier against a loopback SMTP server', () => {
+  it.each([
+    ['ios_standard', /move your iPhone or iPad \(SN-ios_standard\)/, /Intelligent Hub from the App Store/],
+    ['ios_ade_standard', /move your iPhone or iPad \(SN-ios_ade_standard\)/, /retires the old management/],
+    ['android_token', /move your Android device \(SN-android_token\)/, /Intelligent Hub from Google Play/],
+  ])(
+    'when the path is %s, then the mail shows the registration token and the steps',
+    async (p, subject, step) => {
+      const notifier = await notifierFor(smtp.port);
+      await notifier.notify(notification(p, TOKEN));
+      expect(smtp.messages).toHaveLength(1);
+      const mail = smtp.messages[0]!;
+      expect(mail.to).toEqual([EMAIL]);
+      expect(mail.subject).toMatch(subject);
+      expect(mail.subject).not.toContain(TOKEN);
+      expect(mail.text).toContain(`enter: ${TOKEN}`);
+      expect(mail.text).toMatch(step);
+      expect(mail.text).toContain('the IT desk');
+      expect(mail.html).toContain(`<strong>${TOKEN}</strong>`);
+      expect(logLines.join('')).not.toContain(TOKEN);
+      expect(logLines.join('')).not.toContain(EMAIL);
+    },
+  );
+
+  it('when the path is ios_ade_erase, then the mail says the device is reset and carries no token', async () => {
+    const notifier = await notifierFor(smtp.port);
+    await notifier.notify(notification('ios_ade_erase'));
+    const mail = smtp.messages[0]!;
+    expect(mail.subject).toMatch(/will be reset/);
+    expect(mail.text).toMatch(/sets itself up/);
+    expect(mail.text).toContain(`sign in with your work account (${EMAIL})`);
+    expect(mail.raw).not.toMatch(/token/i);
+  });
+
+  it('when the path is ios_ade_abm_deadline, then the mail announces the iOS 26 prompt before the deadline', async () => {
+    const notifier = await notifierFor(smtp.port);
+    await notifier.notify(notification('ios_ade_abm_deadline'));
+    expect(smtp.messages[0]!.text).toMatch(/iOS or iPadOS 26[\s\S]*prompt to migrate[\s\S]*deadline/);
+  });
+
+  it('when the path is android_fully_managed, then the token appears only when one is given', async () => {
+    const notifier = await notifierFor(smtp.port);
+    await notifier.notify(notification('android_fully_managed'));
+    await notifier.notify(notification('android_fully_managed', TOKEN));
+    const [withoutToken, withToken] = smtp.messages;
+    expect(withoutToken!.subject).toMatch(/will be wiped/);
+    expect(withoutToken!.text).toMatch(/welcome screen[\s\S]*scan the QR code provided by your IT team\./);
+    expect(withoutToken!.raw).not.toMatch(/enrollment token/);
+    expect(withToken!.text).toContain(`or enter this enrollment token when asked: ${TOKEN}.`);
+  });
+
+  it('when a token path has no token, then nothing is sent and the failure is non-retryable', async () => {
+    const notifier = await notifierFor(smtp.port);
+    const failure = await failureOf(notifier.notify(notification('ios_standard')));
+    expect(failure.type).toBe('InvalidRequest');
+    expect(failure.nonRetryable).toBe(true);
+    expect(smtp.messages).toHaveLength(0);
+  });
+
+  it('when an admin override folder holds a template, then it replaces the default', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'ferry-templates-'));
+    try {
+      await writeFile(path.join(dir, 'ios_standard.subject.txt'), 'Contoso: migrate {{serialNumber}}\n');
+      await writeFile(
+        path.join(dir, 'ios_standard.txt'),
+        'Ask {{supportContact}}; token: {{registrationToken}}\n',
+      );
+      const supportContact = 'Help & Support <it@example.test>';
+      const notifier = await notifierFor(smtp.port, { templatesDir: dir, supportContact });
+      await notifier.notify(notification('ios_standard', TOKEN));
+      const mail = smtp.messages[0]!;
+      expect(mail.subject).toBe('Contoso: migrate SN-ios_standard');
+      expect(mail.text).toBe(`Ask ${supportContact}; token: ${TOKEN}\n`);
+      // The default HTML is kept, with the value escaped.
+      expect(mail.html).toContain(`<strong>${TOKEN}</strong>`);
+      expect(mail.html).toContain('Help &amp; Support &lt;it@example.test&gt;');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('when an override omits the token on a token path, then creating the notifier fails naming the file', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'ferry-templates-'));
+    try {
+      await writeFile(path.join(dir, 'android_token.html'), '<p>Open Hub, {{email}}</p>');
+      const err = await notifierFor(smtp.port, { templatesDir: dir }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(TemplateError);
+      expect((err as TemplateError).file).toBe(path.join(dir, 'android_token.html'));
+      expect((err as Error).message).toContain('android_token.html');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('when the server rejects the mailbox with 550, then the failure is non-retryable InvalidRequest without the address', async () => {
+    const notifier = await notifierFor(smtp.port);
+    const failure = await failureOf(
+      notifier.notify(notification('ios_standard', TOKEN, 'unknown.user@example.test')),
+    );
+    expect(failure.type).toBe('InvalidRequest');
+    expect(failure.nonRetryable).toBe(true);
+    expectNothingSecret(`${failure.message} ${JSON.stringify(failure.details)} ${failure.stack}`);
+    expectNothingSecret(logLines.join(''));
+  });
+
+  it('when the server answers 451 (try later), then the failure is retryable Transient', async () => {
+    const notifier = await notifierFor(smtp.port);
+    const failure = await failureOf(
+      notifier.notify(notification('ios_standard', TOKEN, 'busy@example.test')),
+    );
+    expect(failure.type).toBe('Transient');
+    expect(failure.nonRetryable).toBe(false);
+  });
+
+  it('when the port is closed, then the failure is retryable Transient and free of secrets', async () => {
+    const port = smtp.port;
+    await smtp.close();
+    const notifier = await notifierFor(port, { user: 'ferry', password: PASSWORD });
+    const failure = await failureOf(notifier.notify(notification('android_token', TOKEN)));
+    expect(failure.type).toBe('Transient');
+    expect(failure.nonRetryable).toBe(false);
+    expectNothingSecret(`${failure.message} ${failure.stack} ${logLines.join('')}`);
+    smtp = await startSmtpCapture(); // for afterEach
+  });
+
+  it('when the server accepts the connection but never greets, then the timeout is retryable Transient', async () => {
+    const sockets: Socket[] = [];
+    const silent: Server = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const notifier = await SmtpNotifier.create(
+        { host: '127.0.0.1', port: (silent.address() as AddressInfo).port, from: 'ferry@example.test' },
+        { timeoutMs: 300 },
+      );
+      const failure = await failureOf(notifier.notify(notification('ios_ade_erase')));
+      expect(failure.type).toBe('Transient');
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
+  });
+});
+
+describe('SmtpNotifier with authentication', () => {
+  let authSmtp: Capture;
+  beforeEach(async () => {
+    authSmtp = await startSmtpCapture({
+      authOptional: false,
+      allowInsecureAuth: true, // loopback only: no TLS in the test
+      onAuth(auth, _session, callback) {
+        if (auth.username === 'ferry' && auth.password === PASSWORD) return callback(null, { user: 'ferry' });
+        callback(Object.assign(new Error('Invalid username or password'), { responseCode: 535 }));
+      },
+    });
+  });
+  afterEach(() => authSmtp.close());
+
+  it('when the credentials are right, then the message is accepted', async () => {
+    const notifier = await notifierFor(authSmtp.port, { user: 'ferry', password: PASSWORD });
+    await notifier.notify(notification('android_token', TOKEN));
+    expect(authSmtp.messages).toHaveLength(1);
+    expect(authSmtp.messages[0]!.text).toContain(TOKEN);
+  });
+
+  it('when the password is wrong, then the failure is non-retryable Unauthorized without the password', async () => {
+    const notifier = await notifierFor(authSmtp.port, { user: 'ferry', password: `${PASSWORD}-wrong` });
+    const failure = await failureOf(notifier.notify(notification('android_token', TOKEN)));
+    expect(failure.type).toBe('Unauthorized');
+    expect(failure.nonRetryable).toBe(true);
+    expectNothingSecret(`${failure.message} ${failure.stack} ${logLines.join('')}`);
+    expect(authSmtp.messages).toHaveLength(0);
+  });
+});
