@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { AbmTargetServerCheck } from './activities/abm-assignment';
 import { AppleBusinessManagerClient } from './clients/apple-business-manager';
 import { loadConfig, type AbmConfig, type FerryConfig } from './config';
-import { workspaceOneClient } from './config/tenant-clients';
+import { intuneClient, workspaceOneClient } from './config/tenant-clients';
+import { IntuneSource } from './clients/intune';
 import { createLogger, type Logger } from './logger';
 import { LogNotifier, type Notifier } from './notify/notifier';
 import { SmtpNotifier, smtpConfigFromEnv } from './notify/smtp-notifier';
@@ -80,7 +81,9 @@ export async function activitiesFromConfig(
       targetGroupId: config.target.groupId,
       source: config.source
         ? new WorkspaceOneSource(workspaceOneClient(config.source, logger.child({ tenant: 'source' })))
-        : undefined,
+        : config.intune
+          ? new IntuneSource(intuneClient(config.intune, logger.child({ tenant: 'source' })))
+          : undefined,
       notifier: await notifierFromEnv(logger.child({ component: 'notifier' })),
       abm: config.abm ? abmCheck(config.abm, logger) : undefined,
     }),

@@ -45,6 +45,10 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: 'Check a device list file; report every problem with its line and field',
     load: async () => (await import('./commands/validate')).validateCommand,
   },
+  inventory: {
+    summary: "Pull the source tenant's inventory (Intune) into a device list file",
+    load: async () => (await import('./commands/inventory')).inventoryCommand,
+  },
   preflight: {
     summary: "Check the target's prerequisites and look every user up, touching no device",
     load: async () => (await import('./commands/preflight')).preflightCommand,

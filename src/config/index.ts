@@ -68,6 +68,11 @@ export const envSchema = z
     FERRY_DEV_SERVER_UI_PORT: port.default(8233),
     FERRY_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().positive().default(100),
     FERRY_MAX_CACHED_WORKFLOWS: z.coerce.number().int().positive().optional(),
+    INTUNE_TENANT_ID: optionalText,
+    INTUNE_CLIENT_ID: optionalText,
+    INTUNE_CLIENT_SECRET: optionalText,
+    INTUNE_GRAPH_BASE_URL: optionalText.pipe(z.url().optional()),
+    INTUNE_TOKEN_URL: optionalText.pipe(z.url().optional()),
     ABM_CLIENT_ID: optionalText,
     ABM_KEY_ID: optionalText,
     ABM_PRIVATE_KEY_PATH: optionalText,
@@ -81,7 +86,10 @@ export const envSchema = z
 
 /** Rules across keys, checked on the raw environment so they are reported alongside every other problem. */
 function crossKeyProblems(env: Record<string, string | undefined>): string[] {
-  const problems = abmProblems(env);
+  const problems = [...allOrNothing(env, ABM_KEYS), ...allOrNothing(env, INTUNE_KEYS)];
+  if (env.WS1_SOURCE_BASE_URL?.trim() && env.INTUNE_TENANT_ID?.trim()) {
+    problems.push('INTUNE_TENANT_ID: one source per worker: set WS1_SOURCE_* or INTUNE_*, not both');
+  }
   const cert = env.TEMPORAL_TLS_CLIENT_CERT_PATH?.trim();
   const key = env.TEMPORAL_TLS_CLIENT_KEY_PATH?.trim();
   if (Boolean(cert) === Boolean(key)) return problems;
@@ -92,13 +100,14 @@ function crossKeyProblems(env: Record<string, string | undefined>): string[] {
   ];
 }
 
-const ABM_KEYS = ['ABM_CLIENT_ID', 'ABM_KEY_ID', 'ABM_PRIVATE_KEY_PATH', 'ABM_TARGET_SERVER_ID'] as const;
+const ABM_KEYS = ['ABM_CLIENT_ID', 'ABM_KEY_ID', 'ABM_PRIVATE_KEY_PATH', 'ABM_TARGET_SERVER_ID'];
+const INTUNE_KEYS = ['INTUNE_TENANT_ID', 'INTUNE_CLIENT_ID', 'INTUNE_CLIENT_SECRET'];
 
-/** Apple Business Manager is all or nothing: any one of its keys asks for the others. */
-function abmProblems(env: Record<string, string | undefined>): string[] {
-  const set = ABM_KEYS.filter((k) => env[k]?.trim());
-  if (set.length === 0 || set.length === ABM_KEYS.length) return [];
-  return ABM_KEYS.filter((k) => !set.includes(k)).map((k) => `${k}: required with ${set[0]}`);
+/** A service's settings are all or nothing: any one of its keys asks for the others. */
+function allOrNothing(env: Record<string, string | undefined>, keys: string[]): string[] {
+  const set = keys.filter((k) => env[k]?.trim());
+  if (set.length === 0 || set.length === keys.length) return [];
+  return keys.filter((k) => !set.includes(k)).map((k) => `${k}: required with ${set[0]}`);
 }
 
 export type Env = z.infer<typeof envSchema>;
@@ -132,6 +141,14 @@ export interface AbmConfig {
   tokenUrl?: string;
 }
 
+export interface IntuneConfig {
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+  graphBaseUrl?: string;
+  tokenUrl?: string;
+}
+
 export interface FerryConfig {
   temporal: TemporalConfig;
   taskQueue: string;
@@ -142,6 +159,8 @@ export interface FerryConfig {
   target?: WorkspaceOneTenantConfig;
   source?: WorkspaceOneTenantConfig;
   abm?: AbmConfig;
+  /** Microsoft Intune as the source tenant (instead of WS1_SOURCE_*). */
+  intune?: IntuneConfig;
 }
 
 export class ConfigError extends Error {
@@ -211,6 +230,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): FerryConfig
     logLevel: env.LOG_LEVEL,
     target: tenant(env, 'WS1_TARGET'),
     source: tenant(env, 'WS1_SOURCE'),
+    intune: env.INTUNE_TENANT_ID
+      ? {
+          tenantId: env.INTUNE_TENANT_ID,
+          clientId: env.INTUNE_CLIENT_ID!,
+          clientSecret: env.INTUNE_CLIENT_SECRET!,
+          graphBaseUrl: env.INTUNE_GRAPH_BASE_URL,
+          tokenUrl: env.INTUNE_TOKEN_URL,
+        }
+      : undefined,
     abm: env.ABM_CLIENT_ID
       ? {
           clientId: env.ABM_CLIENT_ID,

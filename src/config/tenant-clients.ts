@@ -1,6 +1,7 @@
+import { IntuneClient } from '../clients/intune';
 import { WorkspaceOneClient } from '../clients/workspace-one';
 import type { Logger } from '../logger';
-import type { WorkspaceOneTenantConfig } from './index';
+import type { IntuneConfig, WorkspaceOneTenantConfig } from './index';
 
 /** A Workspace ONE client for a configured tenant: the worker's and the CLI's one way to build it. */
 export function workspaceOneClient(tenant: WorkspaceOneTenantConfig, logger: Logger): WorkspaceOneClient {
@@ -8,4 +9,8 @@ export function workspaceOneClient(tenant: WorkspaceOneTenantConfig, logger: Log
     { baseUrl: tenant.baseUrl, tenantCode: tenant.tenantCode, auth: tenant.auth },
     logger,
   );
+}
+
+export function intuneClient(intune: IntuneConfig, logger: Logger): IntuneClient {
+  return new IntuneClient(intune, logger);
 }

@@ -95,3 +95,18 @@ describe('Apple Business Manager settings', () => {
     });
   });
 });
+
+test('when both a Workspace ONE source and Intune are configured, then the worker refuses: one source per worker', () => {
+  expect(() =>
+    loadConfig({
+      WS1_SOURCE_BASE_URL: 'https://as1.awmdm.com',
+      WS1_SOURCE_TENANT_CODE: 'c',
+      WS1_SOURCE_GROUP_ID: 'g',
+      WS1_SOURCE_USERNAME: 'u',
+      WS1_SOURCE_PASSWORD: 'p',
+      INTUNE_TENANT_ID: 't',
+      INTUNE_CLIENT_ID: 'c',
+      INTUNE_CLIENT_SECRET: 's',
+    }),
+  ).toThrow(/INTUNE_TENANT_ID: one source per worker/);
+});

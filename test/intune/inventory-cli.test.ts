@@ -1,0 +1,69 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseDeviceList } from '../../src/client/device-list';
+import { CLIENT_ID, CLIENT_SECRET, TENANT_ID, iphone, startEnv, type Env } from './fixture';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+let env: Env;
+
+beforeAll(async () => {
+  env = await startEnv({
+    devices: [
+      iphone(1),
+      iphone(2, { deviceEnrollmentType: 'userEnrollment', isSupervised: false }),
+      iphone(3, {
+        operatingSystem: 'Android',
+        deviceEnrollmentType: 'androidEnterpriseWorkProfile',
+        model: 'Pixel 8',
+      }),
+      iphone(4, { operatingSystem: 'Windows', deviceEnrollmentType: 'windowsAzureADJoin' }),
+    ],
+    pageSize: 2,
+  });
+});
+afterAll(() => env?.sim.close());
+
+function ferry(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['bin/ferry.js', ...args], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        INTUNE_TENANT_ID: TENANT_ID,
+        INTUNE_CLIENT_ID: CLIENT_ID,
+        INTUNE_CLIENT_SECRET: CLIENT_SECRET,
+        INTUNE_GRAPH_BASE_URL: env.sim.url,
+        INTUNE_TOKEN_URL: env.sim.tokenUrl,
+      },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+test('when an admin pulls the Intune inventory, then a valid device list is written and the rest is named', async () => {
+  const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'ferry-inventory-')), 'devices.csv');
+  const run = await ferry(['inventory', '--source', 'intune', '--out', out]);
+  expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+  expect(run.stdout).toContain('skipped F2LX00000004 (Windows): unsupported platform');
+  expect(run.stdout).toContain(`${out}: 3 devices, 1 skipped`);
+  expect(run.stdout).not.toContain(CLIENT_SECRET);
+  const list = parseDeviceList(readFileSync(out, 'utf8'), out);
+  expect(list.errors).toEqual([]);
+  expect(list.devices.map((d) => [d.serialNumber, d.platform, d.enrollmentKind])).toEqual([
+    ['F2LX00000001', 'ios', 'ade'],
+    ['F2LX00000002', 'ios', 'standard'],
+    ['F2LX00000003', 'android', 'work_profile'],
+  ]);
+});
+
+test('when the source is not given, then inventory exits 2 with the reason', async () => {
+  const run = await ferry(['inventory', '--out', 'x.csv']);
+  expect(run.code).toBe(2);
+  expect(run.stderr.trim()).toBe('ferry inventory: --source intune is required (see ferry inventory --help)');
+});
