@@ -108,7 +108,7 @@ export const migrationOptionsSchema = z
       android: choice(['wipe_to_fully_managed', 'keep']).optional(),
       userMatching: choice(['email', 'local_part']).optional(),
       domainMap: domainMap.optional(),
-      source: choice(['workspace-one', 'manual']).optional(),
+      source: choice(['workspace-one', 'intune', 'manual']).optional(),
       maxTokenReissues: count.optional(),
       durations: durationsSchema.optional(),
     },

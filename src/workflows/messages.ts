@@ -78,8 +78,8 @@ export interface MigrationOptions {
   userMatching: 'email' | 'local_part';
   /** With local_part matching: source mail domain -> target mail domain. */
   domainMap: Record<string, string>;
-  /** Where un-enrollment happens: a source Workspace ONE tenant, or by hand ('manual'). */
-  source: 'workspace-one' | 'manual';
+  /** Where un-enrollment happens: the worker's source tenant (Workspace ONE or Intune), or by hand ('manual'). */
+  source: 'workspace-one' | 'intune' | 'manual';
   maxTokenReissues: number;
   durations: MigrationDurations;
 }

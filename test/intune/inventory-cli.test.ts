@@ -2,7 +2,10 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
 import { parseDeviceList } from '../../src/client/device-list';
+import { FileMigrationStore } from '../../src/migrations/store';
+import { fleetWorkflowId } from '../../src/workflows/fleet-messages';
 import { CLIENT_ID, CLIENT_SECRET, TENANT_ID, iphone, startEnv, type Env } from './fixture';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -25,7 +28,10 @@ beforeAll(async () => {
 });
 afterAll(() => env?.sim.close());
 
-function ferry(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function ferry(
+  args: string[],
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['bin/ferry.js', ...args], {
       cwd: ROOT,
@@ -36,6 +42,7 @@ function ferry(args: string[]): Promise<{ code: number | null; stdout: string; s
         INTUNE_CLIENT_SECRET: CLIENT_SECRET,
         INTUNE_GRAPH_BASE_URL: env.sim.url,
         INTUNE_TOKEN_URL: env.sim.tokenUrl,
+        ...extraEnv,
       },
     });
     let stdout = '';
@@ -66,4 +73,24 @@ test('when the source is not given, then inventory exits 2 with the reason', asy
   const run = await ferry(['inventory', '--out', 'x.csv']);
   expect(run.code).toBe(2);
   expect(run.stderr.trim()).toBe('ferry inventory: --source intune is required (see ferry inventory --help)');
+});
+
+test('when a migration is started from Intune without a file, then the inventory is its device list', async () => {
+  const stateDir = mkdtempSync(path.join(os.tmpdir(), 'ferry-intune-start-'));
+  const migrationId = `intune-${Date.now()}`;
+  const run = await ferry(['start', '--name', 'From Intune', '--source', 'intune', '--id', migrationId], {
+    TEMPORAL_ADDRESS: process.env.FERRY_TEST_TEMPORAL_ADDRESS,
+    FERRY_STATE_DIR: stateDir,
+    FERRY_TASK_QUEUE: `no-worker-${migrationId}`,
+  });
+  expect(run.code).toBe(0);
+  expect(run.stdout.trim()).toBe(migrationId);
+  expect(run.stderr).toContain('skipped F2LX00000004 (Windows): unsupported platform');
+  const stored = await new FileMigrationStore(stateDir).readDevicePage(migrationId, 0, 10);
+  expect(stored.map((d) => d.serialNumber)).toEqual(['F2LX00000001', 'F2LX00000002', 'F2LX00000003']);
+  const client = new Client({
+    connection: await Connection.connect({ address: process.env.FERRY_TEST_TEMPORAL_ADDRESS }),
+  });
+  await client.workflow.getHandle(fleetWorkflowId(migrationId)).terminate('test over');
+  await client.connection.close();
 });

@@ -1,8 +1,6 @@
 import { writeFileSync } from 'node:fs';
-import { inventoryToDeviceList } from '../../clients/intune';
 import { loadConfig } from '../../config';
-import { intuneClient } from '../../config/tenant-clients';
-import { createLogger } from '../../logger';
+import { pullInventory } from '../source-inventory';
 import type { DeviceInput } from '../../workflows/messages';
 import { EXIT_OK, UsageError, type Command } from '../cli';
 import { stringFlag } from './flags';
@@ -42,11 +40,7 @@ ferry validate --devices FILE, ferry preflight …, ferry start --devices FILE.`
     if (stringFlag(values, 'source') !== 'intune') throw new UsageError('--source intune is required');
     const out = stringFlag(values, 'out');
     if (!out) throw new UsageError('--out FILE is required');
-    const config = loadConfig();
-    if (!config.intune)
-      throw new UsageError('set INTUNE_TENANT_ID, INTUNE_CLIENT_ID and INTUNE_CLIENT_SECRET');
-    const client = intuneClient(config.intune, createLogger({ level: 'silent' }));
-    const inventory = inventoryToDeviceList(await client.listManagedDevices());
+    const inventory = await pullInventory(loadConfig());
     const rows = inventory.devices.map((d) => FIELDS.map((f) => csv(d[f] as string | undefined)).join(','));
     writeFileSync(out, `${[COLUMNS.join(','), ...rows].join('\r\n')}\r\n`);
     for (const s of inventory.skipped)

@@ -1,11 +1,12 @@
 import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
-import { loadConfig } from '../../config';
+import { loadConfig, type FerryConfig } from '../../config';
 import { MIGRATION_OPTION_FLAGS, migrationOptionsFromFlags } from '../../config/migration-options';
 import { startFleetMigration } from '../../migrations/start-migration';
 import { FileMigrationStore } from '../../migrations/store';
-import { EXIT_FAILED, EXIT_OK, UsageError, type Command } from '../cli';
-import { readDeviceList } from '../device-list';
+import { EXIT_FAILED, EXIT_OK, UsageError, type CliIo, type Command } from '../cli';
+import { pullInventory } from '../source-inventory';
+import { readDeviceList, type DeviceListResult } from '../device-list';
 import { formatIssue } from '../list-file';
 import { positiveNumber, stringFlag } from './flags';
 import { withTemporal } from './temporal-session';
@@ -36,8 +37,16 @@ function pollInterval(text: string | undefined): Duration | undefined {
   return text as Duration;
 }
 
+/** Without --devices, an Intune source's inventory is the list; what it cannot migrate is named. */
+async function inventoryList(config: FerryConfig, io: CliIo): Promise<DeviceListResult> {
+  const inventory = await pullInventory(config);
+  for (const s of inventory.skipped)
+    io.err(`skipped ${s.serialNumber || s.id} (${s.operatingSystem}): ${s.reason}`);
+  return { devices: inventory.devices, errors: [], warnings: [] };
+}
+
 export const startCommand: Command = {
-  usage: `Usage: ferry start --name NAME --devices FILE [rollout] [migration options]
+  usage: `Usage: ferry start --name NAME (--devices FILE | --source intune) [rollout] [migration options]
 
 Validates the device list (refused with the same errors as ferry validate), saves it in the state
 folder the workers read (FERRY_STATE_DIR), starts the migration and prints its id.
@@ -70,8 +79,12 @@ Migration options: --ios-ade-method erase|standard|abm_deadline, --android keep|
     const name = stringFlag(values, 'name');
     const file = stringFlag(values, 'devices');
     if (!name) throw new UsageError('--name NAME is required');
-    if (!file) throw new UsageError('--devices FILE is required');
     const options = migrationOptionsFromFlags(values);
+    if (!file && options.source !== 'intune') {
+      throw new UsageError(
+        '--devices FILE is required (or --source intune to read the inventory from Intune)',
+      );
+    }
     const rollout = {
       concurrency: positiveNumber(values, 'concurrency', 50, true),
       batchSize: positiveNumber(values, 'batch-size', 100, true),
@@ -80,14 +93,14 @@ Migration options: --ios-ade-method erase|standard|abm_deadline, --android keep|
       approveWaves: values['approve-waves'] === true,
       pollInterval: pollInterval(stringFlag(values, 'poll-interval')),
     };
-    const list = await readDeviceList(file);
+    const config = loadConfig();
+    const list = file ? await readDeviceList(file) : await inventoryList(config, io);
     if (list.errors.length > 0) {
       for (const issue of list.errors) io.out(`error: ${formatIssue(issue, file)}`);
       io.out(`REFUSED: ${file} has ${list.errors.length} errors; nothing was started`);
       return EXIT_FAILED;
     }
     const migrationId = stringFlag(values, 'id') ?? migrationIdFor(name);
-    const config = loadConfig();
     const store = new FileMigrationStore(config.stateDir);
     await withTemporal((client) =>
       startFleetMigration(client, store, config.taskQueue, {
