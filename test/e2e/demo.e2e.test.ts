@@ -29,7 +29,7 @@ function run(
 /** The README's first command, as a user runs it (here against the suite's dev server, not a new one). */
 test('when the demo migrates a small mixed fleet, then it exits 0 and its last line is the JSON summary', async () => {
   const stateDir = mkdtempSync(path.join(os.tmpdir(), 'ferry-demo-'));
-  const result = await run(['--devices', '8', '--json', '--faults', '5xx=0.1,429=0.05,reset=0.05'], {
+  const result = await run(['--devices', '8', '--json', '--faults', '5xx=0.05,429=0.05,reset=0.02'], {
     TEMPORAL_ADDRESS: process.env.FERRY_TEST_TEMPORAL_ADDRESS,
     FERRY_STATE_DIR: stateDir,
   });
@@ -41,7 +41,7 @@ test('when the demo migrates a small mixed fleet, then it exits 0 and its last l
   expect(last).toMatchObject({ devices: 8, statuses: expect.objectContaining({ reenrolled: 8, failed: 0 }) });
   expect(result.stdout).toMatch(/devices report: .*-devices\.csv/);
   expect(result.stdout).toMatch(/0 sent twice/);
-});
+}, 300_000); // injected faults make activities retry with back-off
 
 test('when the demo is given a flag it does not know, then it exits non-zero with a one-line reason', async () => {
   const result = await run(['--devices', 'many'], { TEMPORAL_ADDRESS: '127.0.0.1:1' });
