@@ -5,14 +5,12 @@
  * token and the assertion. The key, the assertion and the token never reach an error or a log.
  */
 import crypto, { type KeyObject } from 'node:crypto';
-import { InvalidRequestError, UnauthorizedError, type RequestContext } from '../errors';
-import { parseBody, type HttpClient } from '../http';
-import { tokenResponseSchema } from './schemas';
+import type { HttpClient } from '../http';
+import { ClientCredentialsToken, TOKEN_REFRESH_MARGIN_MS } from '../oauth-token';
 
 /** The assertion's audience: note `/v2/`, which the token URL itself does not have. */
 export const ABM_ASSERTION_AUDIENCE = 'https://account.apple.com/auth/oauth2/v2/token';
 export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
-export const TOKEN_REFRESH_MARGIN_MS = 60_000;
 /** Lifetime of a minted assertion (Apple allows up to 180 days). */
 export const ASSERTION_TTL_SECONDS = 3600;
 
@@ -71,29 +69,38 @@ export interface AbmAuthOptions {
   scope: string;
 }
 
+/** Apple's client credentials: a signed assertion instead of a secret, reused until shortly before it expires. */
 export class AbmTokenProvider {
   private assertion?: { value: string; expiresAt: number };
-  private cached?: { header: string; refreshAt: number };
-  private inFlight?: Promise<string>;
+  private readonly token: ClientCredentialsToken;
 
   constructor(
     private readonly options: AbmAuthOptions,
-    private readonly http: HttpClient,
+    http: HttpClient,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.token = new ClientCredentialsToken(
+      http,
+      options.tokenUrl,
+      () => ({
+        grant_type: 'client_credentials',
+        client_id: options.clientId,
+        client_assertion_type: CLIENT_ASSERTION_TYPE,
+        client_assertion: this.clientAssertion(),
+        scope: options.scope,
+      }),
+      now,
+    );
+  }
 
   /** The `Authorization` header for the next API call. */
   authorization(): Promise<string> {
-    if (this.cached && this.now() < this.cached.refreshAt) return Promise.resolve(this.cached.header);
-    this.inFlight ??= this.fetchToken().finally(() => {
-      this.inFlight = undefined;
-    });
-    return this.inFlight;
+    return this.token.authorization();
   }
 
   /** After a 401: forget the token and the assertion so the next call mints both afresh. */
   invalidate(): void {
-    this.cached = undefined;
+    this.token.invalidate();
     this.assertion = undefined;
   }
 
@@ -106,48 +113,4 @@ export class AbmTokenProvider {
     this.assertion = { value, expiresAt: nowMs + ASSERTION_TTL_SECONDS * 1000 };
     return value;
   }
-
-  private async fetchToken(): Promise<string> {
-    const form = new URLSearchParams({
-      grant_type: 'client_credentials',
-      client_id: this.options.clientId,
-      client_assertion_type: CLIENT_ASSERTION_TYPE,
-      client_assertion: this.clientAssertion(),
-      scope: this.options.scope,
-    });
-    const requestedAt = this.now();
-    let data: unknown;
-    try {
-      const response = await this.http.send({
-        method: 'POST',
-        path: this.options.tokenUrl,
-        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-        body: form.toString(),
-      });
-      data = response.data;
-    } catch (err) {
-      // invalid_client / invalid_grant / invalid_scope arrive as 400: a credentials problem for Ferry.
-      if (err instanceof InvalidRequestError && err.status === 400) {
-        throw new UnauthorizedError(contextOf(err), 'token request rejected (HTTP 400)', { status: 400 });
-      }
-      throw err;
-    }
-    const ctx: RequestContext = {
-      service: this.http.service,
-      method: 'POST',
-      path: new URL(this.options.tokenUrl).pathname,
-    };
-    const token = parseBody(tokenResponseSchema, data, ctx);
-    const header = `Bearer ${token.access_token}`;
-    const lifetimeMs = token.expires_in * 1000;
-    this.cached = {
-      header,
-      refreshAt: requestedAt + Math.max(lifetimeMs - TOKEN_REFRESH_MARGIN_MS, lifetimeMs / 2),
-    };
-    return header;
-  }
-}
-
-function contextOf(err: InvalidRequestError): RequestContext {
-  return { service: err.service, method: err.method, path: err.path };
 }

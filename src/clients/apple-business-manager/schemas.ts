@@ -7,14 +7,7 @@ import { z } from 'zod';
 
 const optString = z.string().optional();
 
-// ---------------------------------------------------------------- OAuth and errors
-
-export const tokenResponseSchema = z.object({
-  access_token: z.string().min(1),
-  token_type: optString,
-  expires_in: z.coerce.number().positive(),
-  scope: optString,
-});
+// ---------------------------------------------------------------- errors
 
 /** Apple's ErrorResponse: `{ errors: [{ id, status, code, title, detail }] }`. */
 export const errorBodySchema = z.object({

@@ -22,7 +22,8 @@ import {
   statusError,
   type HttpClient,
 } from '../http';
-import { IntuneTokenProvider } from './auth';
+import { intuneToken } from './auth';
+import type { ClientCredentialsToken } from '../oauth-token';
 import {
   graphErrorBodySchema,
   managedDeviceSchema,
@@ -75,7 +76,7 @@ const seg = encodeURIComponent;
 
 export class IntuneClient {
   private readonly http: HttpClient;
-  private readonly auth: IntuneTokenProvider;
+  private readonly auth: ClientCredentialsToken;
   private readonly baseUrl: URL;
   private readonly timeoutMs: number;
   private readonly maxPages: number;
@@ -97,7 +98,7 @@ export class IntuneClient {
     });
     const tokenUrl =
       options.tokenUrl ?? `https://login.microsoftonline.com/${seg(options.tenantId)}/oauth2/v2.0/token`;
-    this.auth = new IntuneTokenProvider(
+    this.auth = intuneToken(
       { tokenUrl, clientId: options.clientId, clientSecret: options.clientSecret },
       this.http,
     );

@@ -12,13 +12,7 @@ const text = z
   .nullish()
   .transform((v) => v ?? '');
 
-// ---------------------------------------------------------------- OAuth and errors
-
-export const tokenResponseSchema = z.object({
-  access_token: z.string().min(1),
-  token_type: optString,
-  expires_in: z.coerce.number().positive(),
-});
+// ---------------------------------------------------------------- errors
 
 /** Graph's error body: `{"error":{"code","message","innerError":{"request-id",…}}}`. */
 export const graphErrorBodySchema = z.object({

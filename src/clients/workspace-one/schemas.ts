@@ -17,12 +17,6 @@ export const errorBodySchema = z.object({
   activityId: z.string().optional(),
 });
 
-export const oauthTokenSchema = z.object({
-  access_token: z.string().min(1),
-  token_type: optString,
-  expires_in: z.coerce.number().positive(),
-});
-
 // ---------------------------------------------------------------- users (system v1)
 
 export interface Ws1User {

@@ -1,0 +1,82 @@
+/**
+ * The OAuth 2.0 client-credentials token every Ferry client uses (Workspace ONE, Microsoft Graph, Apple
+ * Business Manager): a form-body request to the token URL, the bearer token cached until shortly
+ * before `expires_in` (one request at a time), dropped after a 401. A 400 from the token endpoint
+ * (invalid_client, invalid_grant, invalid_scope) is a credentials problem: `Unauthorized`. Secrets and
+ * tokens never reach an error or a log.
+ */
+import { z } from 'zod';
+import { InvalidRequestError, UnauthorizedError, type RequestContext } from './errors';
+import { parseBody, type HttpClient } from './http';
+
+export const TOKEN_REFRESH_MARGIN_MS = 60_000;
+
+const tokenResponseSchema = z.object({
+  access_token: z.string().min(1),
+  token_type: z.string().nullish(),
+  expires_in: z.coerce.number().positive(),
+});
+
+export class ClientCredentialsToken {
+  private cached?: { header: string; refreshAt: number };
+  private inFlight?: Promise<string>;
+
+  /** `form` is called for every token request (an assertion-based one mints its assertion there). */
+  constructor(
+    private readonly http: HttpClient,
+    private readonly tokenUrl: string,
+    private readonly form: () => Record<string, string>,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The `Authorization` header for the next API call. */
+  authorization(): Promise<string> {
+    if (this.cached && this.now() < this.cached.refreshAt) return Promise.resolve(this.cached.header);
+    this.inFlight ??= this.fetchToken().finally(() => {
+      this.inFlight = undefined;
+    });
+    return this.inFlight;
+  }
+
+  /** After a 401 from the API: the next call mints a new token. */
+  invalidate(): void {
+    this.cached = undefined;
+  }
+
+  private async fetchToken(): Promise<string> {
+    const requestedAt = this.now();
+    let data: unknown;
+    try {
+      const response = await this.http.send({
+        method: 'POST',
+        path: this.tokenUrl,
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+        body: new URLSearchParams(this.form()).toString(),
+      });
+      data = response.data;
+    } catch (err) {
+      if (err instanceof InvalidRequestError && err.status === 400) {
+        const ctx: RequestContext = { service: err.service, method: err.method, path: err.path };
+        throw new UnauthorizedError(ctx, 'token request rejected (HTTP 400)', {
+          status: 400,
+          code: err.remoteCode,
+        });
+      }
+      throw err;
+    }
+    const ctx: RequestContext = {
+      service: this.http.service,
+      method: 'POST',
+      path: new URL(this.tokenUrl).pathname,
+    };
+    const token = parseBody(tokenResponseSchema, data, ctx);
+    const lifetimeMs = token.expires_in * 1000;
+    const header = `Bearer ${token.access_token}`;
+    // A short-lived token is refreshed at half its life rather than never cached.
+    this.cached = {
+      header,
+      refreshAt: requestedAt + Math.max(lifetimeMs - TOKEN_REFRESH_MARGIN_MS, lifetimeMs / 2),
+    };
+    return header;
+  }
+}
