@@ -53,7 +53,7 @@ describe('parseMigrationOptions', () => {
       problemsOf({
         iosAdeMethod: 'wipe',
         android: 'reset',
-        source: 'intune',
+        source: 'jamf',
         maxTokenReissues: 21,
         colour: 'red',
         durations: { enrollmentTimeout: '14 dais', abmWait: '5', adeSyncTimeout: '0s', fooTimeout: '1m' },
@@ -61,7 +61,7 @@ describe('parseMigrationOptions', () => {
     ).toEqual([
       'iosAdeMethod: "wipe" is not one of erase, standard, abm_deadline',
       'android: "reset" is not one of wipe_to_fully_managed, keep',
-      'source: "intune" is not one of workspace-one, manual',
+      'source: "jamf" is not one of workspace-one, intune, manual',
       'maxTokenReissues: must be a whole number from 0 to 20',
       'durations.abmWait: "5" needs a unit, e.g. "5m" or "5 days"',
       'durations.adeSyncTimeout: "0s" must be longer than zero',
