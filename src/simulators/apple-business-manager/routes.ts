@@ -5,12 +5,9 @@
  */
 import crypto from 'node:crypto';
 import type { SimAbmActivity, SimAbmDevice, SimAbmState } from './state';
+import type { JsonResponse } from '../loopback-http';
 
-export interface SimResponse {
-  status: number;
-  body?: unknown;
-  headers?: Record<string, string>;
-}
+export type SimResponse = JsonResponse;
 
 export interface ApiRequest {
   state: SimAbmState;

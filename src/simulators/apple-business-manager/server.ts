@@ -4,11 +4,11 @@
  * `POST /auth/oauth2/token`: OAuth (no bearer, no rate limit). `/v1/...`: bearer → rate limit (GET per
  * minute, POST per hour, 429 + Retry-After in seconds) → activities settle → route → optional corruption.
  */
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KeyObject } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback, readRaw, sendJson } from '../loopback-http';
 import { issueToken } from './oauth';
-import { appleError, routeApi, type SimResponse } from './routes';
+import { appleError, routeApi } from './routes';
 import { SlidingWindow, type SimAbmState } from './state';
 
 export const TOKEN_PATH = '/auth/oauth2/token';
@@ -41,25 +41,28 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     const method = req.method ?? 'GET';
     const raw = await readRaw(req);
     if (url.pathname === TOKEN_PATH) {
-      if (method !== 'POST') return send(res, { status: 405, body: { error: 'invalid_request' } });
+      if (method !== 'POST') return sendJson(res, { status: 405, body: { error: 'invalid_request' } });
       const params = new URLSearchParams(url.searchParams);
       const contentType = req.headers['content-type'] ?? '';
       if (contentType.startsWith('application/x-www-form-urlencoded')) {
         for (const [key, value] of new URLSearchParams(raw)) params.set(key, value);
       }
-      return send(res, issueToken(state, config, params));
+      return sendJson(res, issueToken(state, config, params));
     }
-    if (!url.pathname.startsWith('/v1/')) return send(res, appleError(404, 'NOT_FOUND', 'Not found'));
+    if (!url.pathname.startsWith('/v1/')) return sendJson(res, appleError(404, 'NOT_FOUND', 'Not found'));
 
     const authorization = req.headers.authorization ?? '';
     if (!authorization.startsWith('Bearer ') || !state.tokenValid(authorization.slice(7))) {
-      return send(res, appleError(401, 'UNAUTHORIZED', 'Authentication credentials are missing or invalid.'));
+      return sendJson(
+        res,
+        appleError(401, 'UNAUTHORIZED', 'Authentication credentials are missing or invalid.'),
+      );
     }
     const window = method === 'POST' ? postWindow : getWindow;
     const waitMs = window.check(state.now());
     if (waitMs !== undefined) {
       const limited = appleError(429, 'RATE_LIMIT_EXCEEDED', 'The request rate limit has been reached.');
-      return send(res, {
+      return sendJson(res, {
         ...limited,
         headers: { 'Retry-After': String(Math.max(1, Math.ceil(waitMs / 1000))) },
       });
@@ -69,7 +72,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       try {
         body = JSON.parse(raw);
       } catch {
-        return send(res, appleError(400, 'PARAMETER_ERROR.INVALID', 'The request body is not JSON'));
+        return sendJson(res, appleError(400, 'PARAMETER_ERROR.INVALID', 'The request body is not JSON'));
       }
     }
     state.settle();
@@ -78,41 +81,21 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       corruptNext = false;
       response.body = { links: { self: 'corrupted' } };
     }
-    send(res, response);
+    sendJson(res, response);
   }
 
-  const server = http.createServer((req, res) => {
+  const listening = await listenOnLoopback((req, res) => {
     handle(req, res).catch((err: unknown) => {
-      if (!res.headersSent) send(res, appleError(500, 'INTERNAL_ERROR', 'Simulator failure', String(err)));
+      if (!res.headersSent)
+        sendJson(res, appleError(500, 'INTERNAL_ERROR', 'Simulator failure', String(err)));
     });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }, config.port);
+  baseUrl = listening.origin;
   return {
     url: baseUrl,
     corruptNextResponse: () => {
       corruptNext = true;
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeAllConnections();
-      }),
+    close: listening.close,
   };
-}
-
-function send(res: ServerResponse, response: SimResponse): void {
-  const headers: Record<string, string> = { ...response.headers };
-  if (response.body !== undefined) headers['Content-Type'] = 'application/json';
-  res.writeHead(response.status, headers);
-  res.end(response.body === undefined ? undefined : JSON.stringify(response.body));
-}
-
-async function readRaw(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }

@@ -6,15 +6,11 @@
  * errors in Graph's body `{"error":{"code","message","innerError":{…}}}`.
  */
 import crypto from 'node:crypto';
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listenOnLoopback, readRaw, sendJson, type JsonResponse } from '../loopback-http';
 import { SimIntuneState, SlidingWindow } from './state';
 
-export interface SimResponse {
-  status: number;
-  body?: unknown;
-  headers?: Record<string, string>;
-}
+export type SimResponse = JsonResponse;
 
 export interface ServerConfig {
   state: SimIntuneState;
@@ -119,16 +115,20 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     const url = new URL(req.url ?? '/', 'http://simulator');
     const method = req.method ?? 'GET';
     const raw = await readRaw(req);
-    if (url.pathname === tokenPath && method === 'POST') return send(res, token(raw));
-    if (!url.pathname.startsWith('/v1.0/')) return send(res, { status: 404, body: { error: 'not_found' } });
+    if (url.pathname === tokenPath && method === 'POST') return sendJson(res, token(raw));
+    if (!url.pathname.startsWith('/v1.0/'))
+      return sendJson(res, { status: 404, body: { error: 'not_found' } });
     const authorization = req.headers.authorization ?? '';
     if (!authorization.startsWith('Bearer ') || !state.tokenValid(authorization.slice(7))) {
-      return send(res, graphError(401, 'InvalidAuthenticationToken', 'Access token is empty or invalid.'));
+      return sendJson(
+        res,
+        graphError(401, 'InvalidAuthenticationToken', 'Access token is empty or invalid.'),
+      );
     }
     const waitMs = window.check(state.now());
     if (waitMs !== undefined) {
       const limited = graphError(429, 'TooManyRequests', 'Too many requests.');
-      return send(res, {
+      return sendJson(res, {
         ...limited,
         headers: { 'Retry-After': String(Math.max(1, Math.ceil(waitMs / 1000))) },
       });
@@ -138,41 +138,20 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       corruptNext = false;
       response.body = { '@odata.context': 'corrupted', value: 'not-an-array' };
     }
-    send(res, response);
+    sendJson(res, response);
   }
 
-  const server = http.createServer((req, res) => {
+  const listening = await listenOnLoopback((req, res) => {
     handle(req, res).catch(() => {
-      if (!res.headersSent) send(res, graphError(500, 'InternalServerError', 'Simulator failure'));
+      if (!res.headersSent) sendJson(res, graphError(500, 'InternalServerError', 'Simulator failure'));
     });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  }, config.port);
+  origin = listening.origin;
   return {
     origin,
     corruptNextResponse: () => {
       corruptNext = true;
     },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeAllConnections();
-      }),
+    close: listening.close,
   };
-}
-
-function send(res: ServerResponse, response: SimResponse): void {
-  const headers: Record<string, string> = { ...response.headers };
-  if (response.body !== undefined) headers['Content-Type'] = 'application/json';
-  res.writeHead(response.status, headers);
-  res.end(response.body === undefined ? undefined : JSON.stringify(response.body));
-}
-
-async function readRaw(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
