@@ -80,3 +80,25 @@ export class ClientCredentialsToken {
     return header;
   }
 }
+
+export interface BearerAuth {
+  authorization(): Promise<string>;
+  /** Drops the cached credential; `false` when a new one cannot help (fixed credentials such as Basic). */
+  invalidate(): boolean | void;
+}
+
+/**
+ * Sends with the current credential; after a 401 it drops the token and sends once more, so an expired
+ * or revoked token costs one extra call, and a second 401 stands (`Unauthorized`, not retried).
+ */
+export async function sendWithFreshTokenOn401<T>(
+  auth: BearerAuth,
+  send: (authorization: string) => Promise<T>,
+): Promise<T> {
+  try {
+    return await send(await auth.authorization());
+  } catch (err) {
+    if (!(err instanceof UnauthorizedError) || auth.invalidate() === false) throw err;
+    return send(await auth.authorization());
+  }
+}

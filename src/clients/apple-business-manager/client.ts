@@ -4,9 +4,10 @@
  * the shared transport, every body parsed with zod. Apple publishes no rate limits (observed: GET ≈ 20/min,
  * POST ≈ 10/h), so callers batch serials into one activity and poll sparingly; a 429 is `RateLimited`.
  */
+import { sendWithFreshTokenOn401 } from '../oauth-token';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import { InvalidRequestError, UnauthorizedError, type RemoteErrorInfo, type RequestContext } from '../errors';
+import { InvalidRequestError, type RemoteErrorInfo, type RequestContext } from '../errors';
 import { createHttpClient, parseBody, type HttpClient } from '../http';
 import { AbmTokenProvider, readPrivateKey } from './auth';
 import {
@@ -195,22 +196,14 @@ export class AppleBusinessManagerClient {
   }
 
   private async fetch<S extends z.ZodType>(schema: S, request: AbmRequest): Promise<z.output<S>> {
-    let response;
-    try {
-      response = await this.sendOnce(request);
-    } catch (err) {
-      if (!(err instanceof UnauthorizedError)) throw err;
-      this.auth.invalidate();
-      response = await this.sendOnce(request);
-    }
+    const response = await sendWithFreshTokenOn401(this.auth, (authorization) =>
+      this.sendOnce(request, authorization),
+    );
     return parseBody(schema, response.data, this.context(request));
   }
 
-  private async sendOnce(request: AbmRequest) {
-    const headers: Record<string, string> = {
-      Authorization: await this.auth.authorization(),
-      Accept: 'application/json',
-    };
+  private sendOnce(request: AbmRequest, authorization: string) {
+    const headers: Record<string, string> = { Authorization: authorization, Accept: 'application/json' };
     if (request.body !== undefined) headers['Content-Type'] = 'application/json';
     return this.http.send({ ...request, headers });
   }

@@ -4,16 +4,11 @@
  * Bearer token from `auth.ts`, one re-mint on a 401, typed errors from the shared transport (service
  * `Microsoft Graph`), every body parsed with zod. 429, and 503 with a Retry-After, are `RateLimited`.
  */
+import { sendWithFreshTokenOn401 } from '../oauth-token';
 import type { AxiosResponse } from 'axios';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import {
-  InvalidResponseError,
-  RateLimitedError,
-  UnauthorizedError,
-  type RemoteErrorInfo,
-  type RequestContext,
-} from '../errors';
+import { InvalidResponseError, RateLimitedError, type RemoteErrorInfo, type RequestContext } from '../errors';
 import {
   createHttpClient,
   networkError,
@@ -167,14 +162,9 @@ export class IntuneClient {
   private fetch<S extends z.ZodType>(schema: S, request: GraphRequest): Promise<z.output<S>>;
   private fetch(schema: undefined, request: GraphRequest): Promise<void>;
   private async fetch(schema: z.ZodType | undefined, request: GraphRequest): Promise<unknown> {
-    let response: AxiosResponse<unknown>;
-    try {
-      response = await this.sendOnce(request);
-    } catch (err) {
-      if (!(err instanceof UnauthorizedError)) throw err;
-      this.auth.invalidate();
-      response = await this.sendOnce(request);
-    }
+    const response = await sendWithFreshTokenOn401(this.auth, (authorization) =>
+      this.sendOnce(request, authorization),
+    );
     return schema ? parseBody(schema, response.data, this.context(request)) : undefined;
   }
 
@@ -184,11 +174,8 @@ export class IntuneClient {
     return { service: MICROSOFT_GRAPH_SERVICE, method: request.method, path: relative };
   }
 
-  private async sendOnce(request: GraphRequest): Promise<AxiosResponse<unknown>> {
-    const headers: Record<string, string> = {
-      Authorization: await this.auth.authorization(),
-      Accept: 'application/json',
-    };
+  private async sendOnce(request: GraphRequest, authorization: string): Promise<AxiosResponse<unknown>> {
+    const headers: Record<string, string> = { Authorization: authorization, Accept: 'application/json' };
     if (request.body !== undefined) headers['Content-Type'] = 'application/json';
     const ctx = this.context(request);
     const started = Date.now();

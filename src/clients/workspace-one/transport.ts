@@ -3,10 +3,11 @@
  * `Accept: application/json;version=N` on every request, one token refresh on a 401 (OAuth only),
  * typed errors from the shared transport, and zod parsing of the body.
  */
+import { sendWithFreshTokenOn401 } from '../oauth-token';
 import type { AxiosResponse } from 'axios';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import { UnauthorizedError, type RemoteErrorInfo, type RequestContext } from '../errors';
+import type { RemoteErrorInfo, RequestContext } from '../errors';
 import { createHttpClient, parseBody, type HttpClient } from '../http';
 import { createAuthProvider, type AuthProvider, type WorkspaceOneAuth } from './auth';
 import { errorBodySchema } from './schemas';
@@ -68,15 +69,10 @@ export class Ws1Transport {
   }
 
   /** Sends the request; any 2xx resolves, everything else throws a typed error. */
-  async send(request: Ws1Request): Promise<AxiosResponse<unknown>> {
-    try {
-      return await this.sendOnce(request);
-    } catch (err) {
-      if (err instanceof UnauthorizedError && this.authProvider.invalidate()) {
-        return await this.sendOnce(request);
-      }
-      throw err;
-    }
+  send(request: Ws1Request): Promise<AxiosResponse<unknown>> {
+    return sendWithFreshTokenOn401(this.authProvider, (authorization) =>
+      this.sendOnce(request, authorization),
+    );
   }
 
   /** Sends and parses the body; a 204 (or an empty body) resolves to undefined. */
@@ -86,10 +82,10 @@ export class Ws1Transport {
     return parseBody(schema, response.data, this.context(request));
   }
 
-  private async sendOnce(request: Ws1Request): Promise<AxiosResponse<unknown>> {
+  private sendOnce(request: Ws1Request, authorization: string): Promise<AxiosResponse<unknown>> {
     const headers: Record<string, string> = {
       'aw-tenant-code': this.options.tenantCode,
-      Authorization: await this.authProvider.authorization(),
+      Authorization: authorization,
       Accept: `application/json;version=${request.version}`,
     };
     if (request.body !== undefined) headers['Content-Type'] = 'application/json';
