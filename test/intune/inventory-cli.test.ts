@@ -72,7 +72,9 @@ test('when an admin pulls the Intune inventory, then a valid device list is writ
 test('when the source is not given, then inventory exits 2 with the reason', async () => {
   const run = await ferry(['inventory', '--out', 'x.csv']);
   expect(run.code).toBe(2);
-  expect(run.stderr.trim()).toBe('ferry inventory: --source intune is required (see ferry inventory --help)');
+  expect(run.stderr.trim()).toBe(
+    'ferry inventory: --source intune|workspace-one is required (see ferry inventory --help)',
+  );
 });
 
 test('when a migration is started from Intune without a file, then the inventory is its device list', async () => {

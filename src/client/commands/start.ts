@@ -5,8 +5,14 @@ import { MIGRATION_OPTION_FLAGS, migrationOptionsFromFlags } from '../../config/
 import { startFleetMigration } from '../../migrations/start-migration';
 import { FileMigrationStore } from '../../migrations/store';
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliIo, type Command } from '../cli';
-import { pullInventory } from '../source-inventory';
-import { readDeviceList, type DeviceListResult } from '../device-list';
+import {
+  deviceListCsv,
+  isInventorySource,
+  pullInventory,
+  skippedLine,
+  type InventorySource,
+} from '../source-inventory';
+import { parseDeviceList, readDeviceList, type DeviceListResult } from '../device-list';
 import { formatIssue } from '../list-file';
 import { positiveNumber, stringFlag } from './flags';
 import { withTemporal } from './temporal-session';
@@ -37,19 +43,26 @@ function pollInterval(text: string | undefined): Duration | undefined {
   return text as Duration;
 }
 
-/** Without --devices, an Intune source's inventory is the list; what it cannot migrate is named. */
-async function inventoryList(config: FerryConfig, io: CliIo): Promise<DeviceListResult> {
-  const inventory = await pullInventory(config);
-  for (const s of inventory.skipped)
-    io.err(`skipped ${s.serialNumber || s.id} (${s.operatingSystem}): ${s.reason}`);
-  return { devices: inventory.devices, errors: [], warnings: [] };
+/**
+ * Without --devices, the source's inventory is the list, checked as the file `ferry inventory` would
+ * write (a source can hold duplicate serials or a malformed email); what it cannot migrate is named.
+ */
+async function inventoryList(
+  config: FerryConfig,
+  source: InventorySource,
+  io: CliIo,
+): Promise<DeviceListResult> {
+  const inventory = await pullInventory(config, source);
+  for (const s of inventory.skipped) io.err(skippedLine(s));
+  return parseDeviceList(deviceListCsv(inventory.devices));
 }
 
 export const startCommand: Command = {
-  usage: `Usage: ferry start --name NAME (--devices FILE | --source intune) [rollout] [migration options]
+  usage: `Usage: ferry start --name NAME (--devices FILE | --source intune|workspace-one) [rollout] [migration options]
 
 Validates the device list (refused with the same errors as ferry validate), saves it in the state
-folder the workers read (FERRY_STATE_DIR), starts the migration and prints its id.
+folder the workers read (FERRY_STATE_DIR), starts the migration and prints its id. Without --devices,
+the list is the source tenant's inventory, as ferry inventory reads it.
 
 Rollout:
   --id ID                 migration id (default: the name's slug and the start time)
@@ -80,9 +93,15 @@ Migration options: --ios-ade-method erase|standard|abm_deadline, --android keep|
     const file = stringFlag(values, 'devices');
     if (!name) throw new UsageError('--name NAME is required');
     const options = migrationOptionsFromFlags(values);
-    if (!file && options.source !== 'intune') {
+    const source = stringFlag(values, 'source');
+    const from: { file: string } | { source: InventorySource } | undefined = file
+      ? { file }
+      : isInventorySource(source)
+        ? { source }
+        : undefined;
+    if (!from) {
       throw new UsageError(
-        '--devices FILE is required (or --source intune to read the inventory from Intune)',
+        '--devices FILE is required (or --source intune|workspace-one to read the source inventory)',
       );
     }
     const rollout = {
@@ -94,10 +113,12 @@ Migration options: --ios-ade-method erase|standard|abm_deadline, --android keep|
       pollInterval: pollInterval(stringFlag(values, 'poll-interval')),
     };
     const config = loadConfig();
-    const list = file ? await readDeviceList(file) : await inventoryList(config, io);
+    const list =
+      'file' in from ? await readDeviceList(from.file) : await inventoryList(config, from.source, io);
     if (list.errors.length > 0) {
-      for (const issue of list.errors) io.out(`error: ${formatIssue(issue, file)}`);
-      io.out(`REFUSED: ${file} has ${list.errors.length} errors; nothing was started`);
+      const listName = 'file' in from ? from.file : `the ${from.source} inventory`;
+      for (const issue of list.errors) io.out(`error: ${formatIssue(issue, listName)}`);
+      io.out(`REFUSED: ${listName} has ${list.errors.length} errors; nothing was started`);
       return EXIT_FAILED;
     }
     const migrationId = stringFlag(values, 'id') ?? migrationIdFor(name);

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { NotFoundError } from '../errors';
 import * as ade from './ade';
 import type { WorkspaceOneAuth } from './auth';
+import * as inventory from './inventory';
 import * as tokens from './registration-tokens';
 import {
   androidWorkSchema,
@@ -20,6 +21,7 @@ import {
   type Ws1Device,
   type Ws1InventoryDevice,
   type Ws1OrganizationGroup,
+  type Ws1SourceDevice,
   type Ws1TokenDetails,
   type Ws1TokenSummary,
   type Ws1User,
@@ -197,6 +199,11 @@ export class WorkspaceOneClient {
   }
 
   // ------------------------------------------------------------------ source side
+
+  /** Every device of an OG (mdm v2 search by the numeric OG id, every page), each with its user's email. */
+  listOrganizationGroupDevices(ogId: number): Promise<Ws1SourceDevice[]> {
+    return inventory.listOrganizationGroupDevices(this.transport, this.settings, ogId);
+  }
 
   /** One page (0-based) of an OG's inventory (mdm v3 search), with each enrollment user's email. */
   async listDevicesPage(

@@ -158,6 +158,66 @@ export const inventoryPageSchema = z.object({
   total: z.number().int(),
 });
 
+// ---------------------------------------------------------------- devices (mdm v2 search, source inventory)
+
+/** One record of an OG's inventory, as `inventory.ts` maps it; text the record lacks reads as ''. */
+export interface Ws1SourceDevice {
+  id: number;
+  uuid?: string;
+  serialNumber: string;
+  udid?: string;
+  imei?: string;
+  /** `Apple`, `Android`, `AppleOsX`, `WinRT`, … as the tenant names the platform. */
+  platform: string;
+  model?: string;
+  friendlyName?: string;
+  userEmail: string;
+  enrollmentStatus: string;
+  enrolledViaDep?: boolean;
+  androidManagementMode?: string;
+}
+
+/**
+ * `DeviceExtended` (the same keys in mdm v1 and v2). Lenient on the fields that decide whether a device
+ * can migrate, so a record without a serial or a user is named in the inventory instead of failing it.
+ * `AndroidManagementMode` is UNCONFIRMED: no public model shows a management-mode field (see inventory.ts).
+ */
+const rawSourceDevice = z
+  .object({
+    Id: ws1Id,
+    Uuid: optString,
+    SerialNumber: optString,
+    Udid: optString,
+    Imei: optString,
+    Platform: optString,
+    Model: optString,
+    DeviceFriendlyName: optString,
+    UserEmailAddress: optString,
+    EnrollmentStatus: optString,
+    EnrolledViaDEP: optBool,
+    AndroidManagementMode: optString,
+  })
+  .transform((d): Ws1SourceDevice => ({
+    id: d.Id,
+    uuid: d.Uuid,
+    serialNumber: d.SerialNumber?.trim() ?? '',
+    udid: d.Udid,
+    imei: d.Imei,
+    platform: d.Platform ?? '',
+    model: d.Model,
+    friendlyName: d.DeviceFriendlyName,
+    userEmail: d.UserEmailAddress?.trim() ?? '',
+    enrollmentStatus: d.EnrollmentStatus ?? '',
+    enrolledViaDep: d.EnrolledViaDEP,
+    androidManagementMode: d.AndroidManagementMode,
+  }));
+
+/** `DeviceSearchResultExtended`: `{ Devices, Page, PageSize, Total }`. */
+export const sourceDevicePageSchema = z.object({
+  Devices: z.array(rawSourceDevice).nullish(),
+  Total: optInt,
+});
+
 // ---------------------------------------------------------------- organization groups (system v1)
 
 export interface Ws1OrganizationGroup {

@@ -5,6 +5,7 @@
  */
 import { Random } from './random';
 import type { SimSeed } from './seed';
+import type { AndroidManagementMode } from './store';
 
 export interface FleetOptions {
   devices: number;
@@ -45,6 +46,11 @@ const LAST = ['ng', 'okafor', 'petrov', 'quinn', 'rossi', 'sato', 'tran', 'under
 const IOS_MODELS = ['iPhone 13', 'iPhone 14', 'iPhone 15', 'iPad Air'];
 const ANDROID_MODELS = ['Pixel 7', 'Pixel 8', 'Galaxy S23', 'Galaxy Tab S9'];
 const ANDROID_KINDS = ['legacy', 'work_profile', 'fully_managed'] as const;
+const ANDROID_MODE_OF_KIND: Partial<Record<FleetDevice['enrollment_kind'], AndroidManagementMode>> = {
+  legacy: 'DeviceAdministrator',
+  work_profile: 'WorkProfile',
+  fully_managed: 'WorkManaged',
+};
 
 export function generateFleet(options: FleetOptions): GeneratedFleet {
   const r = new Random(options.seed ?? 42);
@@ -113,6 +119,7 @@ export function fleetSeed(
           friendlyName: d.friendly_name,
           userEmail: d.user_email,
           enrolledViaDep: d.enrollment_kind === 'ade',
+          androidManagementMode: ANDROID_MODE_OF_KIND[d.enrollment_kind],
           targetTenant: target,
         })),
       },

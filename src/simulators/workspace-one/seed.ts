@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { parseCsvRecords } from './csv';
-import type { SimStore } from './store';
+import { ANDROID_MANAGEMENT_MODES, type SimStore } from './store';
 import type { SimTenant, SimUser } from './types';
 
 const userSeed = z.object({
@@ -28,6 +28,8 @@ const deviceSeed = z.object({
   userEmail: z.string().optional(),
   enrollmentStatus: z.enum(['Enrolled', 'Unenrolled']).default('Enrolled'),
   enrolledViaDep: z.boolean().optional(),
+  /** Android only; absent = the record carries no mode. */
+  androidManagementMode: z.enum(ANDROID_MANAGEMENT_MODES).optional(),
   group: z.string().optional(),
   targetTenant: z.string().optional(),
   neverEnrolls: z.boolean().optional(),

@@ -42,6 +42,13 @@ export interface StoreOptions {
   oauthTokenTtlSeconds: number;
 }
 
+/**
+ * An Android device's management mode, in the console's names. The simulator serves it as the device
+ * record's `AndroidManagementMode`, a field no public model confirms (see the client's inventory.ts).
+ */
+export const ANDROID_MANAGEMENT_MODES = ['DeviceAdministrator', 'WorkProfile', 'WorkManaged'] as const;
+export type AndroidManagementMode = (typeof ANDROID_MANAGEMENT_MODES)[number];
+
 export interface NewDevice {
   serialNumber: string;
   platform: Platform;
@@ -53,6 +60,7 @@ export interface NewDevice {
   userId?: number;
   enrolled?: boolean;
   enrolledViaDep?: boolean;
+  androidManagementMode?: AndroidManagementMode;
   migration?: DeviceMigration;
 }
 
@@ -64,6 +72,8 @@ export class SimStore {
   readonly oauthTokens = new Map<string, { tenant: string; expiresAt: number }>();
   oauthTokensIssued = 0;
   readonly random: Random;
+  /** Only the API renders it and no device behaviour reads it, so it stays out of `SimDevice`. */
+  private readonly androidModes = new WeakMap<SimDevice, AndroidManagementMode>();
   private nextId = 1000;
 
   constructor(readonly options: StoreOptions) {
@@ -185,7 +195,14 @@ export class SimStore {
       migration: input.migration ?? {},
     };
     tenant.devices.push(device);
+    if (input.androidManagementMode && input.platform === 'android') {
+      this.androidModes.set(device, input.androidManagementMode);
+    }
     return device;
+  }
+
+  androidManagementMode(device: SimDevice): AndroidManagementMode | undefined {
+    return this.androidModes.get(device);
   }
 
   findDevice(tenant: SimTenant, serialNumber: string): SimDevice | undefined {

@@ -1,6 +1,6 @@
 /**
- * Devices: lookup by alternate id (v1), bulk lookup (v1), OG inventory search (v3), and the staging-user
- * switch `PATCH /mdm/devices/{id}/enrollmentuser/{userId}` (v2).
+ * Devices: lookup by alternate id (v1), bulk lookup (v1), OG inventory searches (v2 by numeric OG id,
+ * v3 by OG UUID), and the staging-user switch `PATCH /mdm/devices/{id}/enrollmentuser/{userId}` (v2).
  */
 import { deviceStatus, type DeviceStatus } from '../behaviour';
 import {
@@ -9,6 +9,7 @@ import {
   searchResult,
   wsError,
   type ApiContext,
+  type Query,
   type Route,
   type SimResponse,
 } from '../router';
@@ -76,6 +77,7 @@ export function renderDeviceV1(store: SimStore, tenant: SimTenant, d: SimDevice,
     LastSeen: store.formatDate(now),
     EnrolledViaDEP: d.enrolledViaDep,
     IsSupervised: d.platform === 'ios',
+    AndroidManagementMode: store.androidManagementMode(d) ?? null,
   };
 }
 
@@ -133,11 +135,31 @@ function bulkByAlternateId(ctx: ApiContext): SimResponse {
   });
 }
 
+/** Both searches answer at most 500 records a page, whatever was asked (mdm v2 and v3 docs). */
+const pageSizeOf = (query: Query, name: string) => Math.min(query.int(name, 500), 500) || 500;
+
+/** `lgid` (numeric OG id; absent: the whole tenant, WS1: the admin's OG), `page` (0-based), `pagesize`. */
+function searchV2(ctx: ApiContext): SimResponse {
+  const { store, tenant, query, now } = ctx;
+  const lgid = query.get('lgid');
+  const page = query.int('page', 0);
+  const pageSize = pageSizeOf(query, 'pagesize');
+  const ogUuid = lgid === undefined ? undefined : tenant.groups.find((g) => String(g.id) === lgid)?.uuid;
+  const all = tenant.devices.filter((d) => lgid === undefined || d.ogUuid === ogUuid);
+  const devices = pageOf(all, page, pageSize).map((d) => renderDeviceV1(store, tenant, d, now));
+  return searchResult(store, devices.length === 0, {
+    Devices: devices,
+    Page: page,
+    PageSize: pageSize,
+    Total: all.length,
+  });
+}
+
 function searchV3(ctx: ApiContext): SimResponse {
   const { store, tenant, query, now } = ctx;
   const ogUuid = query.get('organization_group_uuid');
   const page = query.int('page', 0);
-  const pageSize = Math.min(query.int('page_size', 500), 500) || 500;
+  const pageSize = pageSizeOf(query, 'page_size');
   const all = tenant.devices.filter((d) => ogUuid === undefined || d.ogUuid === ogUuid);
   const devices = pageOf(all, page, pageSize).map((d) => renderDeviceV3(store, tenant, d, now));
   return searchResult(store, devices.length === 0, { devices, page, page_size: pageSize, total: all.length });
@@ -168,6 +190,7 @@ function switchEnrollmentUser(ctx: ApiContext): SimResponse {
 }
 
 export const deviceRoutes: Route<ApiContext>[] = [
+  route('GET', '/mdm/devices/search', 2, searchV2),
   route('GET', '/mdm/devices/search', 3, searchV3),
   route('GET', '/mdm/devices', 1, byAlternateId),
   route('POST', '/mdm/devices', 1, bulkByAlternateId),

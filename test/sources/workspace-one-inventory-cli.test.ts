@@ -1,0 +1,173 @@
+/**
+ * `ferry inventory --source workspace-one` and `ferry start --source workspace-one` as spawned processes
+ * against a simulated Workspace ONE source tenant.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { parseDeviceList } from '../../src/client/device-list';
+import { FileMigrationStore } from '../../src/migrations/store';
+import { startWorkspaceOneSimulator, type WorkspaceOneSimulator } from '../../src/simulators/workspace-one';
+import { fleetWorkflowId } from '../../src/workflows/fleet-messages';
+import { BASIC } from '../simulators/ws1-fixture';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const SOURCE = 'SRC';
+let sim: WorkspaceOneSimulator;
+
+beforeAll(async () => {
+  sim = await startWorkspaceOneSimulator({
+    seed: {
+      tenants: [
+        {
+          code: SOURCE,
+          basicUsers: [BASIC],
+          organizationGroups: [{ groupId: 'src-corp' }, { groupId: 'src-other' }],
+          devices: [
+            {
+              serialNumber: 'IOSADE0001',
+              platform: 'ios',
+              userEmail: 'ana@corp.example',
+              enrolledViaDep: true,
+            },
+            { serialNumber: 'IOSSTD0002', platform: 'ios', userEmail: 'ben@corp.example', udid: 'udid-2' },
+            {
+              serialNumber: 'ANDFM00003',
+              platform: 'android',
+              userEmail: 'cleo@corp.example',
+              androidManagementMode: 'WorkManaged',
+              imei: '356789012345678',
+            },
+            {
+              serialNumber: 'ANDWP00004',
+              platform: 'android',
+              userEmail: 'dev@corp.example',
+              androidManagementMode: 'WorkProfile',
+              friendlyName: 'Dev, "work" phone',
+            },
+            {
+              serialNumber: 'ANDLG00005',
+              platform: 'android',
+              userEmail: 'eve@corp.example',
+              androidManagementMode: 'DeviceAdministrator',
+            },
+            {
+              serialNumber: 'IOSOFF0006',
+              platform: 'ios',
+              userEmail: 'fay@corp.example',
+              enrollmentStatus: 'Unenrolled',
+            },
+            { serialNumber: 'ANDNOU0007', platform: 'android' },
+            {
+              serialNumber: 'OTHERG0008',
+              platform: 'ios',
+              userEmail: 'gus@corp.example',
+              group: 'src-other',
+            },
+          ],
+        },
+      ],
+    },
+  });
+});
+afterAll(() => sim?.close());
+
+function ferry(
+  args: string[],
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['bin/ferry.js', ...args], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        WS1_SOURCE_BASE_URL: sim.url,
+        WS1_SOURCE_TENANT_CODE: SOURCE,
+        WS1_SOURCE_GROUP_ID: 'src-corp',
+        WS1_SOURCE_USERNAME: BASIC.username,
+        WS1_SOURCE_PASSWORD: BASIC.password,
+        ...extraEnv,
+      },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const tempFile = (name: string) =>
+  path.join(mkdtempSync(path.join(os.tmpdir(), 'ferry-ws1-inventory-')), name);
+
+test('when an admin pulls the Workspace ONE inventory, then ferry validate accepts the file and the rest is named', async () => {
+  const out = tempFile('devices.csv');
+  const run = await ferry(['inventory', '--source', 'workspace-one', '--out', out]);
+  expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+  expect(run.stdout.trim().split('\n')).toEqual([
+    'skipped IOSOFF0006 (Apple): not enrolled',
+    'skipped ANDNOU0007 (Android): no user email',
+    `${out}: 5 devices, 2 skipped`,
+  ]);
+  expect(run.stdout).not.toContain(BASIC.password);
+
+  const validate = await ferry(['validate', '--devices', out]);
+  expect({ code: validate.code, stderr: validate.stderr }).toEqual({ code: 0, stderr: '' });
+  const list = parseDeviceList(readFileSync(out, 'utf8'), out);
+  expect(list.errors).toEqual([]);
+  expect(list.devices.map((d) => [d.serialNumber, d.platform, d.enrollmentKind, d.userEmail])).toEqual([
+    ['IOSADE0001', 'ios', 'ade', 'ana@corp.example'],
+    ['IOSSTD0002', 'ios', 'standard', 'ben@corp.example'],
+    ['ANDFM00003', 'android', 'fully_managed', 'cleo@corp.example'],
+    ['ANDWP00004', 'android', 'work_profile', 'dev@corp.example'],
+    ['ANDLG00005', 'android', 'legacy', 'eve@corp.example'],
+  ]);
+  expect(list.devices[1]).toMatchObject({ udid: 'udid-2', sourceDeviceId: expect.stringMatching(/^\d+$/) });
+  expect(list.devices[2]).toMatchObject({ imei: '356789012345678' });
+  expect(list.devices[3]).toMatchObject({ friendlyName: 'Dev, "work" phone' });
+});
+
+test('when the source rejects the credentials, then inventory exits 1 naming the call, never the password', async () => {
+  const run = await ferry(['inventory', '--source', 'workspace-one', '--out', tempFile('x.csv')], {
+    WS1_SOURCE_PASSWORD: 'Wrong-Secret-pw',
+  });
+  expect(run.code).toBe(1);
+  expect(run.stderr).toMatch(/^ferry inventory: Workspace ONE GET \/API\/system\/groups\/search: HTTP 401\b/);
+  expect(run.stderr + run.stdout).not.toContain('Wrong-Secret-pw');
+});
+
+test('when no Workspace ONE source is configured, then inventory exits 2 saying what to set', async () => {
+  const run = await ferry(['inventory', '--source', 'workspace-one', '--out', tempFile('x.csv')], {
+    WS1_SOURCE_BASE_URL: '',
+  });
+  expect(run.code).toBe(2);
+  expect(run.stderr).toContain('set WS1_SOURCE_BASE_URL, WS1_SOURCE_TENANT_CODE, WS1_SOURCE_GROUP_ID');
+});
+
+test('when a migration is started from Workspace ONE without a file, then the inventory is its device list', async () => {
+  const stateDir = mkdtempSync(path.join(os.tmpdir(), 'ferry-ws1-start-'));
+  const migrationId = `ws1-${Date.now()}`;
+  const run = await ferry(['start', '--name', 'From WS1', '--source', 'workspace-one', '--id', migrationId], {
+    TEMPORAL_ADDRESS: process.env.FERRY_TEST_TEMPORAL_ADDRESS,
+    FERRY_STATE_DIR: stateDir,
+    FERRY_TASK_QUEUE: `no-worker-${migrationId}`,
+  });
+  expect(run.code).toBe(0);
+  expect(run.stdout.trim()).toBe(migrationId);
+  expect(run.stderr).toContain('skipped IOSOFF0006 (Apple): not enrolled');
+  const stored = await new FileMigrationStore(stateDir).readDevicePage(migrationId, 0, 10);
+  expect(stored.map((d) => [d.serialNumber, d.enrollmentKind])).toEqual([
+    ['IOSADE0001', 'ade'],
+    ['IOSSTD0002', 'standard'],
+    ['ANDFM00003', 'fully_managed'],
+    ['ANDWP00004', 'work_profile'],
+    ['ANDLG00005', 'legacy'],
+  ]);
+  const client = new Client({
+    connection: await Connection.connect({ address: process.env.FERRY_TEST_TEMPORAL_ADDRESS }),
+  });
+  await client.workflow.getHandle(fleetWorkflowId(migrationId)).terminate('test over');
+  await client.connection.close();
+});
