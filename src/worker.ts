@@ -75,6 +75,7 @@ export async function activitiesFromConfig(
       'The worker needs a target tenant: set WS1_TARGET_BASE_URL and its companions (see README).',
     );
   }
+  const abm = config.abm ? abmCheck(config.abm, logger) : undefined;
   return {
     ...createMigrationActivities({
       target: workspaceOneClient(config.target, logger.child({ tenant: 'target' })),
@@ -85,13 +86,14 @@ export async function activitiesFromConfig(
           ? new IntuneSource(intuneClient(config.intune, logger.child({ tenant: 'source' })))
           : undefined,
       notifier: await notifierFromEnv(logger.child({ component: 'notifier' })),
-      abm: config.abm ? abmCheck(config.abm, logger) : undefined,
+      abm,
     }),
     // Device lists are read from the state folder the CLI saved them in (shared with `ferry start`).
     ...createFleetActivities({
       client,
       store: new FileMigrationStore(config.stateDir),
       deviceTaskQueue: config.taskQueue,
+      abm,
     }),
   };
 }

@@ -1,20 +1,66 @@
-import type { AppleBusinessManagerClient } from '../clients/apple-business-manager';
+import { sleep } from '@temporalio/activity';
+import type {
+  AbmActivityType,
+  AbmDeviceActivity,
+  AppleBusinessManagerClient,
+} from '../clients/apple-business-manager';
 import type { AbmAssignmentChecker } from './ade';
 
+export interface RunAbmActivityInput {
+  activityType: AbmActivityType;
+  serials: string[];
+  /** ASSIGN_DEVICES_WITH_MDM_MIGRATION_DEADLINE only. */
+  deadline?: string;
+  /** An activity an earlier attempt created: followed to its end instead of creating another. */
+  resume?: string;
+  /** Called with the activity id once it exists and on every status read (for heartbeats). */
+  progress(activityId: string): void;
+}
+
 /**
- * Apple Business Manager's own answer to "was this device reassigned to the target?": its assigned MDM
- * server, read back per device (Apple reports assignment activities COMPLETED even for serials it did
- * not move, so only the device's relationship counts). One GET per device per check: at Apple's
- * observed ~20 GETs a minute, keep the ABM check interval at an hour or more for large fleets; a 429
- * becomes the next retry delay.
+ * Apple Business Manager as Ferry uses it: where a device is assigned, and device activities run to
+ * their end. Apple reports activities COMPLETED even for serials it did not move, so callers read the
+ * target server's devices back; that list costs one GET per 1,000 devices, where a per-device read
+ * costs one GET each at Apple's observed ~20 GETs a minute. Keep the ABM check interval of the device
+ * waits at an hour or more for large fleets; a 429 becomes the next retry delay.
  */
 export class AbmTargetServerCheck implements AbmAssignmentChecker {
   constructor(
     private readonly client: AppleBusinessManagerClient,
-    private readonly targetServerId: string,
+    readonly targetServerId: string,
+    /** How often a running device activity's status is read; Apple settles them in minutes. */
+    private readonly activityPollMs = 15_000,
   ) {}
 
   async isAssignedToTarget(serialNumber: string): Promise<boolean> {
     return (await this.client.getAssignedServerId(serialNumber)) === this.targetServerId;
+  }
+
+  assignedServerOf(serialNumber: string): Promise<string | undefined> {
+    return this.client.getAssignedServerId(serialNumber);
+  }
+
+  async serialsOnTarget(): Promise<Set<string>> {
+    return new Set(await this.client.listServerDeviceSerials(this.targetServerId));
+  }
+
+  /** Creates the activity (or follows `resume`) and waits until Apple no longer reports it IN_PROGRESS. */
+  async runActivity(input: RunAbmActivityInput): Promise<AbmDeviceActivity> {
+    let activity = input.resume
+      ? await this.client.getDeviceActivity(input.resume)
+      : await this.client.createDeviceActivity({
+          activityType: input.activityType,
+          // An unassign names the server it takes the devices from.
+          mdmServerId: this.targetServerId,
+          serials: input.serials,
+          deadline: input.deadline,
+        });
+    input.progress(activity.id);
+    while (activity.status === 'IN_PROGRESS') {
+      await sleep(this.activityPollMs);
+      activity = await this.client.getDeviceActivity(activity.id);
+      input.progress(activity.id);
+    }
+    return activity;
   }
 }

@@ -17,6 +17,16 @@ export function adeProfileProblems(profile: Ws1AdeProfile, defaultProfileAssigne
   return problems;
 }
 
+/**
+ * The default profile's problems: on the ABM-deadline path it is the profile a device enrolls with, and it
+ * is checked before the assignment, while the device is not yet in the target's ADE list.
+ */
+export function defaultAdeProfileProblems(profiles: Ws1AdeProfile[]): string[] {
+  const defaultProfile = profiles.find((p) => p.autoAssignDefaultProfile);
+  if (!defaultProfile) return ['no default ADE profile is assigned on the target'];
+  return adeProfileProblems(defaultProfile, true);
+}
+
 /** Apple Business Manager's side of the ADE wait; absent until ABM credentials are configured. */
 export interface AbmAssignmentChecker {
   isAssignedToTarget(serialNumber: string): Promise<boolean>;
@@ -38,6 +48,11 @@ export function createAdeActivities(target: TargetTenant, abm?: AbmAssignmentChe
       if (!abm) return 'not_configured';
       if (await abm.isAssignedToTarget(input.serialNumber)) return 'assigned';
       throw notYet(NOT_YET.abm, 'ABM does not show the device on the target MDM server yet');
+    },
+
+    /** The deadline path's profile check (see defaultAdeProfileProblems). */
+    async checkAdeProfile(): Promise<{ problems: string[] }> {
+      return { problems: defaultAdeProfileProblems(await profiles.get()) };
     },
 
     /** Retried until the device is in the target's ADE list with a profile; then reports what is wrong with it. */

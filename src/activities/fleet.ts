@@ -12,6 +12,9 @@ import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/comm
 import { startDeviceMigration } from '../client/device-workflows';
 import type { MigrationStore } from '../migrations/store';
 import { DEVICES_STILL_RUNNING } from '../workflows/fleet-messages';
+import type { AbmTargetServerCheck } from './abm-assignment';
+import { createAbmBulkActivities } from './abm-bulk';
+import { runningDevicesQuery } from './visibility-queries';
 import { cancelDevice, deviceWorkflowId, type MigrationOptions } from '../workflows/messages';
 
 export interface FleetActivityDeps {
@@ -20,6 +23,8 @@ export interface FleetActivityDeps {
   store: MigrationStore;
   /** The task queue device workflows are started on (the one the device worker polls). */
   deviceTaskQueue: string;
+  /** Absent until ABM credentials are configured: bulk assignments then stop with the reason. */
+  abm?: AbmTargetServerCheck;
 }
 
 export interface StartDeviceBatchInput {
@@ -75,14 +80,6 @@ function isRetryableUpdateError(err: unknown): boolean {
   return isGrpcServiceError(cause) && cause.code === FAILED_PRECONDITION;
 }
 
-function quoted(value: string): string {
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-}
-
-export function runningDevicesQuery(migrationId: string): string {
-  return `FerryMigrationId = ${quoted(migrationId)} AND WorkflowType = 'migrateDevice' AND ExecutionStatus = 'Running'`;
-}
-
 /** The fleet workflow's activities: they start, count and cancel device workflows through the client. */
 export function createFleetActivities(deps: FleetActivityDeps) {
   const { client, store, deviceTaskQueue } = deps;
@@ -109,6 +106,8 @@ export function createFleetActivities(deps: FleetActivityDeps) {
   }
 
   return {
+    ...createAbmBulkActivities({ client, abm: deps.abm }),
+
     /**
      * Starts one page of the list. Sequential on purpose: the heartbeat then names exactly how far it
      * got, and a retried attempt resumes there. Starting is idempotent anyway (the workflow id is

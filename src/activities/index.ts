@@ -1,6 +1,8 @@
 import type { WorkspaceOneClient } from '../clients/workspace-one';
 import type { Notifier } from '../notify/notifier';
-import { createAdeActivities, type AbmAssignmentChecker } from './ade';
+import type { AbmTargetServerCheck } from './abm-assignment';
+import { createAbmRollbackActivities } from './abm-rollback';
+import { createAdeActivities } from './ade';
 import { createAndroidActivities } from './android';
 import { createEnrollmentActivities } from './enrollment';
 import { withTypedFailures } from './failures';
@@ -17,7 +19,8 @@ export interface MigrationActivityDeps {
   targetGroupId: string;
   /** Absent for a manual migration (the user removes the device from the source). */
   source?: SourceUem;
-  abm?: AbmAssignmentChecker;
+  /** Absent until ABM credentials are configured: admins confirm reassignments then. */
+  abm?: AbmTargetServerCheck;
   notifier: Notifier;
 }
 
@@ -27,6 +30,7 @@ export function createMigrationActivities(deps: MigrationActivityDeps) {
   return withTypedFailures({
     ...createTargetUserActivities(target),
     ...createAdeActivities(target, deps.abm),
+    ...createAbmRollbackActivities(deps.abm),
     ...createAndroidActivities(target),
     ...createRegistrationTokenActivities(target),
     ...createNotificationActivities(target, deps.notifier),

@@ -16,6 +16,8 @@ export function createNotificationActivities(target: TargetTenant, notifier: Not
       path: string;
       email: string;
       hasToken: boolean;
+      /** ABM-deadline path: when the device moves by itself. */
+      deadline?: string;
     }): Promise<{ notifiedAt: string }> {
       const registrationToken = input.hasToken
         ? await target.client.findRegistrationTokenValue(input.serialNumber)
@@ -27,6 +29,7 @@ export function createNotificationActivities(target: TargetTenant, notifier: Not
         platform: input.platform,
         path: input.path,
         registrationToken,
+        deadline: input.deadline,
       });
       return { notifiedAt: new Date().toISOString() };
     },

@@ -46,7 +46,7 @@ const COMMANDS: Record<string, CommandEntry> = {
     load: async () => (await import('./commands/validate')).validateCommand,
   },
   inventory: {
-    summary: "Pull the source tenant's inventory (Intune) into a device list file",
+    summary: "Pull the source tenant's inventory (Intune or Workspace ONE) into a device list file",
     load: async () => (await import('./commands/inventory')).inventoryCommand,
   },
   preflight: {
@@ -64,6 +64,10 @@ const COMMANDS: Record<string, CommandEntry> = {
   'confirm-abm': {
     summary: 'Confirm the Apple Business Manager reassignment of ADE devices',
     load: async () => (await import('./commands/device-actions')).deviceActionCommands['confirm-abm'],
+  },
+  'confirm-removed': {
+    summary: 'Confirm that devices of a manual source were removed from it',
+    load: async () => (await import('./commands/device-actions')).deviceActionCommands['confirm-removed'],
   },
   retry: {
     summary: 'Retry failed devices from the step that failed',
@@ -90,19 +94,22 @@ const COMMANDS: Record<string, CommandEntry> = {
     load: async () => (await import('./commands/start')).startCommand,
   },
   ...Object.fromEntries(
-    (['pause', 'resume', 'approve-wave', 'start-all', 'cancel-migration'] as const).map((name) => [
-      name,
-      {
-        summary: {
-          pause: 'Stop starting devices of a migration (running ones go on)',
-          resume: 'Start devices of a paused migration again',
-          'approve-wave': 'Let the next wave of a migration start',
-          'start-all': 'Drop waves and the start rate of a migration',
-          'cancel-migration': 'Stop a migration and cancel every running device',
-        }[name],
-        load: async () => (await import('./commands/migration-actions')).migrationActionCommand(name),
-      },
-    ]),
+    (['pause', 'resume', 'approve-wave', 'approve-abm', 'start-all', 'cancel-migration'] as const).map(
+      (name) => [
+        name,
+        {
+          summary: {
+            pause: 'Stop starting devices of a migration (running ones go on)',
+            resume: 'Start devices of a paused migration again',
+            'approve-wave': 'Let the next wave of a migration start',
+            'approve-abm': 'Let Ferry assign the waiting ADE devices in Apple Business Manager',
+            'start-all': 'Drop waves and the start rate of a migration',
+            'cancel-migration': 'Stop a migration and cancel every running device',
+          }[name],
+          load: async () => (await import('./commands/migration-actions')).migrationActionCommand(name),
+        },
+      ],
+    ),
   ),
 };
 

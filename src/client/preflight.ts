@@ -1,4 +1,4 @@
-import { adeProfileProblems } from '../activities/ade';
+import { adeProfileProblems, defaultAdeProfileProblems } from '../activities/ade';
 import { forEachLimit } from './commands/flags';
 import { isFerryClientError } from '../clients/errors';
 import type { WorkspaceOneClient, Ws1AdeDevice, Ws1AdeProfile } from '../clients/workspace-one';
@@ -86,8 +86,21 @@ export async function runPreflight(
     ['ios_ade_erase', 'ios_ade_standard'].includes(paths.get(d.serialNumber)!),
   );
   if (ade.length > 0) checks.push(await checkAde(target, group.uuid, ade, fail));
-  for (const d of devices.filter((x) => paths.get(x.serialNumber) === 'ios_ade_abm_deadline')) {
-    fail(d, `${FailureReason.PathNotAvailable}: ABM deadline`);
+  const deadline = devices.filter((d) => paths.get(d.serialNumber) === 'ios_ade_abm_deadline');
+  if (deadline.length > 0) {
+    const problems = defaultAdeProfileProblems(await target.listAdeProfiles(group.uuid));
+    for (const d of problems.length > 0 ? deadline : []) {
+      fail(d, `${FailureReason.AdeProfileMisconfigured}: ${problems.join('; ')}`);
+    }
+    checks.push({
+      name: 'Apple ADE (ABM deadline)',
+      result: problems.length > 0 ? 'failed' : 'ok',
+      detail: [
+        `${deadline.length} devices move through ABM with a deadline; the default ADE profile is what they enroll with`,
+        ...problems,
+        'ABM assignment: in bulk once an admin approves it (ferry approve-abm), read back per device',
+      ].join('; '),
+    });
   }
 
   const fullyManaged = devices.filter((d) => paths.get(d.serialNumber) === 'android_fully_managed');

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import {
   DEFAULT_DURATIONS,
   DEFAULT_MIGRATION_OPTIONS,
+  MAX_ABM_DEADLINE_DAYS,
   type MigrationDurations,
   type MigrationOptions,
 } from '../workflows/messages';
@@ -73,6 +74,24 @@ const count = z
   })
   .pipe(z.number().int(RANGE).min(0, RANGE).max(20, RANGE));
 
+const DEADLINE = { error: `must be a whole number of days from 1 to ${MAX_ABM_DEADLINE_DAYS}` };
+const deadlineDays = z
+  .union([z.number(), z.string().trim().regex(/^\d+$/).transform(Number)], {
+    error: (iss) => `${JSON.stringify(iss.input)} is not a whole number of days`,
+  })
+  .pipe(z.number().int(DEADLINE).min(1, DEADLINE).max(MAX_ABM_DEADLINE_DAYS, DEADLINE));
+
+/** true/false, or the words a flag carries: true, false, yes, no, on, off. */
+const flag = z.union([
+  z.boolean(),
+  z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(choice(['true', 'false', 'yes', 'no', 'on', 'off']))
+    .transform((word) => ['true', 'yes', 'on'].includes(word)),
+]);
+
 const anObject = (iss: { code: string }) => (iss.code === 'invalid_type' ? 'must be an object' : undefined);
 
 const durationsSchema = z.strictObject(
@@ -110,6 +129,8 @@ export const migrationOptionsSchema = z
       domainMap: domainMap.optional(),
       source: choice(['workspace-one', 'intune', 'manual']).optional(),
       maxTokenReissues: count.optional(),
+      abmAutoAssign: flag.optional(),
+      abmDeadlineDays: deadlineDays.optional(),
       durations: durationsSchema.optional(),
     },
     { error: anObject },

@@ -68,7 +68,7 @@ const CONTENT: Record<MigrationPath, Content> = {
     ],
     steps: [
       'Make sure the device runs iOS or iPadOS 26 or later, is charged and is connected to Wi-Fi.',
-      'Before the deadline set by your IT team, the device shows a prompt to migrate to the new device management. Accept it when it suits you.',
+      'Before the deadline set by your IT team{{#deadline}} ({{deadline}}){{/deadline}}, the device shows a prompt to migrate to the new device management. Accept it when it suits you.',
       'If you have not migrated by the deadline, the device migrates by itself and may restart: save your work before then.',
     ],
     outro: [QUESTIONS],

@@ -9,6 +9,8 @@ export interface UserNotification {
   path: string;
   /** The registration token, on token paths; sensitive: never logged, never stored in history. */
   registrationToken?: string;
+  /** ABM-deadline path: when the device moves by itself (ISO date-time). */
+  deadline?: string;
 }
 
 export interface Notifier {

@@ -78,6 +78,7 @@ export class SmtpNotifier implements Notifier {
       registrationToken,
       email: message.to,
       platform: message.platform,
+      deadline: message.deadline && formatDeadline(message.deadline),
       supportContact: this.config.supportContact ?? 'your IT support team',
     });
     try {
@@ -136,4 +137,16 @@ export function smtpFailure(err: unknown, serialNumber: string): ApplicationFail
   if (code && TRANSIENT_CODES.has(code)) return fail('Transient', false);
   if (code === 'EENVELOPE' || code === 'ECONFIG') return fail('InvalidRequest', true);
   return fail('Transient', false);
+}
+
+/** A date users read without converting time zones in their head: the day, in UTC, spelled out. */
+function formatDeadline(iso: string): string {
+  const date = new Date(iso);
+  const day = date.toLocaleDateString('en-GB', {
+    timeZone: 'UTC',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+  });
+  return `${day}, ${date.toISOString().slice(11, 16)} UTC`;
 }

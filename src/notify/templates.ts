@@ -34,6 +34,7 @@ export const PLACEHOLDERS = [
   'supportContact',
   'email',
   'platform',
+  'deadline',
 ] as const;
 export type Placeholder = (typeof PLACEHOLDERS)[number];
 export type TemplateValues = Partial<Record<Placeholder, string>>;

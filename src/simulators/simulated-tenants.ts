@@ -1,5 +1,8 @@
+import crypto from 'node:crypto';
 import { createMigrationActivities, type MigrationActivities } from '../activities';
+import { AbmTargetServerCheck } from '../activities/abm-assignment';
 import { WorkspaceOneSource } from '../activities/source-uem';
+import { AppleBusinessManagerClient } from '../clients/apple-business-manager';
 import { WorkspaceOneClient } from '../clients/workspace-one';
 import type { Logger } from '../logger';
 import type { Notifier, UserNotification } from '../notify/notifier';
@@ -14,9 +17,18 @@ import {
   type WorkspaceOneSimulator,
   type WorkspaceOneSimulatorOptions,
 } from './workspace-one';
+import {
+  startAppleBusinessManagerSimulator,
+  type AppleBusinessManagerSimulator,
+  type SimAbmActivity,
+} from './apple-business-manager';
 
 export const SOURCE_TENANT = 'SOURCE';
 export const TARGET_TENANT = 'TARGET';
+
+/** The simulated ABM's MDM servers (ids in Apple's 32-hex-digit form), standing for the two tenants. */
+export const ABM_SOURCE_SERVER = { id: '50C0E5E7A1B24C3D8E9F00112233A001', name: 'SOURCE-MDM' } as const;
+export const ABM_TARGET_SERVER = { id: '7A26E7B4C5D64E7F8091A2B3C4D5B002', name: 'TARGET-MDM' } as const;
 
 /** The simulator's default API account (simulated tenants only; real ones come from config). */
 const SIMULATOR_AUTH = { kind: 'basic', username: 'ferry-api', password: 'ferry-api-password' } as const;
@@ -29,6 +41,28 @@ export class CapturingNotifier implements Notifier {
   }
 }
 
+/** A simulated Apple Business Manager next to the tenants (`true`: every default). */
+export interface SimulatedAbmOptions {
+  /** Time an ABM activity stays IN_PROGRESS; default 0. */
+  assignDelayMs?: number;
+  /** Serials ABM reports COMPLETED for without moving them. */
+  leaveUnassigned?: string[];
+  rateLimit?: { getPerMinute?: number; postPerHour?: number };
+}
+
+export type SimulatedTenantsOptions = Omit<WorkspaceOneSimulatorOptions, 'generate' | 'seed'> & {
+  abm?: SimulatedAbmOptions | true;
+};
+
+export interface SimulatedAbm {
+  sim: AppleBusinessManagerSimulator;
+  client: AppleBusinessManagerClient;
+  sourceServerId: string;
+  targetServerId: string;
+  /** What the activities use; follows simulated activities every 100 ms (Apple's take minutes). */
+  check: AbmTargetServerCheck;
+}
+
 export interface SimulatedTenants {
   sim: WorkspaceOneSimulator;
   target: WorkspaceOneClient;
@@ -38,6 +72,8 @@ export interface SimulatedTenants {
   activities: MigrationActivities;
   /** The generated fleet as Ferry's device list. */
   devices: DeviceInput[];
+  /** Present when started with `abm`: its ADE iPhones start on the source's MDM server. */
+  abm?: SimulatedAbm;
   close(): Promise<void>;
 }
 
@@ -92,15 +128,25 @@ function fleetFor(fleet: SimulatedFleet): GeneratedFleet {
 /**
  * A source and a target Workspace ONE tenant on one loopback simulator, seeded with a fleet, and the
  * real activities over real HTTP clients pointed at them: what the demo, the end-to-end tests and the
- * benchmark migrate.
+ * benchmark migrate. With `abm`, also an Apple Business Manager that holds the fleet's ADE devices.
  */
 export async function startSimulatedTenants(
   fleet: SimulatedFleet,
-  options: Omit<WorkspaceOneSimulatorOptions, 'generate' | 'seed'> = {},
+  options: SimulatedTenantsOptions = {},
   logger?: Logger,
 ): Promise<SimulatedTenants> {
+  const { abm: abmOptions, ...ws1Options } = options;
   const seeded = fleetFor(fleet);
-  const sim = await startWorkspaceOneSimulator({ ...options, seed: seeded.seed });
+  const sim = await startWorkspaceOneSimulator({ ...ws1Options, seed: seeded.seed });
+  let abm: SimulatedAbm | undefined;
+  if (abmOptions) {
+    try {
+      abm = await startSimulatedAbm(sim, seeded.devices, abmOptions === true ? {} : abmOptions, logger);
+    } catch (err) {
+      await sim.close();
+      throw err;
+    }
+  }
   const client = (tenantCode: string) =>
     new WorkspaceOneClient({ baseUrl: sim.url, tenantCode, auth: SIMULATOR_AUTH, timeoutMs: 5_000 }, logger);
   const target = client(TARGET_TENANT);
@@ -117,10 +163,73 @@ export async function startSimulatedTenants(
       target,
       targetGroupId,
       source: new WorkspaceOneSource(source),
+      abm: abm?.check,
       notifier,
     }),
     devices: seeded.devices.map(toDeviceInput),
-    close: () => sim.close(),
+    abm,
+    close: async () => {
+      await Promise.all([sim.close(), abm?.sim.close()]);
+    },
+  };
+}
+
+/**
+ * ABM with the fleet's ADE iPhones on the source's MDM server, wired to the Workspace ONE simulator the
+ * way Apple reaches the devices: a completed assignment with a migration deadline to the target's server
+ * starts each moved device's migration; a completed unassignment cancels it if the device has not left.
+ */
+async function startSimulatedAbm(
+  ws1: WorkspaceOneSimulator,
+  devices: FleetDevice[],
+  options: SimulatedAbmOptions,
+  logger?: Logger,
+): Promise<SimulatedAbm> {
+  const { privateKey, publicKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  const clientId = `BUSINESSAPI.${crypto.randomUUID()}`;
+  const onActivityCompleted = (activity: SimAbmActivity, moved: string[]) => {
+    const migrates =
+      activity.activityType === 'ASSIGN_DEVICES_WITH_MDM_MIGRATION_DEADLINE' &&
+      activity.mdmServerId === ABM_TARGET_SERVER.id;
+    for (const serial of moved) {
+      if (migrates) ws1.startAbmMigration(SOURCE_TENANT, serial);
+      else if (activity.activityType === 'UNASSIGN_DEVICES') ws1.cancelAbmMigration(SOURCE_TENANT, serial);
+    }
+  };
+  const sim = await startAppleBusinessManagerSimulator({
+    publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    clientId,
+    devices: devices
+      .filter((d) => d.platform === 'ios' && d.enrollment_kind === 'ade')
+      .map((d) => ({
+        serial: d.serial_number,
+        assignedServerId: ABM_SOURCE_SERVER.id,
+        productFamily: /ipad/i.test(d.model) ? 'iPad' : 'iPhone',
+        deviceModel: d.model || undefined,
+      })),
+    servers: [ABM_SOURCE_SERVER, ABM_TARGET_SERVER],
+    assignDelayMs: options.assignDelayMs,
+    leaveUnassigned: options.leaveUnassigned,
+    rateLimit: options.rateLimit,
+    onActivityCompleted,
+  });
+  const client = new AppleBusinessManagerClient(
+    {
+      apiBaseUrl: sim.url,
+      tokenUrl: sim.tokenUrl,
+      clientId,
+      keyId: crypto.randomUUID(),
+      privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      timeoutMs: 5_000,
+    },
+    logger,
+  );
+  return {
+    sim,
+    client,
+    sourceServerId: ABM_SOURCE_SERVER.id,
+    targetServerId: ABM_TARGET_SERVER.id,
+    check: new AbmTargetServerCheck(client, ABM_TARGET_SERVER.id, 100),
   };
 }
 

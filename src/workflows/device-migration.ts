@@ -3,6 +3,7 @@ import {
   allHandlersFinished,
   condition,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
   sleep,
@@ -12,23 +13,29 @@ import type { MigrationActivities } from '../activities';
 import { NON_RETRYABLE_ERROR_TYPES, isTimeout, reasonForActivityFailure } from './activity-failures';
 import {
   PATH_STEPS,
+  enrollsWithStagingUser,
   pathFor,
   reached,
   sourceCommandFor,
   targetEmailFor,
   usesToken,
+  waitsForBulkAbm,
   type Step,
 } from './device-paths';
 import { DeviceStateKeeper, durationMs } from './device-state';
 import {
+  ABM_BULK_WAITING,
   FailureReason,
+  abmAssignmentResult,
   abmReassignmentConfirmed,
   cancelDevice,
   confirmAbmReassignment,
+  confirmSourceRemoval,
   getDeviceState,
   reissueToken,
   renotifyUser,
   retryDevice,
+  type AbmAssignmentResult,
   type AdminRequest,
   type DeviceState,
   type MigrateDeviceInput,
@@ -67,6 +74,10 @@ function polling(interval: Duration, window: Duration) {
   });
 }
 
+/** Patch ids (`patched()`): histories recorded before a change replay the way they ran. */
+const ABM_DEADLINE_PATH = 'abm-deadline-path';
+const MANUAL_REMOVAL_WAIT = 'manual-source-removal-wait';
+
 type StepResult = { ok: true } | { ok: false; reason: string; detail?: string };
 const OK: StepResult = { ok: true };
 const fail = (reason: string, detail?: string): StepResult => ({ ok: false, reason, detail });
@@ -76,10 +87,17 @@ export async function migrateDevice(input: MigrateDeviceInput): Promise<DeviceSt
   const { migrationId, device, options } = input;
   const d = options.durations;
   const path = pathFor(device, options);
-  const steps = PATH_STEPS[path];
+  // Devices on this path started before it existed failed at once; their histories replay that way.
+  const steps = path === 'ios_ade_abm_deadline' && !patched(ABM_DEADLINE_PATH) ? [] : PATH_STEPS[path];
   const state = new DeviceStateKeeper(migrationId, device, path);
 
   let abmConfirmed = false;
+  let bulk: AbmAssignmentResult | undefined;
+  let bulkResults = 0;
+  /** The fleet may have assigned the device in ABM: a cancel must undo it (the deadline path's rollback). */
+  let abmMayBeAssigned = false;
+  let manualRemovalWait = false;
+  let removalConfirmed = false;
   let retryRequested = false;
   let cancelled = false;
   let tokenBusy = false;
@@ -99,7 +117,31 @@ export async function migrateDevice(input: MigrateDeviceInput): Promise<DeviceSt
     },
     {
       validator: (_req: AdminRequest) =>
-        rejectUnless(steps.includes('abmReassignment'), 'device is not bound to ADE'),
+        rejectUnless(
+          steps.includes('abmReassignment') || steps.includes('abmDeadlineAssignment'),
+          'device is not bound to ADE',
+        ),
+    },
+  );
+  setHandler(abmAssignmentResult, (result) => {
+    bulk = result;
+    bulkResults++;
+  });
+  setHandler(
+    confirmSourceRemoval,
+    (req) => {
+      state.note('source removal confirmed', req);
+      removalConfirmed = true;
+      state.set('unenrolled', 'removed from the source, confirmed by admin');
+      state.set('reenrolling', 'waiting for the device to enroll');
+      return state.snapshot();
+    },
+    {
+      validator: (_req: AdminRequest) =>
+        rejectUnless(
+          manualRemovalWait && state.current.status === 'unenrolling' && !cancelled && !state.current.closed,
+          reject(options.source === 'manual' ? undefined : 'the source removes this device itself'),
+        ),
     },
   );
   setHandler(
@@ -180,6 +222,7 @@ export async function migrateDevice(input: MigrateDeviceInput): Promise<DeviceSt
       path,
       email: device.userEmail,
       hasToken: usesToken(path),
+      deadline: state.current.abmDeadline,
     });
   }
 
@@ -211,9 +254,19 @@ export async function migrateDevice(input: MigrateDeviceInput): Promise<DeviceSt
     return OK;
   }
 
-  async function abmReassignment(): Promise<StepResult> {
+  /**
+   * Waits until the device is on the target's MDM server in ABM: an admin's word, Apple's API read per
+   * device (when configured), or the fleet's bulk assignment (read back per device) whichever comes first.
+   */
+  async function abmAssignment(): Promise<StepResult> {
     if (abmConfirmed) return OK;
-    state.set('abm_reassignment_pending', 'waiting for admin confirmation or ABM');
+    const bulkWait = waitsForBulkAbm(path, options);
+    bulk = undefined;
+    abmMayBeAssigned ||= path === 'ios_ade_abm_deadline';
+    state.set(
+      'abm_reassignment_pending',
+      bulkWait ? ABM_BULK_WAITING : 'waiting for admin confirmation or ABM',
+    );
     // Apple's API can confirm it without a human (when configured); an admin's word is enough either way.
     let automaticallyConfirmed = false;
     let checkError: unknown;
@@ -231,12 +284,25 @@ export async function migrateDevice(input: MigrateDeviceInput): Promise<DeviceSt
         },
       );
     const confirmed = await condition(
-      () => abmConfirmed || automaticallyConfirmed || checkError !== undefined,
+      () => abmConfirmed || automaticallyConfirmed || bulk !== undefined || checkError !== undefined,
       d.abmWait,
     );
     automatic.cancel();
-    if (checkError !== undefined && !abmConfirmed) throw checkError;
+    if (abmConfirmed || automaticallyConfirmed) return OK;
+    const result = bulk as AbmAssignmentResult | undefined; // set by the signal handler meanwhile
+    if (result) {
+      if (!result.assigned) return fail(FailureReason.AbmAssignmentNotDone, notDoneDetail(result));
+      state.current.abmDeadline = result.deadline;
+      return OK;
+    }
+    if (checkError !== undefined) throw checkError;
     return confirmed ? OK : fail(FailureReason.AbmNotConfirmed);
+  }
+
+  async function adeProfile(): Promise<StepResult> {
+    state.set('getting_ready', 'checking the target ADE profile');
+    const { problems } = await acts.checkAdeProfile();
+    return problems.length === 0 ? OK : fail(FailureReason.AdeProfileMisconfigured, problems.join('; '));
   }
 
   async function adeSync(): Promise<StepResult> {
@@ -263,6 +329,8 @@ export async function migrateDevice(input: MigrateDeviceInput): Promise<DeviceSt
 
   async function unenroll(): Promise<StepResult> {
     if (options.source === 'manual') {
+      // The user removes it; enrolling in the target or an admin's word confirms it (awaitEnrollment).
+      manualRemovalWait = patched(MANUAL_REMOVAL_WAIT);
       state.set('unenrolling', 'waiting for the user to remove the device from the source');
       return OK;
     }
@@ -286,7 +354,9 @@ export async function migrateDevice(input: MigrateDeviceInput): Promise<DeviceSt
 
   /** Waits for the device in the target; on token paths re-issues an expired token, a bounded number of times. */
   async function awaitEnrollment(): Promise<StepResult> {
-    const deadline = Date.now() + durationMs(d.enrollmentTimeout);
+    // On the deadline path the OS moves the device at the ABM deadline; a device switched off then moves later.
+    const abmDeadline = state.current.abmDeadline ? Date.parse(state.current.abmDeadline) : Date.now();
+    const deadline = Math.max(Date.now(), abmDeadline) + durationMs(d.enrollmentTimeout);
     for (;;) {
       const token = state.current.tokenExpiresAt ? Date.parse(state.current.tokenExpiresAt) : undefined;
       if (token !== undefined && Date.now() >= token) {
@@ -298,18 +368,23 @@ export async function migrateDevice(input: MigrateDeviceInput): Promise<DeviceSt
       }
       if (Date.now() >= deadline) return fail(FailureReason.EnrollmentTimedOut);
       const until = Math.min(deadline, token ?? deadline);
-      state.set(
-        'reenrolling',
-        token !== undefined
-          ? `token valid until ${new Date(token).toISOString()}`
-          : 'waiting for the device to enroll',
-      );
+      if (manualRemovalWait && !removalConfirmed) {
+        state.set(
+          'unenrolling',
+          'waiting for the user to remove the device; enrolling in the target confirms it',
+        );
+      } else {
+        state.set('reenrolling', enrollmentWaitDetail(token));
+      }
       try {
         const enrolled = await polling(d.enrollmentCheckInterval, until - Date.now()).awaitTargetEnrollment({
           serialNumber: device.serialNumber,
         });
         state.current.targetDeviceId = enrolled.deviceId;
-        if (path === 'ios_ade_erase') return OK; // enrolled to the staging user; assignUser moves it
+        if (manualRemovalWait && !removalConfirmed) {
+          state.set('unenrolled', 'removed from the source: the device enrolled in the target');
+        }
+        if (enrollsWithStagingUser(path)) return OK; // assignUser moves it to its user
         if (enrolled.userId !== state.current.targetUser!.id) {
           return fail(
             FailureReason.EnrolledToWrongUser,
@@ -323,6 +398,14 @@ export async function migrateDevice(input: MigrateDeviceInput): Promise<DeviceSt
         if (Date.now() < until) await sleep(until - Date.now());
       }
     }
+  }
+
+  function enrollmentWaitDetail(token: number | undefined): string {
+    if (token !== undefined) return `token valid until ${new Date(token).toISOString()}`;
+    const deadline = state.current.abmDeadline;
+    return deadline
+      ? `the device moves by itself by the ABM deadline ${deadline}`
+      : 'waiting for the device to enroll';
   }
 
   async function assignUser(): Promise<StepResult> {
@@ -340,7 +423,10 @@ export async function migrateDevice(input: MigrateDeviceInput): Promise<DeviceSt
       case 'lookupUser':
         return lookupUser();
       case 'abmReassignment':
-        return abmReassignment();
+      case 'abmDeadlineAssignment':
+        return abmAssignment();
+      case 'adeProfile':
+        return adeProfile();
       case 'adeSync':
         return adeSync();
       case 'androidEnterprise':
@@ -403,12 +489,33 @@ export async function migrateDevice(input: MigrateDeviceInput): Promise<DeviceSt
         await acts.revokeRegistrationTokens({ serialNumber: device.serialNumber });
         state.current.tokenExpiresAt = undefined;
       }
-      state.fail(FailureReason.CancelledByAdmin);
+      state.fail(
+        FailureReason.CancelledByAdmin,
+        abmMayBeAssigned ? await rollBackAbmAssignment() : undefined,
+      );
     });
   }
   state.close();
   await condition(allHandlersFinished);
   return state.snapshot();
+
+  /**
+   * The deadline path's rollback: a device Ferry assigned to the target in ABM would move there by itself
+   * at the deadline. An assignment the fleet reports while the undo runs is undone too.
+   */
+  async function rollBackAbmAssignment(): Promise<string> {
+    for (;;) {
+      const seen = bulkResults;
+      const undone = await acts.undoAbmAssignment({ serialNumber: device.serialNumber });
+      if (bulkResults === seen || !bulk?.assigned) return undone.detail;
+    }
+  }
+}
+
+function notDoneDetail(result: AbmAssignmentResult): string {
+  const where = result.assignedServer ? `on MDM server ${result.assignedServer}` : 'on no MDM server';
+  const activity = result.activityId ? ` (activity ${result.activityId})` : '';
+  return `Apple reported the assignment${activity} complete, but ABM shows the device ${where}`;
 }
 
 function rejectUnless(ok: boolean, reason: string): void {

@@ -12,6 +12,8 @@ export type MigrationPath =
 export type Step =
   | 'lookupUser'
   | 'abmReassignment'
+  | 'adeProfile'
+  | 'abmDeadlineAssignment'
   | 'adeSync'
   | 'androidEnterprise'
   | 'ready'
@@ -42,8 +44,18 @@ export const PATH_STEPS: Record<MigrationPath, readonly Step[]> = {
     'unenroll',
     'awaitEnrollment',
   ],
-  // Comes with the Apple Business Manager client: the bulk, admin-approved assignment with a deadline.
-  ios_ade_abm_deadline: [],
+  // No erase and no token: once ABM assigns it with a deadline, the device moves itself through ADE. The
+  // target's ADE list only shows a device after that assignment, so only the profile is checked before it.
+  ios_ade_abm_deadline: [
+    'lookupUser',
+    'adeProfile',
+    'abmDeadlineAssignment',
+    'adeSync',
+    'ready',
+    'notifyUser',
+    'awaitEnrollment',
+    'assignUser',
+  ],
   android_token: ['lookupUser', 'ready', 'issueToken', 'notifyUser', 'unenroll', 'awaitEnrollment'],
   android_fully_managed: [
     'lookupUser',
@@ -67,6 +79,17 @@ export function pathFor(device: DeviceInput, options: MigrationOptions): Migrati
     return 'android_fully_managed';
   }
   return 'android_token';
+}
+
+/** Paths whose devices wait for the fleet's bulk ABM assignment (once an admin approves it). */
+export function waitsForBulkAbm(path: MigrationPath, options: MigrationOptions): boolean {
+  if (path === 'ios_ade_abm_deadline') return true;
+  return options.abmAutoAssign === true && PATH_STEPS[path].includes('abmReassignment');
+}
+
+/** Enrolled with the ADE staging user: the device is then assigned to its user in the target. */
+export function enrollsWithStagingUser(path: MigrationPath): boolean {
+  return PATH_STEPS[path].includes('assignUser');
 }
 
 export function usesToken(path: MigrationPath): boolean {

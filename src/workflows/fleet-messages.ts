@@ -1,6 +1,6 @@
 import type { Duration } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { AdminRequest, MigrationOptions } from './messages';
+import { DEFAULT_ABM_DEADLINE_DAYS, type AdminRequest, type MigrationOptions } from './messages';
 
 /**
  * The contract of the fleet workflow (one per migration): its input, the cursor it carries across
@@ -16,6 +16,12 @@ export const MAX_CONCURRENCY = 1000;
 export const MAX_BATCH_SIZE = 1000;
 /** The failure type countRunningDevices answers with while too many devices run (benign: retried, not logged). */
 export const DEVICES_STILL_RUNNING = 'DevicesStillRunning';
+/** The same for findDevicesAwaitingAbm while no device waits for the bulk ABM assignment. */
+export const NO_DEVICES_AWAITING_ABM = 'NoDevicesAwaitingAbm';
+/** Apple allows about 10 activity POSTs an hour: one bulk assignment per 10 minutes stays below it. */
+export const DEFAULT_ABM_ASSIGN_INTERVAL: Duration = '10 minutes';
+/** Serials per ABM activity (Apple's list calls page at 1,000; it publishes no activity limit). */
+export const MAX_ABM_BATCH = 1000;
 
 export interface FleetRollout {
   /** Devices running at once (1 to 1000); devices waiting for an admin (failed, ABM) hold their slot. */
@@ -30,6 +36,28 @@ export interface FleetRollout {
   pollInterval?: Duration;
   /** Batches per run before continue-as-new; default 100. */
   batchesPerRun?: number;
+  /** Least time between two bulk ABM assignments; default 10 minutes. */
+  abmAssignInterval?: Duration;
+}
+
+/** The bulk ABM assignment of a migration that assigns devices in Apple Business Manager itself. */
+export interface AbmBulkProgress {
+  /** Given by an admin (approveAbmAssignment); nothing is assigned before. */
+  approved: boolean;
+  approvedBy?: string;
+  /** ABM activities run (one per batch of waiting devices). */
+  batches: number;
+  /** Devices read back on the target's MDM server, and those read back elsewhere despite COMPLETED. */
+  assigned: number;
+  notAssigned: number;
+  /** Devices assigned whose workflow had closed meanwhile, unassigned again. */
+  undone: number;
+  /** The latest devices Apple reported done but did not move (at most 20), for the admin to look up. */
+  lastNotAssigned: { serial: string; assignedServer?: string }[];
+  /** Why assignments stopped (e.g. the worker has no ABM credentials); approving again resumes them. */
+  error?: string;
+  /** Workflow time of the last bulk assignment, for the spacing Apple's rate limits need. */
+  lastBatchAt?: number;
 }
 
 /** Token bucket for devicesPerHour, in workflow time (epoch ms). */
@@ -61,6 +89,8 @@ export interface FleetCursor {
   /** The saved list ended before deviceCount (it is never expected to, but the loop must still end). */
   listEnded: boolean;
   rate?: RateBucket;
+  /** Present when the migration assigns devices in ABM (abmAutoAssign or the abm_deadline method). */
+  abm?: AbmBulkProgress;
 }
 
 export interface FleetInput {
@@ -89,6 +119,7 @@ export interface FleetProgress {
   nextOffset: number;
   /** This run's number, 1-based (one more per continue-as-new). */
   run: number;
+  abm?: AbmBulkProgress;
 }
 
 export interface FleetSummary {
@@ -110,8 +141,26 @@ export const resumeMigration = defineUpdate<FleetProgress, [AdminRequest]>('resu
 export const approveWave = defineUpdate<FleetProgress, [AdminRequest]>('approveWave');
 export const startAll = defineUpdate<FleetProgress, [AdminRequest]>('startAll');
 export const cancelMigration = defineUpdate<FleetProgress, [AdminRequest]>('cancelMigration');
+export const approveAbmAssignment = defineUpdate<FleetProgress, [AdminRequest]>('approveAbmAssignment');
 
-export type FleetAction = 'pause' | 'resume' | 'approveWave' | 'startAll' | 'cancel';
+export type FleetAction = 'pause' | 'resume' | 'approveWave' | 'startAll' | 'cancel' | 'approveAbm';
+
+/** Whether the migration's ADE devices wait for Ferry's own bulk assignment in ABM. */
+export function assignsInAbm(options: MigrationOptions): boolean {
+  return options.iosAdeMethod === 'abm_deadline' || options.abmAutoAssign === true;
+}
+
+export function newAbmProgress(): AbmBulkProgress {
+  return { approved: false, batches: 0, assigned: 0, notAssigned: 0, undone: 0, lastNotAssigned: [] };
+}
+
+const DAY_MS = 86_400_000;
+
+/** The migration deadline of an assignment made at `now` on the ABM-deadline path; undefined otherwise. */
+export function abmDeadlineFor(options: MigrationOptions, now: number): string | undefined {
+  if (options.iosAdeMethod !== 'abm_deadline') return undefined;
+  return new Date(now + (options.abmDeadlineDays ?? DEFAULT_ABM_DEADLINE_DAYS) * DAY_MS).toISOString();
+}
 
 export function fleetWorkflowId(migrationId: string): string {
   return `migration/${migrationId}`;
@@ -198,6 +247,10 @@ export function rejectionFor(action: FleetAction, input: FleetInput, c: FleetCur
       return allStarted(input, c) ? 'every device has been started' : undefined;
     case 'cancel':
       return undefined;
+    case 'approveAbm':
+      if (!c.abm)
+        return 'migration does not assign devices in ABM (abmAutoAssign or the abm_deadline method)';
+      return c.abm.approved ? 'ABM assignment is already approved' : undefined;
   }
 }
 
@@ -216,6 +269,7 @@ export function fleetProgress(input: FleetInput, c: FleetCursor): FleetProgress 
     waves: waveCount(input),
     nextOffset: c.nextOffset,
     run: c.runs + 1,
+    ...(c.abm ? { abm: c.abm } : {}),
   };
 }
 

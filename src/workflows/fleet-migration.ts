@@ -1,4 +1,5 @@
 import {
+  ActivityFailure,
   ApplicationFailure,
   CancellationScope,
   allHandlersFinished,
@@ -6,24 +7,32 @@ import {
   continueAsNew,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Duration, RetryPolicy, UpdateDefinition } from '@temporalio/common';
 import type { FleetActivities } from '../activities/fleet';
+import { durationMs } from './device-state';
 import {
+  DEFAULT_ABM_ASSIGN_INTERVAL,
   DEFAULT_BATCHES_PER_RUN,
   DEFAULT_BATCH_SIZE,
   DEFAULT_POLL_INTERVAL,
+  MAX_ABM_BATCH,
+  abmDeadlineFor,
   allStarted,
+  approveAbmAssignment,
   approveWave,
+  assignsInAbm,
   cancelMigration,
   currentWave,
   fleetInputProblems,
   fleetProgress,
   getMigrationProgress,
   msUntilTokens,
+  newAbmProgress,
   newFleetCursor,
   pauseMigration,
   rateBurst,
@@ -34,6 +43,7 @@ import {
   startAll,
   waitingForWaveApproval,
   waveEnd,
+  type AbmBulkProgress,
   type FleetAction,
   type FleetCursor,
   type FleetInput,
@@ -64,6 +74,16 @@ const cancelling = proxyActivities<FleetActivities>({
   retry: RETRY,
 });
 
+/** A bulk ABM assignment follows Apple's activity to its end (minutes), heartbeating all along. */
+const abmAssigning = proxyActivities<FleetActivities>({
+  startToCloseTimeout: '2 hours',
+  heartbeatTimeout: '2 minutes',
+  retry: RETRY,
+});
+
+/** Patch id: runs recorded before the bulk ABM assignment existed replay without it. */
+const ABM_BULK_ASSIGNMENT = 'abm-bulk-assignment';
+
 /**
  * Waiting for room is one activity retried every poll interval: a wait of days adds nothing to
  * history, where a timer loop would add about eleven events per poll.
@@ -91,6 +111,7 @@ export async function migrateFleet(input: FleetInput): Promise<FleetSummary> {
   const slots = slotPolling(pollInterval);
   const c: FleetCursor = input.state ?? newFleetCursor();
   let slotWait: CancellationScope | undefined;
+  if (assignsInAbm(input.options) && patched(ABM_BULK_ASSIGNMENT)) c.abm ??= newAbmProgress();
 
   // Handlers first: an admin action that arrives with the first task is applied, not rejected.
   setHandler(getMigrationProgress, () => fleetProgress(input, c));
@@ -122,6 +143,12 @@ export async function migrateFleet(input: FleetInput): Promise<FleetSummary> {
     c.cancelledBy = req.by;
     slotWait?.cancel();
   });
+  admin('approveAbm', approveAbmAssignment, (req) => {
+    c.abm!.approved = true;
+    c.abm!.approvedBy = req.by;
+    c.abm!.error = undefined;
+  });
+  const abmSweep = c.abm ? bulkAbmAssignments(input, c.abm, slots) : undefined;
 
   const blocked = () => c.paused || waitingForWaveApproval(input, c);
 
@@ -153,6 +180,7 @@ export async function migrateFleet(input: FleetInput): Promise<FleetSummary> {
   let batchesThisRun = 0;
   while (!c.cancelled && !allStarted(input, c)) {
     if (batchesThisRun > 0 && (batchesThisRun >= batchesPerRun || workflowInfo().continueAsNewSuggested)) {
+      await abmSweep?.stop();
       await condition(allHandlersFinished);
       c.runs++;
       await continueAsNew<typeof migrateFleet>({ ...input, state: c });
@@ -199,6 +227,7 @@ export async function migrateFleet(input: FleetInput): Promise<FleetSummary> {
   }
 
   if (!c.cancelled && (await settled())) await runningBelow(1);
+  await abmSweep?.stop();
   let outcome = { cancelled: 0, skipped: 0 };
   if (c.cancelled) {
     outcome = await cancelling.cancelMigrationDevices({
@@ -219,5 +248,74 @@ export async function migrateFleet(input: FleetInput): Promise<FleetSummary> {
     cancelled: c.cancelled,
     devicesCancelled: outcome.cancelled,
     devicesSkipped: outcome.skipped,
+  };
+}
+
+/**
+ * Once an admin approves, assigns the devices waiting for it in ABM: a batch at a time (one ABM activity
+ * for up to 1,000 devices), spaced by abmAssignInterval for Apple's rate limits. Runs beside the rollout;
+ * `stop` lets a running batch finish (continue-as-new, end of the migration) so none is cut in half.
+ */
+function bulkAbmAssignments(
+  input: FleetInput,
+  abm: AbmBulkProgress,
+  finder: ReturnType<typeof slotPolling>,
+): { stop(): Promise<void> } {
+  const interval = durationMs(input.rollout.abmAssignInterval ?? DEFAULT_ABM_ASSIGN_INTERVAL);
+  let stopping = false;
+  let finding: CancellationScope | undefined;
+
+  async function waitingDevices(): Promise<string[] | undefined> {
+    const scope = new CancellationScope();
+    finding = scope;
+    try {
+      return await scope.run(() =>
+        finder.findDevicesAwaitingAbm({ migrationId: input.migrationId, limit: MAX_ABM_BATCH }),
+      );
+    } catch (err) {
+      if (stopping && isCancellation(err)) return undefined;
+      throw err;
+    } finally {
+      finding = undefined;
+    }
+  }
+
+  async function run(): Promise<void> {
+    while (!stopping) {
+      await condition(() => stopping || abm.approved);
+      if (stopping) return;
+      const wait = abm.lastBatchAt === undefined ? 0 : abm.lastBatchAt + interval - Date.now();
+      if (wait > 0 && (await condition(() => stopping, wait))) return;
+      const serials = await waitingDevices();
+      if (serials === undefined) return;
+      try {
+        const r = await abmAssigning.assignDevicesInAbm({
+          migrationId: input.migrationId,
+          serials,
+          deadline: abmDeadlineFor(input.options, Date.now()),
+        });
+        abm.batches++;
+        abm.assigned += r.assigned;
+        abm.notAssigned += r.notAssigned.length;
+        abm.undone += r.undone.length;
+        abm.lastNotAssigned = [...r.notAssigned, ...abm.lastNotAssigned].slice(0, 20);
+      } catch (err) {
+        if (!(err instanceof ActivityFailure)) throw err;
+        // Nothing retrying fixes (no credentials, refused): stop and show why until an admin approves again.
+        abm.approved = false;
+        abm.error = err.cause?.message ?? err.message;
+        log.warn('bulk ABM assignment stopped', { migrationId: input.migrationId, error: abm.error });
+      }
+      abm.lastBatchAt = Date.now();
+    }
+  }
+
+  const running = run();
+  return {
+    async stop() {
+      stopping = true;
+      finding?.cancel();
+      await running;
+    },
   };
 }

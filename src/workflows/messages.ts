@@ -40,6 +40,7 @@ export const FailureReason = {
   SourceRemovalTimedOut: 'Source did not confirm removal',
   CancelledByAdmin: 'Cancelled by admin',
   PathNotAvailable: 'Migration path not available',
+  AbmAssignmentNotDone: 'ABM assignment not done',
   ServiceUnavailable: 'A service did not answer',
   ServiceRejectedCredentials: 'A service rejected Ferry credentials',
   ServiceRejectedRequest: 'A service rejected the request',
@@ -82,6 +83,14 @@ export interface MigrationOptions {
   source: 'workspace-one' | 'intune' | 'manual';
   maxTokenReissues: number;
   durations: MigrationDurations;
+  /**
+   * Ferry assigns ADE devices to the target's MDM server in Apple Business Manager itself, in bulk, once an
+   * admin approves it on the migration (`ferry approve-abm`). The ABM-deadline path always does. Optional:
+   * inputs recorded before it existed leave it out.
+   */
+  abmAutoAssign?: boolean;
+  /** ABM-deadline path: days from the bulk assignment to the deadline Apple enforces (1 to 90; default 14). */
+  abmDeadlineDays?: number;
 }
 
 export const DEFAULT_DURATIONS: MigrationDurations = {
@@ -104,7 +113,19 @@ export const DEFAULT_MIGRATION_OPTIONS: MigrationOptions = {
   source: 'workspace-one',
   maxTokenReissues: 3,
   durations: DEFAULT_DURATIONS,
+  abmAutoAssign: false,
+  abmDeadlineDays: 14,
 };
+
+export const DEFAULT_ABM_DEADLINE_DAYS = 14;
+/** Apple refuses a migration deadline further ahead than this. */
+export const MAX_ABM_DEADLINE_DAYS = 90;
+
+/**
+ * The sub-status of a device waiting for the fleet's bulk ABM assignment: the fleet finds these devices
+ * through visibility by this exact value.
+ */
+export const ABM_BULK_WAITING = 'waiting for the bulk ABM assignment';
 
 export interface MigrateDeviceInput {
   migrationId: string;
@@ -146,6 +167,8 @@ export interface DeviceState {
   tokenExpiresAt?: string;
   tokensIssued: number;
   targetDeviceId?: number;
+  /** ABM-deadline path: the migration deadline Apple enforces, once the device is assigned. */
+  abmDeadline?: string;
   /** True once the workflow has closed (re-enrolled, cancelled, or failed past its retention). */
   closed: boolean;
 }
@@ -156,6 +179,16 @@ export interface AdminRequest {
   reason?: string;
 }
 
+/** What the fleet's bulk ABM assignment read back for one device (never just Apple's COMPLETED). */
+export interface AbmAssignmentResult {
+  assigned: boolean;
+  /** Apple's orgDeviceActivity id, for the admin to find it in ABM. */
+  activityId?: string;
+  /** Where ABM shows the device when it is not on the target's server; absent: no server. */
+  assignedServer?: string;
+  deadline?: string;
+}
+
 export const getDeviceState = defineQuery<DeviceState>('getDeviceState');
 /** Fire-and-forget confirmation, for bulk tools; the update below answers instead. */
 export const abmReassignmentConfirmed = defineSignal<[AdminRequest]>('abmReassignmentConfirmed');
@@ -164,6 +197,10 @@ export const retryDevice = defineUpdate<DeviceState, [AdminRequest]>('retryDevic
 export const cancelDevice = defineUpdate<DeviceState, [AdminRequest]>('cancelDevice');
 export const renotifyUser = defineUpdate<DeviceState, [AdminRequest]>('renotifyUser');
 export const reissueToken = defineUpdate<DeviceState, [AdminRequest]>('reissueToken');
+/** Sent by the fleet's bulk ABM assignment to each device it covered. */
+export const abmAssignmentResult = defineSignal<[AbmAssignmentResult]>('abmAssignmentResult');
+/** Manual source: an admin confirms the device was removed from the source by hand. */
+export const confirmSourceRemoval = defineUpdate<DeviceState, [AdminRequest]>('confirmSourceRemoval');
 
 export function deviceWorkflowId(migrationId: string, serialNumber: string): string {
   return `${migrationId}/${serialNumber}`;

@@ -1,6 +1,9 @@
 import crypto from 'node:crypto';
+import axios from 'axios';
 import {
   AppleBusinessManagerClient,
+  CLIENT_ASSERTION_TYPE,
+  createClientAssertion,
   type AppleBusinessManagerClientOptions,
 } from '../../src/clients/apple-business-manager';
 import {
@@ -57,6 +60,28 @@ export async function startEnv(
     ...client,
   });
   return { sim: simulator, client: abm, privateKeyPem: keys.privateKeyPem };
+}
+
+/** An `Authorization` header minted by hand, for raw requests that show the simulator's exact bodies. */
+export async function bearer(env: Env): Promise<string> {
+  const assertion = createClientAssertion({
+    clientId: CLIENT_ID,
+    keyId: KEY_ID,
+    privateKey: crypto.createPrivateKey(env.privateKeyPem),
+    includeKid: true,
+    nowMs: Date.now(),
+  });
+  const form = new URLSearchParams({
+    grant_type: 'client_credentials',
+    client_id: CLIENT_ID,
+    client_assertion_type: CLIENT_ASSERTION_TYPE,
+    client_assertion: assertion,
+    scope: 'business.api',
+  });
+  const response = await axios.post<{ access_token: string }>(env.sim.tokenUrl, form.toString(), {
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+  });
+  return `Bearer ${response.data.access_token}`;
 }
 
 /** Resolves with the error a promise rejects with; fails the test when it resolves. */

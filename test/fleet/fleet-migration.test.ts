@@ -8,7 +8,8 @@ import {
 } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { createFleetActivities, runningDevicesQuery } from '../../src/activities/fleet';
+import { createFleetActivities } from '../../src/activities/fleet';
+import { runningDevicesQuery } from '../../src/activities/visibility-queries';
 import { startFleetMigration } from '../../src/migrations/start-migration';
 import { FileMigrationStore } from '../../src/migrations/store';
 import type { migrateFleet } from '../../src/workflows/fleet-migration';

@@ -20,6 +20,8 @@ export class FakeWorld {
   abmConfigured = false;
   abmAssigned = new Set<string>();
   adeSynced = new Map<string, string[]>();
+  /** What checkAdeProfile finds wrong with the target's default ADE profile. */
+  defaultProfileProblems: string[] = [];
   androidEnterpriseRegistered = true;
   tokenLifetimeMs = DAY;
   /** Time from removal off the source to the device enrolling in the target (needs a valid token then). */
@@ -73,6 +75,15 @@ export class FakeWorld {
         const problems = this.adeSynced.get(input.serialNumber);
         if (!problems) throw ApplicationFailure.retryable('not yet', NOT_YET.adeSync);
         return { profileName: 'Ferry ADE', problems };
+      },
+      checkAdeProfile: async () => {
+        record('checkAdeProfile', {});
+        return { problems: this.defaultProfileProblems };
+      },
+      undoAbmAssignment: async (input) => {
+        record('undoAbmAssignment', input);
+        const was = this.abmAssigned.delete(input.serialNumber);
+        return { detail: was ? 'unassigned from the target MDM server in ABM' : 'nothing to undo' };
       },
       checkAndroidEnterprise: async () => {
         record('checkAndroidEnterprise', {});

@@ -1,72 +1,21 @@
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { startDeviceMigration } from '../../src/client/device-workflows';
-import { migrateDevice } from '../../src/workflows/device-migration';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import {
   DEFAULT_DURATIONS,
   FailureReason,
-  abmReassignmentConfirmed,
   cancelDevice,
   confirmAbmReassignment,
-  deviceWorkflowId,
   reissueToken,
   renotifyUser,
   retryDevice,
   type DeviceInput,
-  type MigrateDeviceInput,
   type MigrationOptions,
 } from '../../src/workflows/messages';
 import { device, input, recordHistory, waitForStatus } from '../helpers/devices';
 import { FakeWorld } from '../helpers/fake-world';
-import { installTestRuntime, timeSkippingEnv, uniqueTaskQueue, workflowBundle } from '../helpers/temporal';
+import { deviceWorkflowTests, worldWithUser } from '../helpers/device-workflow-env';
 
-let env: TestWorkflowEnvironment;
-
-beforeAll(async () => {
-  installTestRuntime();
-  env = await timeSkippingEnv();
-});
-
-afterAll(async () => {
-  await env?.teardown();
-});
-
-// A workflow left open without a worker holds the time-skipping server's clock still: close each one.
-const started: WorkflowHandle[] = [];
-afterEach(async () => {
-  for (const handle of started.splice(0)) await handle.terminate('test over').catch(() => undefined);
-});
-
-async function start(
-  taskQueue: string,
-  i: MigrateDeviceInput,
-  confirmAbmFirst = false,
-): Promise<WorkflowHandle<typeof migrateDevice>> {
-  const handle = confirmAbmFirst
-    ? await env.client.workflow.signalWithStart(migrateDevice, {
-        taskQueue,
-        workflowId: deviceWorkflowId(i.migrationId, i.device.serialNumber),
-        args: [i],
-        signal: abmReassignmentConfirmed,
-        signalArgs: [{ by: 'admin' }],
-      })
-    : await startDeviceMigration(env.client, taskQueue, i);
-  started.push(handle);
-  return handle;
-}
-
-async function withWorker<T>(world: FakeWorld, fn: (taskQueue: string) => Promise<T>): Promise<T> {
-  const taskQueue = uniqueTaskQueue('device');
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    namespace: env.namespace,
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    activities: world.activities(),
-  });
-  return worker.runUntil(fn(taskQueue));
-}
+const t = deviceWorkflowTests();
+const { start, withWorker } = t;
 
 /**
  * Long waits in these tests poll every few hours: each check is a real activity attempt on the
@@ -75,12 +24,6 @@ async function withWorker<T>(world: FakeWorld, fn: (taskQueue: string) => Promis
 const SPARSE_CHECKS: Partial<MigrationOptions> = {
   durations: { ...DEFAULT_DURATIONS, enrollmentCheckInterval: '4 hours' },
 };
-
-function worldWithUser(): FakeWorld {
-  const world = new FakeWorld();
-  world.addUser('jane.doe@corp.example', 'jdoe');
-  return world;
-}
 
 const PATHS: { name: string; device: DeviceInput; options?: Partial<MigrationOptions>; ade?: boolean }[] = [
   { name: 'ios_standard', device: device() },
@@ -108,7 +51,7 @@ describe('device migration workflow (time-skipping server)', () => {
       const state = await withWorker(world, async (taskQueue) => {
         const handle = await start(taskQueue, input(path.device, path.options));
         if (path.ade) {
-          await waitForStatus(env, handle, 'abm_reassignment_pending');
+          await waitForStatus(t.env, handle, 'abm_reassignment_pending');
           await handle.executeUpdate(confirmAbmReassignment, { args: [{ by: 'admin' }] });
         }
         const result = await handle.result();
@@ -139,7 +82,7 @@ describe('device migration workflow (time-skipping server)', () => {
     const world = new FakeWorld();
     const state = await withWorker(world, async (taskQueue) => {
       const handle = await start(taskQueue, input(device()));
-      const failed = await waitForStatus(env, handle, 'failed');
+      const failed = await waitForStatus(t.env, handle, 'failed');
       expect(failed.subStatus).toBe(FailureReason.TargetUserNotFound);
       expect(failed.failedStep).toBe('lookupUser');
       world.addUser('jane.doe@corp.example', 'jdoe');
@@ -181,7 +124,7 @@ describe('device migration workflow (time-skipping server)', () => {
     world.neverEnrolls.add('F2LXK0ABCD12');
     const state = await withWorker(world, async (taskQueue) => {
       const handle = await start(taskQueue, input(device(), { ...SPARSE_CHECKS, maxTokenReissues: 1 }));
-      return waitForStatus(env, handle, 'failed', { skip: '6 hours' });
+      return waitForStatus(t.env, handle, 'failed', { skip: '6 hours' });
     });
     expect(state.subStatus).toBe(FailureReason.TokenExpiredTooManyTimes);
     expect(state.failedStep).toBe('awaitEnrollment');
@@ -197,9 +140,9 @@ describe('device migration workflow (time-skipping server)', () => {
         taskQueue,
         input(device({ platform: 'android', enrollmentKind: 'fully_managed' }), options),
       );
-      const started = await env.currentTimeMs();
-      const failed = await waitForStatus(env, handle, 'failed', { skip: '1 day' });
-      expect((await env.currentTimeMs()) - started).toBeGreaterThanOrEqual(14 * 86_400_000);
+      const started = await t.env.currentTimeMs();
+      const failed = await waitForStatus(t.env, handle, 'failed', { skip: '1 day' });
+      expect((await t.env.currentTimeMs()) - started).toBeGreaterThanOrEqual(14 * 86_400_000);
       return failed;
     });
     expect(state.subStatus).toBe(FailureReason.EnrollmentTimedOut);
@@ -225,8 +168,8 @@ describe('device migration workflow (time-skipping server)', () => {
     world.adeSynced.set('F2LXK0ABCD12', []);
     const state = await withWorker(world, async (taskQueue) => {
       const handle = await start(taskQueue, input(device({ enrollmentKind: 'ade' })));
-      await waitForStatus(env, handle, 'abm_reassignment_pending');
-      await env.sleep(DEFAULT_DURATIONS.abmCheckInterval);
+      await waitForStatus(t.env, handle, 'abm_reassignment_pending');
+      await t.env.sleep(DEFAULT_DURATIONS.abmCheckInterval);
       world.abmAssigned.add('F2LXK0ABCD12');
       return handle.result();
     });
@@ -239,7 +182,7 @@ describe('device migration workflow (time-skipping server)', () => {
     world.adeSynced.set('F2LXK0ABCD12', ['profile "Ferry ADE" has Authentication on']);
     const state = await withWorker(world, async (taskQueue) => {
       const handle = await start(taskQueue, input(device({ enrollmentKind: 'ade' })), true);
-      return waitForStatus(env, handle, 'failed');
+      return waitForStatus(t.env, handle, 'failed');
     });
     expect(state.subStatus).toBe(
       `${FailureReason.AdeProfileMisconfigured}: profile "Ferry ADE" has Authentication on`,
@@ -255,23 +198,10 @@ describe('device migration workflow (time-skipping server)', () => {
         taskQueue,
         input(device({ platform: 'android', enrollmentKind: 'fully_managed' })),
       );
-      return waitForStatus(env, handle, 'failed');
+      return waitForStatus(t.env, handle, 'failed');
     });
     expect(state.subStatus).toBe(FailureReason.AndroidEnterpriseNotRegistered);
     expect(world.callsOf('sendSourceCommand')).toHaveLength(0);
-  });
-
-  test('when the ABM deadline method is chosen, then the device fails with a reason instead of crashing', async () => {
-    const world = worldWithUser();
-    const state = await withWorker(world, async (taskQueue) => {
-      const handle = await start(
-        taskQueue,
-        input(device({ enrollmentKind: 'ade' }), { iosAdeMethod: 'abm_deadline' }),
-      );
-      return handle.result();
-    });
-    expect(state.status).toBe('failed');
-    expect(state.subStatus).toMatch(FailureReason.PathNotAvailable);
   });
 
   test('when an admin re-issues the token and re-notifies during the wait, then the user gets a new token and a second message', async () => {
@@ -279,8 +209,8 @@ describe('device migration workflow (time-skipping server)', () => {
     world.neverEnrolls.add('F2LXK0ABCD12');
     const state = await withWorker(world, async (taskQueue) => {
       const handle = await start(taskQueue, input(device()));
-      const waiting = await waitForStatus(env, handle, 'reenrolling');
-      await env.sleep('2 hours');
+      const waiting = await waitForStatus(t.env, handle, 'reenrolling');
+      await t.env.sleep('2 hours');
       const reissued = await handle.executeUpdate(reissueToken, {
         args: [{ by: 'helpdesk', reason: 'lost mail' }],
       });
@@ -335,7 +265,7 @@ describe('device migration workflow (time-skipping server)', () => {
               : await start(taskQueue, input(wait.device));
           const status =
             wait.at.source.slice(1) === 'abm' ? 'abm_reassignment_pending' : wait.at.source.slice(1);
-          await waitForStatus(env, handle, status as never);
+          await waitForStatus(t.env, handle, status as never);
           const cancelled = await handle.executeUpdate(cancelDevice, {
             args: [{ by: 'admin', reason: 'test' }],
           });
@@ -359,7 +289,7 @@ describe('device migration workflow (time-skipping server)', () => {
     world.neverEnrolls.add('F2LXK0ABCD12');
     await withWorker(world, async (taskQueue) => {
       const handle = await start(taskQueue, input(device({ enrollmentKind: 'ade' })), true);
-      await waitForStatus(env, handle, 'reenrolling');
+      await waitForStatus(t.env, handle, 'reenrolling');
       await expect(handle.executeUpdate(retryDevice, { args: [{}] })).rejects.toThrow(
         WorkflowUpdateFailedError,
       );

@@ -3,6 +3,7 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@
 import {
   cancelDevice,
   confirmAbmReassignment,
+  confirmSourceRemoval,
   deviceWorkflowId,
   reissueToken,
   renotifyUser,
@@ -26,6 +27,11 @@ const ACTIONS = {
     update: confirmAbmReassignment,
     did: 'ABM reassignment confirmed',
     what: 'Confirms that ADE devices were reassigned to the target in Apple Business Manager.',
+  },
+  'confirm-removed': {
+    update: confirmSourceRemoval,
+    did: 'removal from the source confirmed',
+    what: 'Manual source: confirms that devices were removed from the source by hand or by their users.',
   },
   retry: {
     update: retryDevice,

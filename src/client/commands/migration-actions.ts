@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import {
+  approveAbmAssignment,
   approveWave,
   cancelMigration,
   fleetWorkflowId,
@@ -18,6 +19,13 @@ const ACTIONS = {
   pause: { update: pauseMigration, what: 'Stops starting devices; running ones go on.' },
   resume: { update: resumeMigration, what: 'Starts devices again after a pause.' },
   'approve-wave': { update: approveWave, what: 'Lets the next wave of devices start.' },
+  'approve-abm': {
+    update: approveAbmAssignment,
+    what:
+      'Lets Ferry assign the waiting ADE devices to the target in Apple Business Manager, in bulk\n' +
+      '(abmAutoAssign, or the abm_deadline method with its migration deadline). Each device is read\n' +
+      'back; one Apple did not move fails with "ABM assignment not done".',
+  },
   'start-all': { update: startAll, what: 'Drops waves and the start rate: every remaining device starts.' },
   'cancel-migration': {
     update: cancelMigration,
@@ -26,7 +34,8 @@ const ACTIONS = {
 };
 export type MigrationActionName = keyof typeof ACTIONS;
 
-function describe(p: FleetProgress): string {
+/** The rollout in one line: what `status` shows and an action answers with. */
+export function rolloutText(p: FleetProgress): string {
   const state = p.cancelled
     ? 'cancelled'
     : p.paused
@@ -34,7 +43,16 @@ function describe(p: FleetProgress): string {
       : p.waitingForWaveApproval
         ? 'waiting for wave approval'
         : 'rolling out';
-  return `${p.started}/${p.total} devices started, ${state}`;
+  const abm = p.abm ? `; ABM assignment ${abmState(p.abm)}` : '';
+  return `${p.started}/${p.total} devices started, ${state}${abm}`;
+}
+
+/** The bulk ABM assignment in one line (status and the approve-abm answer). */
+export function abmState(abm: NonNullable<FleetProgress['abm']>): string {
+  if (abm.error) return `stopped: ${abm.error}`;
+  if (!abm.approved) return 'waiting for approval (ferry approve-abm)';
+  const counts = `${abm.assigned} assigned, ${abm.notAssigned} not moved by Apple`;
+  return `approved by ${abm.approvedBy ?? 'an admin'}; ${abm.batches} batches: ${counts}`;
 }
 
 export function migrationActionCommand(name: MigrationActionName): Command {
@@ -53,7 +71,7 @@ export function migrationActionCommand(name: MigrationActionName): Command {
         const handle = client.workflow.getHandle(fleetWorkflowId(migrationId));
         try {
           const progress = await handle.executeUpdate(action.update, { args: [request] });
-          io.out(`${migrationId}: ${name} done: ${describe(progress)}`);
+          io.out(`${migrationId}: ${name} done: ${rolloutText(progress)}`);
           return EXIT_OK;
         } catch (err) {
           if (err instanceof WorkflowNotFoundError) {

@@ -1,9 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
+import { fleetWorkflowId, getMigrationProgress, type FleetProgress } from '../../workflows/fleet-messages';
 import { EXIT_OK, UsageError, type CliIo, type Command } from '../cli';
 import { countByStatus } from '../devices-report';
 import { ProgressLine } from '../progress';
 import { positiveNumber } from './flags';
+import { rolloutText } from './migration-actions';
 import { withTemporal } from './temporal-session';
 import {
   MIGRATIONS_LIMIT,
@@ -39,6 +41,21 @@ interface MigrationStatus {
   closed: number;
   statuses: Record<string, number>;
   failedReasons: Record<string, number>;
+  /** The fleet workflow's own account (absent for devices started without one). */
+  rollout?: FleetProgress;
+}
+
+async function rolloutOf(client: Client, migrationId: string): Promise<FleetProgress | undefined> {
+  try {
+    return await client.workflow.getHandle(fleetWorkflowId(migrationId)).query(getMigrationProgress);
+  } catch {
+    return undefined;
+  }
+}
+
+async function migrationStatus(client: Client, migrationId: string): Promise<MigrationStatus> {
+  const devices = await requireDevices(client, migrationId);
+  return { ...summarize(migrationId, devices), rollout: await rolloutOf(client, migrationId) };
 }
 
 function summarize(migrationId: string, devices: DeviceRow[]): MigrationStatus {
@@ -70,6 +87,10 @@ function render(s: MigrationStatus): string {
     `${ProgressLine.bar(s.closed, s.devices)} closed`,
     ...(reasons.length > 0 ? ['Failed devices by reason:'] : []),
     ...reasons.map(([reason, n]) => `  ${String(n).padStart(5)}  ${reason}`),
+    ...(s.rollout ? [`Rollout: ${rolloutText(s.rollout)}`] : []),
+    ...(s.rollout?.abm?.lastNotAssigned ?? []).map(
+      (d) => `  ABM did not move ${d.serial} (on ${d.assignedServer ?? 'no MDM server'})`,
+    ),
   ].join('\n');
 }
 
@@ -87,7 +108,7 @@ async function watch(
   const tty = process.stdout.isTTY === true && !json;
   let last = '';
   for (;;) {
-    const status = summarize(migrationId, await requireDevices(client, migrationId));
+    const status = await migrationStatus(client, migrationId);
     const text = json ? JSON.stringify(status) : render(status);
     if (text !== last) {
       const up = tty && last ? `\x1b[${last.split('\n').length}F\x1b[0J` : '';
@@ -149,7 +170,7 @@ export const statusCommand: Command = {
         return EXIT_OK;
       }
       if (values.watch) return watch(client, migrationId, io, json, intervalMs);
-      const status = summarize(migrationId, await requireDevices(client, migrationId));
+      const status = await migrationStatus(client, migrationId);
       io.out(json ? JSON.stringify(status, null, 2) : render(status));
       return EXIT_OK;
     });

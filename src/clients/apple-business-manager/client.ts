@@ -17,6 +17,7 @@ import {
   mdmServersPageSchema,
   orgDeviceResponseSchema,
   orgDevicesPageSchema,
+  serverDevicesLinkagesPageSchema,
   toActivity,
   toMdmServer,
   toOrgDevice,
@@ -134,6 +135,20 @@ export class AppleBusinessManagerClient {
       servers.push(...page.data.map(toMdmServer));
     }
     return servers;
+  }
+
+  /**
+   * Serial numbers assigned to an MDM server, up to 1,000 per GET: reading back a batch assignment costs
+   * one request per 1,000 devices, not one per device (Apple allows about 20 GETs a minute). Throws
+   * NotFound for an unknown server.
+   */
+  async listServerDeviceSerials(serverId: string): Promise<string[]> {
+    const serials: string[] = [];
+    const path = `/v1/mdmServers/${seg(serverId)}/relationships/devices`;
+    for await (const page of this.pages(serverDevicesLinkagesPageSchema, path)) {
+      serials.push(...page.data.map((linkage) => linkage.id));
+    }
+    return serials;
   }
 
   /**

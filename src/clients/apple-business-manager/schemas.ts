@@ -37,6 +37,7 @@ export const orgDeviceSchema = z.object({
     updatedDateTime: optString,
     isMdmMigrationCapable: z.boolean().optional(),
     mdmMigrationStatus: optString,
+    mdmMigrationDeadlineDateTime: optString,
   }),
 });
 
@@ -57,6 +58,13 @@ export const assignedServerLinkageSchema = z.object({
 });
 
 // ---------------------------------------------------------------- mdmServers
+
+/** `GET /v1/mdmServers/{id}/relationships/devices`: one page of serial-number linkages. */
+export const serverDevicesLinkagesPageSchema = z.object({
+  data: z.array(z.object({ type: z.literal('orgDevices'), id: z.string().min(1) })),
+  links: pageLinksSchema,
+  meta: pageMetaSchema,
+});
 
 export const mdmServerSchema = z.object({
   type: z.literal('mdmServers'),
@@ -112,6 +120,9 @@ export interface AbmOrgDevice {
   deviceModel?: string;
   updatedDateTime?: string;
   isMdmMigrationCapable?: boolean;
+  /** Apple documents REQUESTED, STARTED, SUCCESS, FAILED; kept open for values added later. */
+  mdmMigrationStatus?: string;
+  mdmMigrationDeadlineDateTime?: string;
 }
 
 export interface AbmMdmServer {
@@ -140,6 +151,8 @@ export function toOrgDevice(raw: z.output<typeof orgDeviceSchema>): AbmOrgDevice
     deviceModel: a.deviceModel,
     updatedDateTime: a.updatedDateTime,
     isMdmMigrationCapable: a.isMdmMigrationCapable,
+    mdmMigrationStatus: a.mdmMigrationStatus,
+    mdmMigrationDeadlineDateTime: a.mdmMigrationDeadlineDateTime,
   };
 }
 

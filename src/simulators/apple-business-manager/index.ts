@@ -2,7 +2,9 @@
  * Apple Business Manager simulator: a loopback server with the token endpoint (ES256 client assertion
  * verified against `publicKeyPem`) and the `/v1/...` calls Ferry's client makes, in Apple's JSON:API
  * shapes, with activities that complete after `assignDelayMs` and Apple's known quirk: serials in
- * `leaveUnassigned` are reported COMPLETED but not moved.
+ * `leaveUnassigned` are reported COMPLETED but not moved. Activities settle lazily (on the next API call
+ * or simulator read after `assignDelayMs`), and `onActivityCompleted` then lets another simulator react,
+ * e.g. a device that starts its MDM migration once ABM has recorded the deadline.
  *
  *   const sim = await startAppleBusinessManagerSimulator({ publicKeyPem, clientId, devices, servers });
  *   new AppleBusinessManagerClient({ apiBaseUrl: sim.url, tokenUrl: sim.tokenUrl, clientId, keyId, privateKeyPem });
@@ -11,7 +13,13 @@
  */
 import crypto from 'node:crypto';
 import { startServer, TOKEN_PATH } from './server';
-import { SimAbmState, type SimAbmActivity, type SimAbmDeviceSeed, type SimAbmServerSeed } from './state';
+import {
+  SimAbmState,
+  type SimAbmActivity,
+  type SimAbmDevice,
+  type SimAbmDeviceSeed,
+  type SimAbmServerSeed,
+} from './state';
 
 export interface AppleBusinessManagerSimulatorOptions {
   /** Public half of the client's EC P-256 key (SPKI PEM). */
@@ -23,6 +31,8 @@ export interface AppleBusinessManagerSimulatorOptions {
   assignDelayMs?: number;
   /** Serials an activity reports COMPLETED for without moving them. */
   leaveUnassigned?: string[];
+  /** Called once per activity as it settles; `movedSerials` leaves out the serials it did not move. */
+  onActivityCompleted?: (activity: SimAbmActivity, movedSerials: string[]) => void;
   rateLimit?: { getPerMinute?: number; postPerHour?: number };
   /** Access token lifetime; default 3600 s. */
   tokenTtlSeconds?: number;
@@ -37,6 +47,12 @@ export interface AppleBusinessManagerSimulator {
   /** The server a device is assigned to now (after due activities settle). */
   assignedServer(serial: string): string | undefined;
   activities(): SimAbmActivity[];
+  /** A device as `GET /v1/orgDevices/{id}` shows it (after due activities settle). */
+  device(serial: string): SimAbmDevice | undefined;
+  /** Every `/v1/...` request received so far, in order (to count calls against Apple's rate limits). */
+  apiRequests(): { method: string; path: string }[];
+  /** Switches the "COMPLETED but not moved" fault for activities that settle from now on. */
+  setLeaveUnassigned(serials: string[]): void;
   /** Requests made to the token endpoint so far (accepted or not). */
   tokenRequests(): number;
   /** Forgets every access token (the next API call gets a 401). */
@@ -54,6 +70,7 @@ export async function startAppleBusinessManagerSimulator(
     assignDelayMs: options.assignDelayMs ?? 0,
     leaveUnassigned: options.leaveUnassigned ?? [],
     clock: options.clock ?? Date.now,
+    onActivityCompleted: options.onActivityCompleted,
   });
   const server = await startServer({
     state,
@@ -74,6 +91,13 @@ export async function startAppleBusinessManagerSimulator(
       state.settle();
       return [...state.activities.values()].map((a) => ({ ...a, serials: [...a.serials] }));
     },
+    device: (serial) => {
+      state.settle();
+      const device = state.devices.get(serial);
+      return device && { ...device };
+    },
+    apiRequests: () => state.apiRequests.map((r) => ({ ...r })),
+    setLeaveUnassigned: (serials) => state.setLeaveUnassigned(serials),
     tokenRequests: () => state.tokenRequests,
     revokeTokens: () => state.tokens.clear(),
     corruptNextResponse: () => server.corruptNextResponse(),
@@ -81,4 +105,10 @@ export async function startAppleBusinessManagerSimulator(
   };
 }
 
-export type { SimAbmActivity, SimAbmDeviceSeed, SimAbmServerSeed } from './state';
+export type {
+  MdmMigrationStatus,
+  SimAbmActivity,
+  SimAbmDevice,
+  SimAbmDeviceSeed,
+  SimAbmServerSeed,
+} from './state';

@@ -1,10 +1,10 @@
 /**
  * The simulator's `/v1/...` routes in Apple's JSON:API shapes (shared notes B.2): org devices (cursor
- * paging), a device's assigned server, MDM servers and device activities. Errors use Apple's
- * ErrorResponse body.
+ * paging), a device's assigned server, MDM servers and the serials assigned to one, and device activities
+ * (including a migration with a deadline). Errors use Apple's ErrorResponse body.
  */
 import crypto from 'node:crypto';
-import type { SimAbmActivity, SimAbmDevice, SimAbmState } from './state';
+import { DEADLINE_ACTIVITY, type SimAbmActivity, type SimAbmDevice, type SimAbmState } from './state';
 import type { JsonResponse } from '../loopback-http';
 
 export type SimResponse = JsonResponse;
@@ -19,7 +19,9 @@ export interface ApiRequest {
   body: unknown;
 }
 
-const ASSIGN_TYPES = new Set(['ASSIGN_DEVICES', 'ASSIGN_DEVICES_WITH_MDM_MIGRATION_DEADLINE']);
+const ASSIGN_TYPES = new Set(['ASSIGN_DEVICES', DEADLINE_ACTIVITY]);
+/** Apple: the deadline may be at most 90 days ahead. */
+const MAX_DEADLINE_AHEAD_MS = 90 * 86_400_000;
 
 export function appleError(status: number, code: string, title: string, detail = title): SimResponse {
   const error = { id: crypto.randomUUID(), status: String(status), code, title, detail };
@@ -54,6 +56,13 @@ export function routeApi(req: ApiRequest): SimResponse {
       attributes: { serverName: s.name, serverType: 'MDM' },
     }));
   }
+  const serverDevices = rel === 'relationships' && relName === 'devices' && segments.length === 5;
+  if (method === 'GET' && collection === 'mdmServers' && id !== undefined && serverDevices) {
+    if (!state.servers.some((s) => s.id === id)) return notFound(path, 'mdmServers', id);
+    const serials = [...state.devices.values()].filter((d) => d.assignedServerId === id).map((d) => d.serial);
+    const related = `${req.baseUrl}/v1/mdmServers/${encodeURIComponent(id)}/devices`;
+    return paged(req, serials, (serial) => ({ type: 'orgDevices', id: serial }), { related });
+  }
   if (method === 'POST' && collection === 'orgDeviceActivities' && id === undefined)
     return createActivity(req);
   if (method === 'GET' && collection === 'orgDeviceActivities' && id !== undefined && rel === undefined) {
@@ -71,7 +80,12 @@ function notFound(path: string, type?: string, id?: string): SimResponse {
 }
 
 /** Cursor paging: the cursor is an opaque base64url offset; `links.next` is absent on the last page. */
-function paged<T>(req: ApiRequest, items: T[], render: (item: T) => unknown): SimResponse {
+function paged<T>(
+  req: ApiRequest,
+  items: T[],
+  render: (item: T) => unknown,
+  extraLinks: Record<string, string> = {},
+): SimResponse {
   const rawLimit = req.query.get('limit');
   const limit = rawLimit === null ? 100 : Number(rawLimit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
@@ -92,7 +106,8 @@ function paged<T>(req: ApiRequest, items: T[], render: (item: T) => unknown): Si
   const self = `${req.baseUrl}${req.path}`;
   const hasMore = offset + limit < items.length;
   const nextCursor = hasMore ? Buffer.from(`0:${offset + limit}`).toString('base64url') : undefined;
-  const links = nextCursor ? { self, next: `${self}?cursor=${nextCursor}&limit=${limit}` } : { self };
+  const next = nextCursor ? { next: `${self}?cursor=${nextCursor}&limit=${limit}` } : {};
+  const links = { self, ...next, ...extraLinks };
   return {
     status: 200,
     body: { data: page.map(render), links, meta: { paging: { nextCursor, limit } } },
@@ -112,6 +127,11 @@ function deviceResource(baseUrl: string, d: SimAbmDevice) {
       purchaseSourceType: 'APPLE',
       addedToOrgDateTime: iso(d.addedAt),
       updatedDateTime: iso(d.updatedAt),
+      isMdmMigrationCapable: d.isMdmMigrationCapable ?? true,
+      // Absent (undefined is not serialised) until a migration has been requested, as with Apple.
+      mdmMigrationStatus: d.mdmMigrationStatus,
+      mdmMigrationDeadlineDateTime:
+        d.mdmMigrationDeadlineAt === undefined ? undefined : iso(d.mdmMigrationDeadlineAt),
     },
     relationships: {
       assignedServer: {
@@ -161,15 +181,22 @@ function createActivity(req: ApiRequest): SimResponse {
   if (ASSIGN_TYPES.has(activityType) && !req.state.servers.some((s) => s.id === mdmServerId)) {
     return conflict('unknown mdmServer');
   }
-  if (activityType === 'ASSIGN_DEVICES_WITH_MDM_MIGRATION_DEADLINE') {
-    const deadline = Date.parse(data.attributes?.activityTypeMetadata?.mdmMigrationDeadlineDateTime ?? '');
+  let mdmMigrationDeadlineAt: number | undefined;
+  if (activityType === DEADLINE_ACTIVITY) {
+    const raw = data.attributes?.activityTypeMetadata?.mdmMigrationDeadlineDateTime;
+    if (raw === undefined) return conflict('activityTypeMetadata.mdmMigrationDeadlineDateTime is required');
+    mdmMigrationDeadlineAt = Date.parse(raw);
     const now = req.state.now();
-    if (Number.isNaN(deadline) || deadline <= now || deadline > now + 90 * 86_400_000) {
-      return conflict('deadline out of range');
+    if (
+      Number.isNaN(mdmMigrationDeadlineAt) ||
+      mdmMigrationDeadlineAt <= now ||
+      mdmMigrationDeadlineAt > now + MAX_DEADLINE_AHEAD_MS
+    ) {
+      return conflict('mdmMigrationDeadlineDateTime must be in the future and at most 90 days ahead');
     }
   }
   const unknown = serials.find((s) => !req.state.devices.has(s));
   if (unknown !== undefined) return conflict(`unknown device '${unknown}'`);
-  const activity = req.state.createActivity({ activityType, mdmServerId, serials });
+  const activity = req.state.createActivity({ activityType, mdmServerId, serials, mdmMigrationDeadlineAt });
   return { status: 201, body: activityBody(activity) };
 }

@@ -50,6 +50,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       return sendJson(res, issueToken(state, config, params));
     }
     if (!url.pathname.startsWith('/v1/')) return sendJson(res, appleError(404, 'NOT_FOUND', 'Not found'));
+    state.apiRequests.push({ method, path: url.pathname });
 
     const authorization = req.headers.authorization ?? '';
     if (!authorization.startsWith('Bearer ') || !state.tokenValid(authorization.slice(7))) {

@@ -1,6 +1,7 @@
 /**
  * The Apple Business Manager simulator's state: org devices, MDM servers, device activities (which settle
- * lazily, on the next request after `assignDelayMs`), issued access tokens and the rate-limit windows.
+ * lazily, on the next request after `assignDelayMs`), issued access tokens, the log of API requests and
+ * the rate-limit windows.
  */
 import crypto from 'node:crypto';
 
@@ -9,9 +10,25 @@ export interface SimAbmDeviceSeed {
   assignedServerId?: string;
   productFamily?: string;
   deviceModel?: string;
+  /** Default true: the simulated fleet runs iOS 26. */
+  isMdmMigrationCapable?: boolean;
 }
 
-export type SimAbmDevice = SimAbmDeviceSeed & { addedAt: number; updatedAt: number };
+export type SimAbmDevice = SimAbmDeviceSeed & {
+  addedAt: number;
+  updatedAt: number;
+  /** Set by a completed ASSIGN_DEVICES_WITH_MDM_MIGRATION_DEADLINE, cleared by UNASSIGN_DEVICES. */
+  mdmMigrationStatus?: MdmMigrationStatus;
+  mdmMigrationDeadlineAt?: number;
+};
+
+/**
+ * Apple's documented MdmMigrationStatus values. The simulator only ever sets REQUESTED: the device's own
+ * progress (STARTED, SUCCESS, FAILED) happens in the MDMs, which this simulator does not see.
+ */
+export type MdmMigrationStatus = 'REQUESTED' | 'STARTED' | 'SUCCESS' | 'FAILED';
+
+export const DEADLINE_ACTIVITY = 'ASSIGN_DEVICES_WITH_MDM_MIGRATION_DEADLINE';
 
 export interface SimAbmServerSeed {
   id: string;
@@ -23,6 +40,8 @@ export interface SimAbmActivity {
   activityType: string;
   mdmServerId?: string;
   serials: string[];
+  /** The deadline of an ASSIGN_DEVICES_WITH_MDM_MIGRATION_DEADLINE. */
+  mdmMigrationDeadlineAt?: number;
   status: 'IN_PROGRESS' | 'COMPLETED';
   subStatus: string;
   createdAt: number;
@@ -36,6 +55,7 @@ export interface SimAbmStateOptions {
   assignDelayMs: number;
   leaveUnassigned: string[];
   clock: () => number;
+  onActivityCompleted?: (activity: SimAbmActivity, movedSerials: string[]) => void;
 }
 
 export class SimAbmState {
@@ -43,8 +63,9 @@ export class SimAbmState {
   readonly servers: SimAbmServerSeed[];
   readonly activities = new Map<string, SimAbmActivity>();
   readonly tokens = new Map<string, number>();
+  readonly apiRequests: { method: string; path: string }[] = [];
   tokenRequests = 0;
-  private readonly leaveUnassigned: Set<string>;
+  private leaveUnassigned: Set<string>;
 
   constructor(private readonly options: SimAbmStateOptions) {
     const now = options.clock();
@@ -68,7 +89,13 @@ export class SimAbmState {
     return expiresAt !== undefined && expiresAt > this.now();
   }
 
-  createActivity(input: Pick<SimAbmActivity, 'activityType' | 'mdmServerId' | 'serials'>): SimAbmActivity {
+  setLeaveUnassigned(serials: string[]): void {
+    this.leaveUnassigned = new Set(serials);
+  }
+
+  createActivity(
+    input: Pick<SimAbmActivity, 'activityType' | 'mdmServerId' | 'serials' | 'mdmMigrationDeadlineAt'>,
+  ): SimAbmActivity {
     const now = this.now();
     const activity: SimAbmActivity = {
       ...input,
@@ -82,22 +109,41 @@ export class SimAbmState {
     return activity;
   }
 
-  /** Completes due activities. Serials in `leaveUnassigned` are reported COMPLETED but do not move. */
+  /**
+   * Completes due activities. Serials in `leaveUnassigned` are reported COMPLETED but do not move; the
+   * others are handed to `onActivityCompleted` once the activity reads COMPLETED.
+   */
   settle(): void {
     const now = this.now();
     for (const activity of this.activities.values()) {
       if (activity.status !== 'IN_PROGRESS' || now < activity.completeAt) continue;
+      const moved: string[] = [];
       for (const serial of activity.serials) {
         const device = this.devices.get(serial);
         if (!device || this.leaveUnassigned.has(serial)) continue;
-        device.assignedServerId =
-          activity.activityType === 'UNASSIGN_DEVICES' ? undefined : activity.mdmServerId;
+        apply(activity, device);
         device.updatedAt = now;
+        moved.push(serial);
       }
       activity.status = 'COMPLETED';
       activity.subStatus = 'COMPLETED_WITH_SUCCESS';
       activity.completedAt = now;
+      this.options.onActivityCompleted?.({ ...activity, serials: [...activity.serials] }, moved);
     }
+  }
+}
+
+function apply(activity: SimAbmActivity, device: SimAbmDevice): void {
+  if (activity.activityType === 'UNASSIGN_DEVICES') {
+    device.assignedServerId = undefined;
+    device.mdmMigrationStatus = undefined;
+    device.mdmMigrationDeadlineAt = undefined;
+    return;
+  }
+  device.assignedServerId = activity.mdmServerId;
+  if (activity.activityType === DEADLINE_ACTIVITY) {
+    device.mdmMigrationStatus = 'REQUESTED';
+    device.mdmMigrationDeadlineAt = activity.mdmMigrationDeadlineAt;
   }
 }
 

@@ -10,6 +10,11 @@
  *   is registered with Android Enterprise;
  * - otherwise (retired, or erased without ADE): only with a valid registration token for its serial. An
  *   expired or deleted token is refused; a token issued later lets it enroll at issue time + enrollDelayMs.
+ *
+ * An iPhone whose Apple Business Manager migration with a deadline has started (`startAbmMigration`) is
+ * not erased and receives no command: it stays `Enrolled` for `commandDelayMs` (the user accepting, or
+ * the OS enforcing the deadline), during which `cancelAbmMigration` can still stop it, then shows
+ * `Unenrolled` and enrolls through the target's ADE profile as an erased ADE iPhone does, or not at all.
  */
 import type { SimStore } from './store';
 import type { SimDevice, SimTenant, SimToken, UnenrollKind } from './types';
@@ -40,9 +45,10 @@ export function unenrolledAt(store: SimStore, device: SimDevice): number | undef
 export function deviceStatus(store: SimStore, device: SimDevice, now: number): DeviceStatus {
   const leftAt = unenrolledAt(store, device);
   if (device.unenroll && leftAt !== undefined) {
-    if (now < leftAt)
-      return device.unenroll.kind === 'DeviceWipe' ? 'DeviceWipePending' : 'EnterpriseWipePending';
-    return 'Unenrolled';
+    if (now >= leftAt) return 'Unenrolled';
+    if (device.unenroll.kind === 'DeviceWipe') return 'DeviceWipePending';
+    // A migrating device has no command pending at the source: it stays managed until it moves.
+    if (device.unenroll.kind !== 'AbmMigration') return 'EnterpriseWipePending';
   }
   return device.enrolledAt !== undefined && device.enrolledAt <= now ? 'Enrolled' : 'Unenrolled';
 }
@@ -50,6 +56,36 @@ export function deviceStatus(store: SimStore, device: SimDevice, now: number): D
 /** Records a wipe (or a manual un-enrollment). A device already leaving keeps its first request. */
 export function startUnenroll(device: SimDevice, kind: UnenrollKind, now: number): void {
   device.unenroll ??= { kind, at: now };
+}
+
+/** ABM has recorded a migration deadline for this iPhone: it will leave `tenant` without an erase. */
+export function startAbmMigration(store: SimStore, tenant: SimTenant, device: SimDevice): void {
+  if (device.platform !== 'ios') {
+    throw new Error(`device ${device.serialNumber} is not an iPhone or iPad: no ABM migration`);
+  }
+  startUnenroll(device, 'AbmMigration', store.now());
+  store.record({
+    tenant: tenant.code,
+    kind: 'admin.device.abm_migration',
+    source: 'admin',
+    serialNumber: device.serialNumber,
+  });
+}
+
+/** Stops an ABM migration the device has not acted on yet; false when there is none or it already left. */
+export function cancelAbmMigration(store: SimStore, tenant: SimTenant, device: SimDevice): boolean {
+  const leftAt = unenrolledAt(store, device);
+  if (device.unenroll?.kind !== 'AbmMigration' || leftAt === undefined || store.now() >= leftAt) {
+    return false;
+  }
+  device.unenroll = undefined;
+  store.record({
+    tenant: tenant.code,
+    kind: 'admin.device.abm_migration_cancelled',
+    source: 'admin',
+    serialNumber: device.serialNumber,
+  });
+  return true;
 }
 
 /** Materialises every cross-tenant enrollment that has happened by `now`. */
@@ -97,7 +133,8 @@ function planEnrollment(store: SimStore, source: SimTenant, device: SimDevice): 
   const delay = device.migration.enrollDelayMs ?? store.behaviour.enrollDelayMs;
   const earliest = leftAt + delay;
 
-  if (device.unenroll.kind === 'DeviceWipe' && device.platform === 'ios') {
+  const abmMigration = device.unenroll.kind === 'AbmMigration';
+  if ((device.unenroll.kind === 'DeviceWipe' || abmMigration) && device.platform === 'ios') {
     const ade = target.adeDevices.find((a) => same(a.serialNumber, device.serialNumber) && a.profileUuid);
     const profile = ade && target.adeProfiles.find((p) => p.uuid === ade.profileUuid);
     if (ade && profile) {
@@ -105,6 +142,8 @@ function planEnrollment(store: SimStore, source: SimTenant, device: SimDevice): 
       const userId = profile.defaultStagingUserId;
       return { target, at: earliest, userId, viaDep: true, ogUuid: ade.ogUuid, path: 'ade' };
     }
+    // A migrating device enrolls through the target's ADE profile or not at all: no token applies.
+    if (abmMigration) return undefined;
   }
   if (device.unenroll.kind === 'DeviceWipe' && device.platform === 'android') {
     const email = device.migration.userEmail;

@@ -8,7 +8,15 @@
  *   sim.ledger({ tenant: 'TARGET', kind: 'token.issued' });
  *   await sim.close();
  */
-import { deviceStatus, markEnrolledByHand, settle, startUnenroll, type DeviceStatus } from './behaviour';
+import {
+  cancelAbmMigration,
+  deviceStatus,
+  markEnrolledByHand,
+  settle,
+  startAbmMigration,
+  startUnenroll,
+  type DeviceStatus,
+} from './behaviour';
 import type { FaultConfig } from './faults';
 import { generateFleet, type FleetOptions, type GeneratedFleet } from './generate';
 import { filterLedger, snapshotTenant, type LedgerFilter } from './routes/admin';
@@ -52,6 +60,13 @@ export interface WorkspaceOneSimulator {
     serialNumber: string,
     opts?: { userEmail?: string; platform?: 'ios' | 'android' },
   ): SimDevice;
+  /**
+   * Apple Business Manager has recorded a migration deadline for this iPhone: after `commandDelayMs` it
+   * leaves the source without an erase, then enrolls in its target through ADE (as an erased ADE iPhone).
+   */
+  startAbmMigration(sourceTenantCode: string, serialNumber: string): void;
+  /** Undoes `startAbmMigration` if the device has not left yet; returns whether it did. */
+  cancelAbmMigration(sourceTenantCode: string, serialNumber: string): boolean;
   setFaults(patch: Partial<FaultConfig>): FaultConfig;
   setRateLimit(tenantCode: string, limit: { perMinute: number; windowMs?: number } | undefined): void;
   /** Forgets every OAuth access token (the next API call gets a 401). */
@@ -70,6 +85,11 @@ export async function startWorkspaceOneSimulator(
   const fleet = options.generate ? generateFleet(options.generate) : undefined;
   if (fleet) applySeed(store, fleet.seed);
   for (const [code, csv] of Object.entries(options.usersCsv ?? {})) seedUsersCsv(store, code, csv);
+  const requireDevice = (code: string, serialNumber: string): SimDevice => {
+    const device = store.findDevice(store.requireTenant(code), serialNumber);
+    if (!device) throw new Error(`tenant ${code} has no device ${serialNumber}`);
+    return device;
+  };
 
   return {
     url: server.url,
@@ -96,14 +116,15 @@ export async function startWorkspaceOneSimulator(
       return snapshotTenant(store, store.requireTenant(code));
     },
     markUnenrolled: (code, serialNumber) => {
-      const tenant = store.requireTenant(code);
-      const device = store.findDevice(tenant, serialNumber);
-      if (!device) throw new Error(`tenant ${code} has no device ${serialNumber}`);
-      startUnenroll(device, 'Manual', store.now());
+      startUnenroll(requireDevice(code, serialNumber), 'Manual', store.now());
       store.record({ tenant: code, kind: 'admin.device.unenrolled', source: 'admin', serialNumber });
     },
     markEnrolled: (code, serialNumber, opts = {}) =>
       markEnrolledByHand(store, store.requireTenant(code), { serialNumber, ...opts }),
+    startAbmMigration: (code, serialNumber) =>
+      startAbmMigration(store, store.requireTenant(code), requireDevice(code, serialNumber)),
+    cancelAbmMigration: (code, serialNumber) =>
+      cancelAbmMigration(store, store.requireTenant(code), requireDevice(code, serialNumber)),
     setFaults: (patch) => server.faults.update(patch),
     setRateLimit: (code, limit) => {
       store.requireTenant(code).rateLimit = limit;

@@ -2,8 +2,11 @@
 
 export type Platform = 'ios' | 'android';
 
-/** How a device left its tenant: a command received over the API, or an admin marking it by hand. */
-export type UnenrollKind = 'EnterpriseWipe' | 'DeviceWipe' | 'Manual';
+/**
+ * How a device leaves its tenant: a command received over the API, an admin marking it by hand, or an
+ * Apple Business Manager migration with a deadline (iOS 26: the device moves itself, without an erase).
+ */
+export type UnenrollKind = 'EnterpriseWipe' | 'DeviceWipe' | 'Manual' | 'AbmMigration';
 
 export interface SimUser {
   id: number;
@@ -125,7 +128,9 @@ export type LedgerKind =
   | 'device.enrolled'
   | 'admin.user.added'
   | 'admin.device.unenrolled'
-  | 'admin.device.enrolled';
+  | 'admin.device.enrolled'
+  | 'admin.device.abm_migration'
+  | 'admin.device.abm_migration_cancelled';
 
 export interface LedgerEntry {
   seq: number;
@@ -140,7 +145,10 @@ export interface LedgerEntry {
 
 /** How the simulated devices behave over time. */
 export interface Behaviour {
-  /** From a wipe command to the device showing `Unenrolled`. */
+  /**
+   * From a wipe command to the device showing `Unenrolled`; also from an ABM migration to the device
+   * leaving (the user accepting, or the OS enforcing the deadline).
+   */
   commandDelayMs: number;
   /** From unenrolled (or a token issued later) to the device showing enrolled in the target. */
   enrollDelayMs: number;

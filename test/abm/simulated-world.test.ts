@@ -1,0 +1,141 @@
+/**
+ * The simulated world with Apple Business Manager: the tenants and ABM wired together, so that an ABM
+ * assignment with a deadline really moves the device (real HTTP, real timers).
+ */
+import {
+  ABM_SOURCE_SERVER,
+  ABM_TARGET_SERVER,
+  SOURCE_TENANT,
+  TARGET_TENANT,
+  startSimulatedTenants,
+  type SimulatedAbm,
+  type SimulatedTenants,
+} from '../../src/simulators/simulated-tenants';
+import type { DeviceInput } from '../../src/workflows/messages';
+
+const COMMAND_DELAY = 300;
+const ENROLL_DELAY = 300;
+const DAY = 86_400_000;
+
+const FLEET: DeviceInput[] = [
+  { serialNumber: 'FADE00000001', platform: 'ios', enrollmentKind: 'ade', userEmail: 'ada@corp.example' },
+  { serialNumber: 'FADE00000002', platform: 'ios', enrollmentKind: 'ade', userEmail: 'ben@corp.example' },
+  { serialNumber: 'FSTD00000003', platform: 'ios', enrollmentKind: 'standard', userEmail: 'cy@corp.example' },
+  {
+    serialNumber: 'RAND00000004',
+    platform: 'android',
+    enrollmentKind: 'legacy',
+    userEmail: 'di@corp.example',
+  },
+];
+const [MIGRATING, CANCELLED] = ['FADE00000001', 'FADE00000002'];
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function eventually<T>(check: () => T | undefined, timeoutMs = 5_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await sleep(20);
+  }
+}
+
+let tenants: SimulatedTenants;
+let abm: SimulatedAbm;
+
+beforeAll(async () => {
+  tenants = await startSimulatedTenants(
+    { devices: FLEET },
+    { behaviour: { commandDelayMs: COMMAND_DELAY, enrollDelayMs: ENROLL_DELAY }, abm: { assignDelayMs: 50 } },
+  );
+  abm = tenants.abm!;
+});
+
+afterAll(() => tenants?.close());
+
+/** Polls the activity as Ferry does; ABM settles it (and the world reacts) on such a read. */
+async function settle(id: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if ((await abm.client.getDeviceActivity(id)).status !== 'IN_PROGRESS') return;
+    await sleep(20);
+  }
+  throw new Error('activity never completed');
+}
+
+const assignWithDeadline = (serial: string) =>
+  abm.client.createDeviceActivity({
+    activityType: 'ASSIGN_DEVICES_WITH_MDM_MIGRATION_DEADLINE',
+    mdmServerId: abm.targetServerId,
+    serials: [serial],
+    deadline: new Date(Date.now() + 14 * DAY),
+  });
+
+describe('startSimulatedTenants with abm', () => {
+  it("when started, then ABM holds the fleet's ADE devices on the source's MDM server", async () => {
+    expect(abm).toMatchObject({ sourceServerId: ABM_SOURCE_SERVER.id, targetServerId: ABM_TARGET_SERVER.id });
+    expect(await abm.client.listMdmServers()).toEqual([
+      expect.objectContaining({ id: ABM_SOURCE_SERVER.id, serverName: 'SOURCE-MDM' }),
+      expect.objectContaining({ id: ABM_TARGET_SERVER.id, serverName: 'TARGET-MDM' }),
+    ]);
+    expect(await abm.client.listServerDeviceSerials(abm.sourceServerId)).toEqual([MIGRATING, CANCELLED]);
+    expect(await abm.client.listServerDeviceSerials(abm.targetServerId)).toEqual([]);
+    // The ABM wait of the erase path now reads ABM instead of waiting for an admin.
+    await expect(tenants.activities.awaitAbmAssignment({ serialNumber: MIGRATING })).rejects.toMatchObject({
+      type: 'AbmNotYetAssigned',
+    });
+  });
+
+  it('when a deadline assignment completes, then the device leaves SOURCE and enrolls in TARGET via ADE to the staging user', async () => {
+    await settle((await assignWithDeadline(MIGRATING)).id);
+    expect(tenants.sim.device(SOURCE_TENANT, MIGRATING)?.enrollmentStatus).toBe('Enrolled');
+
+    await eventually(() =>
+      tenants.sim.device(SOURCE_TENANT, MIGRATING)?.enrollmentStatus === 'Unenrolled' ? true : undefined,
+    );
+    const enrolled = await eventually(() => tenants.sim.device(TARGET_TENANT, MIGRATING));
+    const profile = tenants.sim.tenant(TARGET_TENANT).adeProfiles[0];
+    expect(enrolled).toMatchObject({
+      enrollmentStatus: 'Enrolled',
+      enrolledViaDep: true,
+      userId: profile?.defaultStagingUserId,
+    });
+    expect(tenants.sim.ledger({ serialNumber: MIGRATING }).map((e) => e.kind)).toEqual([
+      'admin.device.abm_migration',
+      'device.enrolled',
+    ]);
+    expect(await abm.client.getOrgDevice(MIGRATING)).toMatchObject({ mdmMigrationStatus: 'REQUESTED' });
+    await expect(tenants.activities.awaitAbmAssignment({ serialNumber: MIGRATING })).resolves.toBe(
+      'assigned',
+    );
+  });
+
+  it('when an unassign completes before the device acts, then the migration is cancelled and it stays in SOURCE', async () => {
+    await settle((await assignWithDeadline(CANCELLED)).id);
+    await settle(
+      (await abm.client.createDeviceActivity({ activityType: 'UNASSIGN_DEVICES', serials: [CANCELLED] })).id,
+    );
+
+    await sleep(2 * (COMMAND_DELAY + ENROLL_DELAY));
+    expect(tenants.sim.device(SOURCE_TENANT, CANCELLED)?.enrollmentStatus).toBe('Enrolled');
+    expect(tenants.sim.device(TARGET_TENANT, CANCELLED)).toBeUndefined();
+    expect(tenants.sim.ledger({ serialNumber: CANCELLED }).map((e) => e.kind)).toEqual([
+      'admin.device.abm_migration',
+      'admin.device.abm_migration_cancelled',
+    ]);
+    expect(await abm.client.getAssignedServerId(CANCELLED)).toBeUndefined();
+  });
+
+  it('when started without abm, then there is no ABM', async () => {
+    const plain = await startSimulatedTenants({ devices: FLEET.slice(0, 1) });
+    try {
+      expect(plain.abm).toBeUndefined();
+      await expect(plain.activities.awaitAbmAssignment({ serialNumber: MIGRATING })).resolves.toBe(
+        'not_configured',
+      );
+    } finally {
+      await plain.close();
+    }
+  });
+});
