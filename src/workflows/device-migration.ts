@@ -268,21 +268,25 @@ export async function migrateDevice(input: MigrateDeviceInput): Promise<DeviceSt
       bulkWait ? ABM_BULK_WAITING : 'waiting for admin confirmation or ABM',
     );
     // Apple's API can confirm it without a human (when configured); an admin's word is enough either way.
+    // A device the fleet assigns is told by the fleet's read-back: no GET of its own per check (Apple
+    // allows about 20 a minute for the whole organisation).
     let automaticallyConfirmed = false;
     let checkError: unknown;
     const automatic = new CancellationScope();
-    void automatic
-      .run(() =>
-        polling(d.abmCheckInterval, d.abmWait).awaitAbmAssignment({ serialNumber: device.serialNumber }),
-      )
-      .then(
-        (r) => {
-          automaticallyConfirmed = r === 'assigned';
-        },
-        (err) => {
-          if (!isCancellation(err) && !isTimeout(err)) checkError = err;
-        },
-      );
+    if (!bulkWait) {
+      void automatic
+        .run(() =>
+          polling(d.abmCheckInterval, d.abmWait).awaitAbmAssignment({ serialNumber: device.serialNumber }),
+        )
+        .then(
+          (r) => {
+            automaticallyConfirmed = r === 'assigned';
+          },
+          (err) => {
+            if (!isCancellation(err) && !isTimeout(err)) checkError = err;
+          },
+        );
+    }
     const confirmed = await condition(
       () => abmConfirmed || automaticallyConfirmed || bulk !== undefined || checkError !== undefined,
       d.abmWait,

@@ -22,6 +22,7 @@ describe('the ABM-deadline path (time-skipping server)', () => {
   test('when the fleet reports the bulk assignment, then the device moves by itself without erase or token and is assigned to its user', async () => {
     const world = worldWithUser();
     world.adeSynced.set(SERIAL, []);
+    world.abmConfigured = true; // the fleet's read-back tells the device: it reads nothing from ABM itself
     const deadline = '2027-01-31T12:00:00.000Z';
     const state = await withWorker(world, async (taskQueue) => {
       const handle = await start(taskQueue, input(ADE, DEADLINE));
@@ -46,6 +47,7 @@ describe('the ABM-deadline path (time-skipping server)', () => {
       'reenrolled',
     ]);
     expect(world.callsOf('checkAdeProfile')).toHaveLength(1);
+    expect(world.callsOf('awaitAbmAssignment')).toHaveLength(0);
     expect(world.callsOf('sendSourceCommand')).toHaveLength(0);
     expect(world.callsOf('issueRegistrationToken')).toHaveLength(0);
     expect(world.callsOf('notifyUser')).toEqual([expect.objectContaining({ deadline, hasToken: false })]);
