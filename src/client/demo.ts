@@ -23,11 +23,17 @@ import { createFleetActivities } from '../activities/fleet';
 import { startFleetMigration } from '../migrations/start-migration';
 import { FileMigrationStore } from '../migrations/store';
 import {
+  approveAbmAssignment,
+  getMigrationProgress,
+  type AbmBulkProgress,
+} from '../workflows/fleet-messages';
+import {
   DEFAULT_MIGRATION_OPTIONS,
   confirmAbmReassignment,
   deviceWorkflowId,
   getDeviceState,
   retryDevice,
+  type MigrationOptions,
 } from '../workflows/messages';
 import { countByStatus, devicesReportCsv } from './devices-report';
 import { listDevices } from './commands/visibility';
@@ -43,6 +49,10 @@ on Temporal's embedded dev server (or TEMPORAL_ADDRESS), acting as the admin whe
   --concurrency N   devices migrating at once (default 200)
   --fleet FILE      rehearse with a real inventory export (a device list: CSV or JSON, see ferry validate)
   --target-users FILE  the target's users for the rehearsal (CSV/JSON with email; default: every device's user)
+  --abm MODE        how ADE iPhones reach the target in Apple Business Manager (simulated):
+                      auto      Ferry assigns them in bulk after one admin approval (default)
+                      deadline  the iOS 26 migration: assigned with a deadline, they move without erase
+                      confirm   the admin confirms each device's reassignment by hand
   --faults SPEC     simulator faults, e.g. 5xx=0.2,429=0.1,hang=0.05,reset=0.05,malformed=0.02,latency=0.3
   --timeout SEC     give up after this many seconds (default 600)
   --json            print one JSON summary object as the last line
@@ -65,6 +75,14 @@ export function parseFaults(spec: string | undefined): Partial<FaultConfig> {
     else throw new Error(`--faults: unknown fault "${key}" (5xx, 429, hang, reset, malformed, latency)`);
   }
   return faults;
+}
+
+const ABM_MODES = ['auto', 'deadline', 'confirm'] as const;
+type AbmMode = (typeof ABM_MODES)[number];
+
+function abmMode(value: string): AbmMode {
+  if ((ABM_MODES as readonly string[]).includes(value)) return value as AbmMode;
+  throw new Error(`--abm: "${value}" is not one of ${ABM_MODES.join(', ')}`);
 }
 
 /** The demo's fleet: generated (some users missing on purpose), or a real inventory to rehearse with. */
@@ -94,6 +112,7 @@ async function main(): Promise<number> {
       concurrency: { type: 'string', default: '200' },
       seed: { type: 'string', default: '1' },
       faults: { type: 'string' },
+      abm: { type: 'string', default: 'auto' },
       fleet: { type: 'string' },
       'target-users': { type: 'string' },
       timeout: { type: 'string', default: '600' },
@@ -113,6 +132,7 @@ async function main(): Promise<number> {
     throw new Error(`--concurrency: "${values.concurrency}" is not a whole number from 1 to 1000`);
   }
   const faults = parseFaults(values.faults);
+  const abm = abmMode(values.abm);
   const config = loadConfig();
   const started = Date.now();
   const progress = new ProgressLine();
@@ -147,11 +167,16 @@ async function main(): Promise<number> {
 
   const tenants = await startSimulatedTenants(
     await fleetFrom(values.fleet, values['target-users'], { devices: count, seed: Number(values.seed) }),
-    { behaviour: { commandDelayMs: 500, enrollDelayMs: 1_500 }, faults },
+    {
+      behaviour: { commandDelayMs: 500, enrollDelayMs: 1_500 },
+      faults,
+      abm: abm === 'confirm' ? undefined : { assignDelayMs: 1_000 },
+    },
     logger,
   );
   const total = tenants.devices.length;
   say(`Simulated Workspace ONE tenants (source and target) at ${tenants.sim.url}; worker log: ${logFile}`);
+  if (tenants.abm) say(`Simulated Apple Business Manager at ${tenants.abm.sim.url}`);
 
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace: config.temporal.namespace });
@@ -164,14 +189,20 @@ async function main(): Promise<number> {
     taskQueue,
     activities: {
       ...tenants.activities,
-      ...createFleetActivities({ client, store, deviceTaskQueue: taskQueue }),
+      ...createFleetActivities({ client, store, deviceTaskQueue: taskQueue, abm: tenants.abm?.check }),
     },
   });
   const migrationId = `demo-${new Date().toISOString().replace(/[-:]/g, '').slice(0, 15)}-${process.pid}`;
-  const options = { ...DEFAULT_MIGRATION_OPTIONS, durations: REHEARSAL_DURATIONS };
+  const options: MigrationOptions = {
+    ...DEFAULT_MIGRATION_OPTIONS,
+    durations: REHEARSAL_DURATIONS,
+    abmAutoAssign: abm === 'auto',
+    iosAdeMethod: abm === 'deadline' ? 'abm_deadline' : DEFAULT_MIGRATION_OPTIONS.iosAdeMethod,
+  };
   const emailOf = new Map(tenants.devices.map((d) => [d.serialNumber, d.userEmail]));
-  const admin = { abmConfirmed: 0, usersCreated: 0 };
+  const admin = { abmConfirmed: 0, abmApproved: false, usersCreated: 0 };
 
+  let abmProgress: AbmBulkProgress | undefined;
   const states = await worker.runUntil(async () => {
     say(`Migration ${migrationId}: ${total} devices, ${concurrency} at a time …`);
     const fleet = await startFleetMigration(client, store, taskQueue, {
@@ -179,7 +210,13 @@ async function main(): Promise<number> {
       name: 'demo',
       devices: tenants.devices,
       options,
-      rollout: { concurrency, batchSize: 50, approveWaves: false, pollInterval: '1 second' },
+      rollout: {
+        concurrency,
+        batchSize: 50,
+        approveWaves: false,
+        pollInterval: '1 second',
+        abmAssignInterval: '2 seconds',
+      },
     });
     const acted = new Set<string>();
     const deadline = started + Number(values.timeout) * 1_000;
@@ -187,7 +224,15 @@ async function main(): Promise<number> {
       const devices = await listDevices(client, migrationId);
       for (const d of devices.filter((x) => x.running && !acted.has(`${x.workflowId}:${x.status}`))) {
         const handle = client.workflow.getHandle(d.workflowId);
-        if (d.status === 'abm_reassignment_pending') {
+        if (d.status === 'abm_reassignment_pending' && abm !== 'confirm') {
+          if (admin.abmApproved) continue;
+          // One approval for the whole migration: Ferry assigns the waiting devices in bulk, batch by batch.
+          await fleet.executeUpdate(approveAbmAssignment, { args: [{ by: 'demo admin' }] });
+          admin.abmApproved = true;
+          say(
+            `  admin: approved the bulk ABM assignment${abm === 'deadline' ? ' with a migration deadline' : ''}`,
+          );
+        } else if (d.status === 'abm_reassignment_pending') {
           // The admin reassigned the device in Apple Business Manager and says so.
           await handle.executeUpdate(confirmAbmReassignment, { args: [{ by: 'demo admin' }] });
           admin.abmConfirmed++;
@@ -217,6 +262,7 @@ async function main(): Promise<number> {
     }
     progress.done(`${ProgressLine.bar(total, total)} done`);
     await fleet.result();
+    abmProgress = (await fleet.query(getMigrationProgress)).abm;
     return Promise.all(
       tenants.devices.map((d) =>
         client.workflow.getHandle(deviceWorkflowId(migrationId, d.serialNumber)).query(getDeviceState),
@@ -245,9 +291,13 @@ async function main(): Promise<number> {
   for (const [status, n] of Object.entries(statuses).filter(([, n]) => n > 0))
     out.write(`  ${status.padEnd(26)} ${n}\n`);
   for (const [reason, n] of Object.entries(failedReasons)) out.write(`  failed: ${reason.padEnd(18)} ${n}\n`);
-  out.write(
-    `  admin actions: ${admin.abmConfirmed} ABM confirmations, ${admin.usersCreated} users created and retried\n`,
-  );
+  const approval = admin.abmApproved ? '1 bulk ABM approval' : `${admin.abmConfirmed} ABM confirmations`;
+  out.write(`  admin actions: ${approval}, ${admin.usersCreated} users created and retried\n`);
+  if (abmProgress) {
+    out.write(
+      `  Apple Business Manager: ${abmProgress.batches} bulk assignments, ${abmProgress.assigned} devices moved to the target server (read back), ${abmProgress.notAssigned} not moved\n`,
+    );
+  }
   out.write(
     `  target: ${tokens} registration tokens issued (devices report ${tokensExpected}); source: ${commands.length} commands, ${doubled} sent twice\n`,
   );

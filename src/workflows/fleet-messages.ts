@@ -47,7 +47,7 @@ export interface AbmBulkProgress {
   approvedBy?: string;
   /** ABM activities run (one per batch of waiting devices). */
   batches: number;
-  /** Devices read back on the target's MDM server, and those read back elsewhere despite COMPLETED. */
+  /** Devices Ferry moved to the target's MDM server (read back), and those Apple reported but left elsewhere. */
   assigned: number;
   notAssigned: number;
   /** Devices assigned whose workflow had closed meanwhile, unassigned again. */

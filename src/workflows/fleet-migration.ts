@@ -295,7 +295,7 @@ function bulkAbmAssignments(
           deadline: abmDeadlineFor(input.options, Date.now()),
         });
         abm.batches++;
-        abm.assigned += r.assigned;
+        abm.assigned += Math.max(0, r.assigned - r.alreadyAssigned);
         abm.notAssigned += r.notAssigned.length;
         abm.undone += r.undone.length;
         abm.lastNotAssigned = [...r.notAssigned, ...abm.lastNotAssigned].slice(0, 20);

@@ -49,31 +49,39 @@ test('when the demo is given a flag it does not know, then it exits non-zero wit
   expect(result.stderr.trim()).toBe('ferry demo: --devices: "many" is not a positive whole number');
 });
 
-test('when an admin rehearses with their inventory and user list, then the demo migrates exactly those devices', async () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'ferry-rehearsal-'));
-  const fleet = path.join(dir, 'inventory.csv');
-  const users = path.join(dir, 'users.csv');
-  writeFileSync(
-    fleet,
-    [
-      'Serial Number,Platform,Enrollment Kind,User Email',
-      'REH0000000A1,ios,standard,ana@corp.example',
-      'REH0000000A2,android,work_profile,bo@corp.example',
-      'REH0000000A3,ios,ade,cy@corp.example',
-    ].join('\n'),
-  );
-  writeFileSync(users, 'email\nana@corp.example\ncy@corp.example\n'); // bo is missing on the target
-  const result = await run(['--fleet', fleet, '--target-users', users, '--json'], {
-    TEMPORAL_ADDRESS: process.env.FERRY_TEST_TEMPORAL_ADDRESS,
-    FERRY_STATE_DIR: dir,
-  });
-  expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
-  expect(result.stdout).toContain('admin: created the missing target user of REH0000000A2 and retried it');
-  expect(result.stdout).toContain('admin: confirmed ABM reassignment of REH0000000A3');
-  const last = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as {
-    devices: number;
-    statuses: Record<string, number>;
-  };
-  expect(last.devices).toBe(3);
-  expect(last.statuses.reenrolled).toBe(3);
-});
+const ABM_ACTION = {
+  deadline: 'admin: approved the bulk ABM assignment with a migration deadline',
+  confirm: 'admin: confirmed ABM reassignment of REH0000000A3',
+};
+
+test.each(['deadline', 'confirm'] as const)(
+  'when an admin rehearses with their inventory and user list (--abm %s), then the demo migrates exactly those devices',
+  async (abm) => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ferry-rehearsal-'));
+    const fleet = path.join(dir, 'inventory.csv');
+    const users = path.join(dir, 'users.csv');
+    writeFileSync(
+      fleet,
+      [
+        'Serial Number,Platform,Enrollment Kind,User Email',
+        'REH0000000A1,ios,standard,ana@corp.example',
+        'REH0000000A2,android,work_profile,bo@corp.example',
+        'REH0000000A3,ios,ade,cy@corp.example',
+      ].join('\n'),
+    );
+    writeFileSync(users, 'email\nana@corp.example\ncy@corp.example\n'); // bo is missing on the target
+    const result = await run(['--fleet', fleet, '--target-users', users, '--abm', abm, '--json'], {
+      TEMPORAL_ADDRESS: process.env.FERRY_TEST_TEMPORAL_ADDRESS,
+      FERRY_STATE_DIR: dir,
+    });
+    expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(result.stdout).toContain('admin: created the missing target user of REH0000000A2 and retried it');
+    expect(result.stdout).toContain(ABM_ACTION[abm]);
+    const last = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as {
+      devices: number;
+      statuses: Record<string, number>;
+    };
+    expect(last.devices).toBe(3);
+    expect(last.statuses.reenrolled).toBe(3);
+  },
+);
