@@ -4,7 +4,7 @@ import { loadConfig, type FerryConfig } from '../../config';
 import { MIGRATION_OPTION_FLAGS, migrationOptionsFromFlags } from '../../config/migration-options';
 import { startFleetMigration } from '../../migrations/start-migration';
 import { FileMigrationStore } from '../../migrations/store';
-import { EXIT_FAILED, EXIT_OK, UsageError, type CliIo, type Command } from '../cli';
+import { EXIT_FAILED, EXIT_OK, UsageError, type CliIo, type Command, type CommandValues } from '../cli';
 import {
   deviceListCsv,
   isInventorySource,
@@ -30,7 +30,9 @@ export function migrationIdFor(name: string, now = new Date()): string {
 }
 
 /** Checked here: a duration the workflow cannot read would fail its task over and over. */
-function pollInterval(text: string | undefined): Duration | undefined {
+/** A rollout interval flag: a duration of at least a second. */
+function intervalFlag(values: CommandValues, flag: string): Duration | undefined {
+  const text = stringFlag(values, flag);
   if (text === undefined) return undefined;
   let ms = NaN;
   try {
@@ -38,8 +40,7 @@ function pollInterval(text: string | undefined): Duration | undefined {
   } catch {
     // reported below
   }
-  if (!(ms >= 1_000))
-    throw new UsageError(`--poll-interval: "${text}" is not a duration of at least 1 second`);
+  if (!(ms >= 1_000)) throw new UsageError(`--${flag}: "${text}" is not a duration of at least 1 second`);
   return text as Duration;
 }
 
@@ -72,10 +73,13 @@ Rollout:
   --wave-size N           devices per wave; with --approve-waves each wave after the first waits
   --approve-waves         for "ferry approve-wave MIGRATION"
   --poll-interval D       how often the rollout counts running devices (default "30 seconds")
+  --abm-assign-interval D least time between two bulk ABM assignments (default "10 minutes": Apple
+                          allows about 10 assignment requests an hour)
 
 Migration options: --ios-ade-method erase|standard|abm_deadline, --android keep|wipe_to_fully_managed,
 --user-matching email|local_part, --domain-map old.example=new.example, --source workspace-one|manual,
---max-token-reissues N, and the durations (--enrollment-timeout "14 days", …; see ferry preflight).`,
+--max-token-reissues N, --abm-auto-assign true (Ferry assigns ADE devices in Apple Business Manager
+after "ferry approve-abm MIGRATION"), --abm-deadline-days N (1-90, default 14), and the durations (--enrollment-timeout "14 days", …; see ferry preflight).`,
   options: {
     name: { type: 'string' },
     devices: { type: 'string', short: 'd' },
@@ -86,6 +90,7 @@ Migration options: --ios-ade-method erase|standard|abm_deadline, --android keep|
     'wave-size': { type: 'string' },
     'approve-waves': { type: 'boolean' },
     'poll-interval': { type: 'string' },
+    'abm-assign-interval': { type: 'string' },
     ...MIGRATION_OPTION_FLAGS,
   },
   async run({ values }, io) {
@@ -110,7 +115,8 @@ Migration options: --ios-ade-method erase|standard|abm_deadline, --android keep|
       devicesPerHour: values['devices-per-hour'] ? positiveNumber(values, 'devices-per-hour', 1) : undefined,
       waveSize: values['wave-size'] ? positiveNumber(values, 'wave-size', 1, true) : undefined,
       approveWaves: values['approve-waves'] === true,
-      pollInterval: pollInterval(stringFlag(values, 'poll-interval')),
+      pollInterval: intervalFlag(values, 'poll-interval'),
+      abmAssignInterval: intervalFlag(values, 'abm-assign-interval'),
     };
     const config = loadConfig();
     const list =
