@@ -81,16 +81,35 @@ const deadlineDays = z
   })
   .pipe(z.number().int(DEADLINE).min(1, DEADLINE).max(MAX_ABM_DEADLINE_DAYS, DEADLINE));
 
-/** true/false, or the words a flag carries: true, false, yes, no, on, off. */
-const flag = z.union([
-  z.boolean(),
-  z
-    .string()
-    .trim()
-    .toLowerCase()
-    .pipe(choice(['true', 'false', 'yes', 'no', 'on', 'off']))
-    .transform((word) => ['true', 'yes', 'on'].includes(word)),
+const FLAG_WORDS = new Map([
+  ['true', true],
+  ['yes', true],
+  ['on', true],
+  ['false', false],
+  ['no', false],
+  ['off', false],
 ]);
+  true: true,
+  yes: true,
+  on: true,
+  false: false,
+  no: false,
+  off: false,
+};
+
+/** true/false, or the words a flag carries: true, false, yes, no, on, off. */
+const flag = z
+  .union([z.boolean(), z.string()], { error: (iss) => `${JSON.stringify(iss.input)} is not true or false` })
+  .transform((value, ctx) => {
+    if (typeof value === 'boolean') return value;
+    const word = FLAG_WORDS.get(value.trim().toLowerCase());
+    if (word !== undefined) return word;
+    ctx.addIssue({
+      code: 'custom',
+      message: `${JSON.stringify(value)} is not one of ${[...FLAG_WORDS.keys()].join(', ')}`,
+    });
+    return z.NEVER;
+  });
 
 const anObject = (iss: { code: string }) => (iss.code === 'invalid_type' ? 'must be an object' : undefined);
 

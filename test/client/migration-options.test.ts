@@ -102,6 +102,20 @@ describe('parseMigrationOptions', () => {
     ]);
     expect(parseMigrationOptions({ maxTokenReissues: 0 }).maxTokenReissues).toBe(0);
   });
+
+  it('when the ABM options are given, then days are 1 to 90 and the switch reads flag words', () => {
+    expect(migrationOptionsFromFlags({ 'abm-auto-assign': 'yes', 'abm-deadline-days': '90' })).toEqual(
+      expect.objectContaining({ abmAutoAssign: true, abmDeadlineDays: 90 }),
+    );
+    expect(parseMigrationOptions({ abmAutoAssign: false }).abmAutoAssign).toBe(false);
+    expect(problemsOf({ abmDeadlineDays: 91, abmAutoAssign: 'maybe' })).toEqual([
+      'abmAutoAssign: "maybe" is not one of true, yes, on, false, no, off',
+      'abmDeadlineDays: must be a whole number of days from 1 to 90',
+    ]);
+    expect(problemsOf({ abmDeadlineDays: '0' })).toEqual([
+      'abmDeadlineDays: must be a whole number of days from 1 to 90',
+    ]);
+  });
 });
 
 describe('migrationOptionsFromFlags', () => {

@@ -61,6 +61,20 @@ test('when users are missing and the ADE profile asks for authentication, then p
   profile.authenticationRequired = false;
 });
 
+test('when ADE devices take the ABM-deadline path, then preflight checks the default ADE profile they will enroll with', async () => {
+  const ade = sim.fleet!.devices.filter((d) => d.enrollment_kind === 'ade');
+  expect(ade.length).toBeGreaterThan(0);
+  const profile = sim.tenant('TARGET').adeProfiles[0]!;
+  profile.authenticationRequired = true;
+  const { stdout } = await preflight('--ios-ade-method', 'abm_deadline');
+  profile.authenticationRequired = false;
+  expect(stdout).toMatch(
+    /\[FAIL\] +Apple ADE \(ABM deadline\): \d+ devices move through ABM with a deadline.*has Authentication on/,
+  );
+  for (const d of ade) expect(stdout).toContain(`  ${d.serial_number}: ADE profile misconfigured: profile`);
+  expect(stdout).not.toMatch(/Migration path not available/);
+});
+
 test('when every prerequisite holds, then preflight says READY and exits 0', async () => {
   for (const d of sim.fleet!.devices) {
     if (!sim.tenant('TARGET').users.some((u) => u.email.toLowerCase() === d.user_email.toLowerCase())) {

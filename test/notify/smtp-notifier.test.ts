@@ -110,6 +110,15 @@ describe('SmtpNotifier against a loopback SMTP server', () => {
     const notifier = await notifierFor(smtp.port);
     await notifier.notify(notification('ios_ade_abm_deadline'));
     expect(smtp.messages[0]!.text).toMatch(/iOS or iPadOS 26[\s\S]*prompt to migrate[\s\S]*deadline/);
+    expect(smtp.messages[0]!.text).not.toMatch(/deadline set by your IT team \(/);
+  });
+
+  it('when the ABM deadline is known, then the mail gives its date in UTC', async () => {
+    const notifier = await notifierFor(smtp.port);
+    await notifier.notify({ ...notification('ios_ade_abm_deadline'), deadline: '2027-01-31T12:00:00.000Z' });
+    expect(smtp.messages[0]!.text).toContain(
+      'Before the deadline set by your IT team (31 January 2027, 12:00 UTC)',
+    );
   });
 
   it('when the path is android_fully_managed, then the token appears only when one is given', async () => {
