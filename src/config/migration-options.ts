@@ -89,13 +89,6 @@ const FLAG_WORDS = new Map([
   ['no', false],
   ['off', false],
 ]);
-  true: true,
-  yes: true,
-  on: true,
-  false: false,
-  no: false,
-  off: false,
-};
 
 /** true/false, or the words a flag carries: true, false, yes, no, on, off. */
 const flag = z
