@@ -33,6 +33,7 @@ import {
 } from '../../src/workflows/messages';
 import { recordHistory } from '../helpers/devices';
 import { devServerEnv, installTestRuntime, uniqueTaskQueue, workflowBundle } from '../helpers/temporal';
+import { eventually } from '../helpers/eventually';
 
 /**
  * The bulk ABM assignment end to end: the fleet workflow on the dev server, real activities over HTTP to
@@ -115,16 +116,6 @@ async function withAbmFleet(
     });
   } finally {
     await tenants.close();
-  }
-}
-
-async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string): Promise<T> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const value = await read().catch(() => undefined);
-    if (value !== undefined && ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 200));
   }
 }
 

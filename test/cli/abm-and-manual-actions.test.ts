@@ -12,6 +12,7 @@ import { getDeviceState } from '../../src/workflows/messages';
 import { device, input } from '../helpers/devices';
 import { worldWithUser } from '../helpers/device-workflow-env';
 import { devServerEnv, installTestRuntime, uniqueTaskQueue, workflowBundle } from '../helpers/temporal';
+import { until } from '../helpers/eventually';
 import { ferry, lines } from './fleet-fixture';
 
 let env: TestWorkflowEnvironment;
@@ -20,14 +21,6 @@ beforeAll(async () => {
   env = await devServerEnv();
 });
 afterAll(() => env?.teardown());
-
-async function until(check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 const FAST_CHECKS = [
   '--enrollment-check-interval',

@@ -8,6 +8,7 @@ import { listDevices } from '../../src/client/commands/visibility';
 import { FileMigrationStore } from '../../src/migrations/store';
 import { FakeWorld } from '../helpers/fake-world';
 import { devServerEnv, installTestRuntime, uniqueTaskQueue, workflowBundle } from '../helpers/temporal';
+import { until } from '../helpers/eventually';
 import { ferry, lines } from './fleet-fixture';
 
 let env: TestWorkflowEnvironment;
@@ -16,14 +17,6 @@ beforeAll(async () => {
   env = await devServerEnv();
 });
 afterAll(() => env?.teardown());
-
-async function until(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 test('when an admin starts a migration in approved waves, then the second wave starts only after approve-wave', async () => {
   const stateDir = mkdtempSync(path.join(os.tmpdir(), 'ferry-start-'));

@@ -36,6 +36,7 @@ import { FerryStatus } from '../../src/workflows/search-attributes';
 import { device, recordHistory } from '../helpers/devices';
 import { FakeWorld } from '../helpers/fake-world';
 import { devServerEnv, installTestRuntime, uniqueTaskQueue, workflowBundle } from '../helpers/temporal';
+import { eventually } from '../helpers/eventually';
 
 /** The fleet workflow on the dev server (visibility, updates), over in-memory devices that finish fast. */
 let env: TestWorkflowEnvironment;
@@ -124,16 +125,6 @@ async function deviceRuns(migrationId: string): Promise<DeviceRun[]> {
     });
   }
   return runs;
-}
-
-async function eventually<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string): Promise<T> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
