@@ -1,6 +1,6 @@
 import { NOT_YET } from '../workflows/activity-failures';
 import type { TargetUserRef } from '../workflows/messages';
-import { DeviceLookupBatcher } from './enrollment-batcher';
+import { KeyedBatcher, normalizeSerial } from './keyed-batcher';
 import { notYet } from './failures';
 import type { TargetTenant } from './target-context';
 
@@ -11,12 +11,18 @@ export interface EnrolledDevice {
 }
 
 export function createEnrollmentActivities(target: TargetTenant) {
-  const batcher = new DeviceLookupBatcher((serials) => target.client.findDevicesBySerials(serials));
+  const batcher = new KeyedBatcher(
+    async (serials) =>
+      new Map(
+        (await target.client.findDevicesBySerials(serials)).map((d) => [normalizeSerial(d.serialNumber), d]),
+      ),
+    { windowMs: 200, maxBatch: 500, normalize: normalizeSerial },
+  );
 
   return {
     /** Retried at the polling interval until the target shows the device enrolled; reports to whom. */
     async awaitTargetEnrollment(input: { serialNumber: string }): Promise<EnrolledDevice> {
-      const device = await batcher.lookup(input.serialNumber);
+      const device = await batcher.get(input.serialNumber);
       if (device?.enrollmentStatus.toLowerCase() !== 'enrolled') {
         throw notYet(
           NOT_YET.enrollment,

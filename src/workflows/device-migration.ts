@@ -8,7 +8,7 @@ import {
   setHandler,
   sleep,
 } from '@temporalio/workflow';
-import type { Duration } from '@temporalio/common';
+import type { Duration, RetryPolicy } from '@temporalio/common';
 import type { MigrationActivities } from '../activities';
 import { NON_RETRYABLE_ERROR_TYPES, isTimeout, reasonForActivityFailure } from './activity-failures';
 import {
@@ -41,16 +41,26 @@ import {
   type MigrateDeviceInput,
 } from './messages';
 
+const RETRY: RetryPolicy = {
+  initialInterval: '2 seconds',
+  backoffCoefficient: 2,
+  maximumInterval: '5 minutes',
+  nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
+};
+
 const acts = proxyActivities<MigrationActivities>({
   startToCloseTimeout: '1 minute',
   // Transient faults are retried for an hour; then the device fails with a reason and waits for an admin.
   scheduleToCloseTimeout: '1 hour',
-  retry: {
-    initialInterval: '2 seconds',
-    backoffCoefficient: 2,
-    maximumInterval: '5 minutes',
-    nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
-  },
+  retry: RETRY,
+});
+
+/** Undoing an ABM assignment waits for Apple's activity (minutes), batched with other cancelled devices. */
+const abmUndo = proxyActivities<MigrationActivities>({
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '1 minute',
+  scheduleToCloseTimeout: '6 hours',
+  retry: RETRY,
 });
 
 /**
@@ -510,7 +520,7 @@ export async function migrateDevice(input: MigrateDeviceInput): Promise<DeviceSt
   async function rollBackAbmAssignment(): Promise<string> {
     for (;;) {
       const seen = bulkResults;
-      const undone = await acts.undoAbmAssignment({ serialNumber: device.serialNumber });
+      const undone = await abmUndo.undoAbmAssignment({ serialNumber: device.serialNumber });
       if (bulkResults === seen || !bulk?.assigned) return undone.detail;
     }
   }
