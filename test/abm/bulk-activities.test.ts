@@ -1,0 +1,125 @@
+import { MockActivityEnvironment, type TestWorkflowEnvironment } from '@temporalio/testing';
+import { AbmTargetServerCheck } from '../../src/activities/abm-assignment';
+import { createAbmBulkActivities, type AbmBatchResult } from '../../src/activities/abm-bulk';
+import { createAbmRollbackActivities } from '../../src/activities/abm-rollback';
+import { NO_DEVICES_AWAITING_ABM } from '../../src/workflows/fleet-messages';
+import { devServerEnv, installTestRuntime } from '../helpers/temporal';
+import { NEW_SERVER, OLD_SERVER, serials, startEnv, type Env } from './fixture';
+
+/**
+ * The bulk ABM activities and the rollback over HTTP against the ABM simulator, in a mock activity
+ * context. No device workflow runs here, so every device counts as closed when the batch tells it.
+ */
+let temporal: TestWorkflowEnvironment;
+let abm: Env | undefined;
+
+beforeAll(async () => {
+  installTestRuntime();
+  temporal = await devServerEnv();
+});
+afterAll(() => temporal?.teardown());
+afterEach(async () => {
+  await abm?.sim.close();
+  abm = undefined;
+});
+
+/** ABM with `count` devices, those in `onTarget` already on the target's server, the rest on the old one. */
+async function startAbm(count: number, onTarget: string[] = [], sim: Parameters<typeof startEnv>[0] = {}) {
+  const devices = serials(count).map((serial) => ({
+    serial,
+    assignedServerId: onTarget.includes(serial) ? NEW_SERVER : OLD_SERVER,
+  }));
+  abm = await startEnv({ ...sim, devices });
+  return abm;
+}
+
+const check = () => new AbmTargetServerCheck(abm!.client, NEW_SERVER, 20);
+const bulk = () => createAbmBulkActivities({ client: temporal.client, abm: check() });
+const types = () => abm!.sim.activities().map((a) => `${a.activityType}:${a.serials.join('+')}`);
+
+test('when the worker has no ABM credentials, then the bulk assignment fails for good, naming the settings', async () => {
+  const activities = createAbmBulkActivities({ client: temporal.client });
+  await expect(
+    new MockActivityEnvironment().run(activities.assignDevicesInAbm, { migrationId: 'm', serials: ['X'] }),
+  ).rejects.toMatchObject({
+    type: 'AbmNotConfigured',
+    nonRetryable: true,
+    message: expect.stringMatching(/ABM_CLIENT_ID/),
+  });
+});
+
+test('when part of a batch is already on the target, then only the rest is sent, and what Ferry assigned for closed devices is undone', async () => {
+  const [s0, s1, s2] = serials(3) as [string, string, string];
+  await startAbm(3, [s2], { assignDelayMs: 50 });
+  const result: AbmBatchResult = await new MockActivityEnvironment().run(bulk().assignDevicesInAbm, {
+    migrationId: 'closed-migration',
+    serials: [s0, s1, s2],
+    deadline: new Date(Date.now() + 14 * 86_400_000).toISOString(),
+  });
+  expect(result).toEqual(
+    expect.objectContaining({ assigned: 3, alreadyAssigned: 1, notAssigned: [], undone: [s0, s1] }),
+  );
+  expect(types()).toEqual([
+    `ASSIGN_DEVICES_WITH_MDM_MIGRATION_DEADLINE:${s0}+${s1}`,
+    `UNASSIGN_DEVICES:${s0}+${s1}`,
+  ]);
+  expect(abm!.sim.assignedServer(s2)).toBe(NEW_SERVER); // not Ferry's to undo
+});
+
+test('when Apple reports the batch done but leaves a device, then the result names where ABM shows it', async () => {
+  await startAbm(2, [], { leaveUnassigned: [serials(2)[1]!] });
+  const [s0, s1] = serials(2) as [string, string];
+  const result: AbmBatchResult = await new MockActivityEnvironment().run(bulk().assignDevicesInAbm, {
+    migrationId: 'closed-migration',
+    serials: [s0, s1],
+  });
+  expect(result.notAssigned).toEqual([{ serial: s1, assignedServer: OLD_SERVER }]);
+  expect(result.assigned).toBe(1);
+});
+
+test('when a retried attempt finds the activity its predecessor created, then it follows it instead of sending another', async () => {
+  const [s0] = serials(1) as [string];
+  const { client } = await startAbm(1, [], { assignDelayMs: 50 });
+  const earlier = await client.createDeviceActivity({
+    activityType: 'ASSIGN_DEVICES',
+    mdmServerId: NEW_SERVER,
+    serials: [s0],
+  });
+  const retried = new MockActivityEnvironment({
+    heartbeatDetails: { toAssign: [s0], activityId: earlier.id },
+  });
+  const result: AbmBatchResult = await retried.run(bulk().assignDevicesInAbm, {
+    migrationId: 'closed-migration',
+    serials: [s0],
+  });
+  expect(result.activityId).toBe(earlier.id);
+  expect(types().filter((t) => t.startsWith('ASSIGN_DEVICES'))).toHaveLength(1);
+});
+
+test('when no device of the migration waits, then the search fails benignly for the workflow to poll again', async () => {
+  await expect(
+    new MockActivityEnvironment().run(
+      createAbmBulkActivities({ client: temporal.client }).findDevicesAwaitingAbm,
+      {
+        migrationId: `none-${Date.now()}`,
+        limit: 10,
+      },
+    ),
+  ).rejects.toMatchObject({ type: NO_DEVICES_AWAITING_ABM });
+});
+
+test('when devices are cancelled together, then one ABM activity unassigns those on the target and the rest have nothing to undo', async () => {
+  const [s0, s1, s2] = serials(3) as [string, string, string];
+  const { sim } = await startAbm(3, [s0, s1], { assignDelayMs: 50 });
+  const { undoAbmAssignment } = createAbmRollbackActivities(check());
+  const undo = (serialNumber: string): Promise<{ detail: string }> =>
+    new MockActivityEnvironment().run(undoAbmAssignment, { serialNumber });
+  const results = await Promise.all([s0, s1, s2].map(undo));
+  const id = sim.activities()[0]!.id;
+  expect(results.map((r) => r.detail)).toEqual([
+    `unassigned from the target MDM server in ABM (activity ${id})`,
+    `unassigned from the target MDM server in ABM (activity ${id})`,
+    'ABM shows the device off the target MDM server: nothing to undo',
+  ]);
+  expect(types()).toEqual([`UNASSIGN_DEVICES:${s0}+${s1}`]);
+});
