@@ -10,6 +10,8 @@ export interface DeviceReportRow {
   sub_status: string;
   target_user: string;
   tokens_issued: number;
+  /** ABM-deadline path: when the device moves by itself. */
+  abm_deadline: string;
   [statusAt: `${string}_at`]: string;
 }
 
@@ -23,6 +25,7 @@ export function deviceReportRow(state: DeviceState): DeviceReportRow {
     sub_status: state.subStatus ?? '',
     target_user: state.targetUser?.userName ?? '',
     tokens_issued: state.tokensIssued,
+    abm_deadline: state.abmDeadline ?? '',
   };
   // The first time each status was reached (a retried device passes some twice; the first is the story).
   for (const status of DEVICE_STATUSES) {

@@ -5,6 +5,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createFleetActivities } from '../../src/activities/fleet';
+import { devicesReportCsv } from '../../src/client/devices-report';
 import { startFleetMigration } from '../../src/migrations/start-migration';
 import { FileMigrationStore } from '../../src/migrations/store';
 import {
@@ -175,6 +176,9 @@ describe('bulk ABM assignment (dev server, simulators over HTTP)', () => {
         .executeUpdate(cancelDevice, { args: [{ by: 'it-lead' }] });
       const summary = await w.handle.result();
       expect(summary.total).toBe(w.ade.length);
+      const report = devicesReportCsv(states);
+      expect(report.split('\r\n')[0]).toContain(',abm_deadline,');
+      expect(report).toContain(states[1]!.abmDeadline!);
       await recordHistory(w.handle, 'fleet_abm_deadline');
     });
   });

@@ -87,7 +87,7 @@ test('when reports are asked, then the devices report has a row per device with 
   });
   const [header, ...rows] = readFileSync(out, 'utf8').trimEnd().split('\r\n');
   const columns = header!.split(',');
-  expect(columns.slice(0, 8)).toEqual([
+  expect(columns.slice(0, 9)).toEqual([
     'migration_id',
     'serial_number',
     'platform',
@@ -96,6 +96,7 @@ test('when reports are asked, then the devices report has a row per device with 
     'sub_status',
     'target_user',
     'tokens_issued',
+    'abm_deadline',
   ]);
   expect(columns).toEqual(expect.arrayContaining(['getting_ready_at', 'failed_at', 'reenrolled_at']));
   const done = Object.fromEntries(columns.map((c, i) => [c, rows[1]!.split(',')[i]]));
