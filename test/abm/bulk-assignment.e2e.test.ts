@@ -3,8 +3,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { createFleetActivities } from '../../src/activities/fleet';
 import { devicesReportCsv } from '../../src/client/devices-report';
 import { startFleetMigration } from '../../src/migrations/start-migration';
 import { FileMigrationStore } from '../../src/migrations/store';
@@ -34,7 +32,7 @@ import {
   type MigrationOptions,
 } from '../../src/workflows/messages';
 import { recordHistory } from '../helpers/devices';
-import { devServerEnv, installTestRuntime, uniqueTaskQueue, workflowBundle } from '../helpers/temporal';
+import { devServerEnv, installTestRuntime, testWorker } from '../helpers/temporal';
 import { eventually } from '../helpers/eventually';
 
 /**
@@ -82,21 +80,9 @@ async function withAbmFleet(
       // The user has not accepted the migration prompt yet: the device stays in the source for now.
       for (const d of tenants.sim.tenant(SOURCE_TENANT).devices) d.migration.commandDelayMs = 3_600_000;
     }
-    const taskQueue = uniqueTaskQueue('abm-bulk');
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      namespace: env.namespace,
-      taskQueue,
-      workflowBundle: await workflowBundle(),
-      activities: {
-        ...tenants.activities,
-        ...createFleetActivities({
-          client: env.client,
-          store,
-          deviceTaskQueue: taskQueue,
-          abm: setup.abmOnWorker === false ? undefined : tenants.abm!.check,
-        }),
-      },
+    const { worker, taskQueue } = await testWorker(env, tenants.activities, {
+      prefix: 'abm-bulk',
+      fleet: { store, abm: setup.abmOnWorker === false ? undefined : tenants.abm!.check },
     });
     const migrationId = `abm-${Math.random().toString(36).slice(2, 8)}`;
     await worker.runUntil(async () => {

@@ -2,8 +2,6 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { createFleetActivities } from '../../src/activities/fleet';
 import { listDevices } from '../../src/client/commands/visibility';
 import { startDeviceMigration } from '../../src/client/device-workflows';
 import { FileMigrationStore } from '../../src/migrations/store';
@@ -11,7 +9,7 @@ import { startSimulatedTenants } from '../../src/simulators/simulated-tenants';
 import { getDeviceState } from '../../src/workflows/messages';
 import { device, input } from '../helpers/devices';
 import { worldWithUser } from '../helpers/device-workflow-env';
-import { devServerEnv, installTestRuntime, uniqueTaskQueue, workflowBundle } from '../helpers/temporal';
+import { devServerEnv, installTestRuntime, testWorker } from '../helpers/temporal';
 import { until } from '../helpers/eventually';
 import { ferry, lines } from './fleet-fixture';
 
@@ -46,23 +44,11 @@ test('when an admin starts an ABM-deadline migration and approves it with ferry 
       ...ade.map((d) => `${d.serialNumber},ios,ade,${d.userEmail}`),
     ].join('\n'),
   );
-  const taskQueue = uniqueTaskQueue('cli-abm');
-  const cliEnv = { FERRY_STATE_DIR: stateDir, FERRY_TASK_QUEUE: taskQueue };
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    namespace: env.namespace,
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    activities: {
-      ...tenants.activities,
-      ...createFleetActivities({
-        client: env.client,
-        store: new FileMigrationStore(stateDir),
-        deviceTaskQueue: taskQueue,
-        abm: tenants.abm!.check,
-      }),
-    },
+  const { worker, taskQueue } = await testWorker(env, tenants.activities, {
+    prefix: 'cli-abm',
+    fleet: { store: new FileMigrationStore(stateDir), abm: tenants.abm!.check },
   });
+  const cliEnv = { FERRY_STATE_DIR: stateDir, FERRY_TASK_QUEUE: taskQueue };
   try {
     await worker.runUntil(async () => {
       const start = await ferry(
@@ -128,14 +114,7 @@ test('when an admin confirms a manual-source device was removed, then it shows u
   const world = worldWithUser();
   const serial = `MAN${Date.now().toString(36).toUpperCase()}`;
   world.neverEnrolls.add(serial);
-  const taskQueue = uniqueTaskQueue('cli-manual');
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    namespace: env.namespace,
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    activities: world.activities(),
-  });
+  const { worker, taskQueue } = await testWorker(env, world.activities(), { prefix: 'cli-manual' });
   await worker.runUntil(async () => {
     const i = input(device({ serialNumber: serial }), { source: 'manual' });
     const handle = await startDeviceMigration(env.client, taskQueue, i);

@@ -3,14 +3,13 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { listDevices, type DeviceRow } from '../../src/client/commands/visibility';
 import { startDeviceMigration } from '../../src/client/device-workflows';
 import type { migrateDevice } from '../../src/workflows/device-migration';
 import { DEFAULT_MIGRATION_OPTIONS, type MigrationOptions } from '../../src/workflows/messages';
 import { device } from '../helpers/devices';
 import { FakeWorld } from '../helpers/fake-world';
-import { devServerEnv, installTestRuntime, uniqueTaskQueue, workflowBundle } from '../helpers/temporal';
+import { devServerEnv, installTestRuntime, testWorker } from '../helpers/temporal';
 
 /**
  * What the CLI tests drive: `node bin/ferry.js …` as a user runs it, against a small migration of real
@@ -87,14 +86,7 @@ export async function startFleet(): Promise<Fleet> {
   world.enrollDelayMs = 0;
   world.neverEnrolls.add(WAIT);
   for (const email of ['done@corp.example', 'wait@corp.example', 'abm@corp.example']) world.addUser(email);
-  const taskQueue = uniqueTaskQueue('cli');
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    namespace: env.namespace,
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    activities: world.activities(),
-  });
+  const { worker, taskQueue } = await testWorker(env, world.activities(), { prefix: 'cli' });
   const running = worker.run();
   const handles = new Map<string, WorkflowHandle<typeof migrateDevice>>();
   const fleet: Fleet = {

@@ -2,12 +2,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { createFleetActivities } from '../../src/activities/fleet';
 import { listDevices } from '../../src/client/commands/visibility';
 import { FileMigrationStore } from '../../src/migrations/store';
 import { FakeWorld } from '../helpers/fake-world';
-import { devServerEnv, installTestRuntime, uniqueTaskQueue, workflowBundle } from '../helpers/temporal';
+import { devServerEnv, installTestRuntime, testWorker } from '../helpers/temporal';
 import { until } from '../helpers/eventually';
 import { ferry, lines } from './fleet-fixture';
 
@@ -27,22 +25,11 @@ test('when an admin starts a migration in approved waves, then the second wave s
   serials.forEach((_, i) => world.addUser(`user${i}@corp.example`));
   const file = path.join(stateDir, 'devices.csv');
   writeFileSync(file, ['serial_number,platform,enrollment_kind,user_email', ...rows].join('\n'));
-  const taskQueue = uniqueTaskQueue('start');
-  const cliEnv = { FERRY_STATE_DIR: stateDir, FERRY_TASK_QUEUE: taskQueue };
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    namespace: env.namespace,
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    activities: {
-      ...world.activities(),
-      ...createFleetActivities({
-        client: env.client,
-        store: new FileMigrationStore(stateDir),
-        deviceTaskQueue: taskQueue,
-      }),
-    },
+  const { worker, taskQueue } = await testWorker(env, world.activities(), {
+    prefix: 'start',
+    fleet: { store: new FileMigrationStore(stateDir) },
   });
+  const cliEnv = { FERRY_STATE_DIR: stateDir, FERRY_TASK_QUEUE: taskQueue };
 
   await worker.runUntil(async () => {
     const start = await ferry(

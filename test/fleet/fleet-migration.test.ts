@@ -7,8 +7,6 @@ import {
   type WorkflowHandleWithFirstExecutionRunId,
 } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { createFleetActivities } from '../../src/activities/fleet';
 import { runningDevicesQuery } from '../../src/activities/visibility-queries';
 import { startFleetMigration } from '../../src/migrations/start-migration';
 import { FileMigrationStore } from '../../src/migrations/store';
@@ -35,7 +33,7 @@ import {
 import { FerryStatus } from '../../src/workflows/search-attributes';
 import { device, recordHistory } from '../helpers/devices';
 import { FakeWorld } from '../helpers/fake-world';
-import { devServerEnv, installTestRuntime, uniqueTaskQueue, workflowBundle } from '../helpers/temporal';
+import { devServerEnv, installTestRuntime, testWorker } from '../helpers/temporal';
 import { eventually } from '../helpers/eventually';
 
 /** The fleet workflow on the dev server (visibility, updates), over in-memory devices that finish fast. */
@@ -86,16 +84,9 @@ async function withFleet<T>(
   const devices = Array.from({ length: count }, (_, i) => device({ serialNumber: `${migrationId}-${i}` }));
   // A gated device waits for enrollment (holding its slot) until the test releases it.
   if (gated) devices.forEach((d) => world.neverEnrolls.add(d.serialNumber));
-  const taskQueue = uniqueTaskQueue('fleet');
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    namespace: env.namespace,
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    activities: {
-      ...world.activities(),
-      ...createFleetActivities({ client: env.client, store, deviceTaskQueue: taskQueue }),
-    },
+  const { worker, taskQueue } = await testWorker(env, world.activities(), {
+    prefix: 'fleet',
+    fleet: { store },
   });
   return worker.runUntil(async () => {
     const handle = await startFleetMigration(env.client, store, taskQueue, {

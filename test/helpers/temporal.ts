@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { DefaultLogger, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  DefaultLogger,
+  Worker,
+  bundleWorkflowCode,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { MigrationActivities } from '../../src/activities';
+import type { AbmTargetServerCheck } from '../../src/activities/abm-assignment';
+import { createFleetActivities } from '../../src/activities/fleet';
 import { createLogger } from '../../src/logger';
+import type { MigrationStore } from '../../src/migrations/store';
 import { searchAttributeTypes } from '../../src/temporal/dev-server';
 import { installRuntime } from '../../src/temporal/runtime';
 
@@ -49,4 +58,39 @@ export async function timeSkippingEnv(): Promise<TestWorkflowEnvironment> {
 
 export function uniqueTaskQueue(prefix = 'test'): string {
   return `${prefix}-${randomUUID()}`;
+}
+
+export interface TestWorker {
+  worker: Worker;
+  taskQueue: string;
+}
+
+/**
+ * A worker on a fresh task queue with the device activities given (a FakeWorld's or the simulated
+ * tenants'), and the fleet's over `fleet.store` when a migration runs through migrateFleet.
+ */
+export async function testWorker(
+  env: TestWorkflowEnvironment,
+  deviceActivities: MigrationActivities,
+  options: { prefix: string; fleet?: { store: MigrationStore; abm?: AbmTargetServerCheck } },
+): Promise<TestWorker> {
+  const taskQueue = uniqueTaskQueue(options.prefix);
+  const { fleet } = options;
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    namespace: env.namespace,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: {
+      ...deviceActivities,
+      ...(fleet &&
+        createFleetActivities({
+          client: env.client,
+          store: fleet.store,
+          deviceTaskQueue: taskQueue,
+          abm: fleet.abm,
+        })),
+    },
+  });
+  return { worker, taskQueue };
 }
