@@ -67,15 +67,11 @@ const acts = proxyActivities<FleetActivities>({
   retry: RETRY,
 });
 
-/** Cancelling waits for each device to close (token revokes included): allow for thousands of them. */
-const cancelling = proxyActivities<FleetActivities>({
-  startToCloseTimeout: '2 hours',
-  heartbeatTimeout: '2 minutes',
-  retry: RETRY,
-});
-
-/** A bulk ABM assignment follows Apple's activity to its end (minutes), heartbeating all along. */
-const abmAssigning = proxyActivities<FleetActivities>({
+/**
+ * Long, heartbeating work: cancelling waits for each device to close (token revokes and ABM undos
+ * included) for thousands of them; a bulk ABM assignment follows Apple's activity to its end.
+ */
+const longRunning = proxyActivities<FleetActivities>({
   startToCloseTimeout: '2 hours',
   heartbeatTimeout: '2 minutes',
   retry: RETRY,
@@ -230,7 +226,7 @@ export async function migrateFleet(input: FleetInput): Promise<FleetSummary> {
   await abmSweep?.stop();
   let outcome = { cancelled: 0, skipped: 0 };
   if (c.cancelled) {
-    outcome = await cancelling.cancelMigrationDevices({
+    outcome = await longRunning.cancelMigrationDevices({
       migrationId,
       by: c.cancelledBy,
       recent: { offset: c.countedUpTo, limit: c.nextOffset - c.countedUpTo },
@@ -289,7 +285,7 @@ function bulkAbmAssignments(
       const serials = await waitingDevices();
       if (serials === undefined) return;
       try {
-        const r = await abmAssigning.assignDevicesInAbm({
+        const r = await longRunning.assignDevicesInAbm({
           migrationId: input.migrationId,
           serials,
           deadline: abmDeadlineFor(input.options, Date.now()),

@@ -93,6 +93,8 @@ export interface MigrationOptions {
   abmDeadlineDays?: number;
 }
 
+export const DEFAULT_ABM_DEADLINE_DAYS = 14;
+
 export const DEFAULT_DURATIONS: MigrationDurations = {
   abmWait: '30 days',
   abmCheckInterval: '1 hour',
@@ -114,10 +116,9 @@ export const DEFAULT_MIGRATION_OPTIONS: MigrationOptions = {
   maxTokenReissues: 3,
   durations: DEFAULT_DURATIONS,
   abmAutoAssign: false,
-  abmDeadlineDays: 14,
+  abmDeadlineDays: DEFAULT_ABM_DEADLINE_DAYS,
 };
 
-export const DEFAULT_ABM_DEADLINE_DAYS = 14;
 /** Apple refuses a migration deadline further ahead than this. */
 export const MAX_ABM_DEADLINE_DAYS = 90;
 
