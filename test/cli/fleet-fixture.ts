@@ -1,6 +1,4 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { listDevices, type DeviceRow } from '../../src/client/commands/visibility';
@@ -16,44 +14,13 @@ import { devServerEnv, installTestRuntime, testWorker } from '../helpers/tempora
  * device workflows on the suite's dev server, each device held in a different status by FakeWorld.
  */
 
-const ROOT = path.resolve(__dirname, '..', '..');
-
 export const DONE = 'CLI0DONE01'; // finishes
 export const MISS = 'CLI0MISS01'; // its target user is missing: fails
 export const WAIT = 'CLI0WAIT01'; // Android, never enrolls: waits in reenrolling
 export const ABM = 'CLI0ABM001'; // ADE: waits for the admin's ABM confirmation
 export const MISSING_EMAIL = 'late.joiner@corp.example';
 
-export interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Spawns the CLI on the suite's dev server; `env` overrides variables, `onStdout` sees output live. */
-export function ferry(
-  args: string[],
-  options: { env?: NodeJS.ProcessEnv; onStdout?: (soFar: string) => void } = {},
-): Promise<Run> {
-  const child = spawn(process.execPath, ['bin/ferry.js', ...args], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      TEMPORAL_ADDRESS: process.env.FERRY_TEST_TEMPORAL_ADDRESS,
-      TEMPORAL_NAMESPACE: process.env.FERRY_TEST_NAMESPACE ?? 'default',
-      ...options.env,
-    },
-  });
-  const run: Run = { code: null, stdout: '', stderr: '' };
-  child.stdout.on('data', (chunk: Buffer) => {
-    run.stdout += chunk.toString();
-    options.onStdout?.(run.stdout);
-  });
-  child.stderr.on('data', (chunk: Buffer) => (run.stderr += chunk.toString()));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ ...run, code })));
-}
-
-export const lines = (text: string) => text.trimEnd().split('\n');
+export { ferry, lines, type Run } from '../helpers/ferry-cli';
 
 const OPTIONS: MigrationOptions = {
   ...DEFAULT_MIGRATION_OPTIONS,

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,9 +5,9 @@ import { Client, Connection } from '@temporalio/client';
 import { parseDeviceList } from '../../src/client/device-list';
 import { FileMigrationStore } from '../../src/migrations/store';
 import { fleetWorkflowId } from '../../src/workflows/fleet-messages';
+import { ferry as runFerry } from '../helpers/ferry-cli';
 import { CLIENT_ID, CLIENT_SECRET, TENANT_ID, iphone, startEnv, type Env } from './fixture';
 
-const ROOT = path.resolve(__dirname, '..', '..');
 let env: Env;
 
 beforeAll(async () => {
@@ -28,30 +27,18 @@ beforeAll(async () => {
 });
 afterAll(() => env?.sim.close());
 
-function ferry(
-  args: string[],
-  extraEnv: NodeJS.ProcessEnv = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/ferry.js', ...args], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        INTUNE_TENANT_ID: TENANT_ID,
-        INTUNE_CLIENT_ID: CLIENT_ID,
-        INTUNE_CLIENT_SECRET: CLIENT_SECRET,
-        INTUNE_GRAPH_BASE_URL: env.sim.url,
-        INTUNE_TOKEN_URL: env.sim.tokenUrl,
-        ...extraEnv,
-      },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+/** The CLI with this file's source tenant configured; `extraEnv` overrides it. */
+const ferry = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) =>
+  runFerry(args, {
+    env: {
+      INTUNE_TENANT_ID: TENANT_ID,
+      INTUNE_CLIENT_ID: CLIENT_ID,
+      INTUNE_CLIENT_SECRET: CLIENT_SECRET,
+      INTUNE_GRAPH_BASE_URL: env.sim.url,
+      INTUNE_TOKEN_URL: env.sim.tokenUrl,
+      ...extraEnv,
+    },
   });
-}
 
 test('when an admin pulls the Intune inventory, then a valid device list is written and the rest is named', async () => {
   const out = path.join(mkdtempSync(path.join(os.tmpdir(), 'ferry-inventory-')), 'devices.csv');
@@ -81,7 +68,6 @@ test('when a migration is started from Intune without a file, then the inventory
   const stateDir = mkdtempSync(path.join(os.tmpdir(), 'ferry-intune-start-'));
   const migrationId = `intune-${Date.now()}`;
   const run = await ferry(['start', '--name', 'From Intune', '--source', 'intune', '--id', migrationId], {
-    TEMPORAL_ADDRESS: process.env.FERRY_TEST_TEMPORAL_ADDRESS,
     FERRY_STATE_DIR: stateDir,
     FERRY_TASK_QUEUE: `no-worker-${migrationId}`,
   });

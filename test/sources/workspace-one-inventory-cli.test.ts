@@ -2,7 +2,6 @@
  * `ferry inventory --source workspace-one` and `ferry start --source workspace-one` as spawned processes
  * against a simulated Workspace ONE source tenant.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,9 +10,9 @@ import { parseDeviceList } from '../../src/client/device-list';
 import { FileMigrationStore } from '../../src/migrations/store';
 import { startWorkspaceOneSimulator, type WorkspaceOneSimulator } from '../../src/simulators/workspace-one';
 import { fleetWorkflowId } from '../../src/workflows/fleet-messages';
+import { ferry as runFerry } from '../helpers/ferry-cli';
 import { BASIC } from '../simulators/ws1-fixture';
 
-const ROOT = path.resolve(__dirname, '..', '..');
 const SOURCE = 'SRC';
 let sim: WorkspaceOneSimulator;
 
@@ -74,30 +73,18 @@ beforeAll(async () => {
 });
 afterAll(() => sim?.close());
 
-function ferry(
-  args: string[],
-  extraEnv: NodeJS.ProcessEnv = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/ferry.js', ...args], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        WS1_SOURCE_BASE_URL: sim.url,
-        WS1_SOURCE_TENANT_CODE: SOURCE,
-        WS1_SOURCE_GROUP_ID: 'src-corp',
-        WS1_SOURCE_USERNAME: BASIC.username,
-        WS1_SOURCE_PASSWORD: BASIC.password,
-        ...extraEnv,
-      },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+/** The CLI with this file's source tenant configured; `extraEnv` overrides it. */
+const ferry = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) =>
+  runFerry(args, {
+    env: {
+      WS1_SOURCE_BASE_URL: sim.url,
+      WS1_SOURCE_TENANT_CODE: SOURCE,
+      WS1_SOURCE_GROUP_ID: 'src-corp',
+      WS1_SOURCE_USERNAME: BASIC.username,
+      WS1_SOURCE_PASSWORD: BASIC.password,
+      ...extraEnv,
+    },
   });
-}
 
 const tempFile = (name: string) =>
   path.join(mkdtempSync(path.join(os.tmpdir(), 'ferry-ws1-inventory-')), name);
@@ -150,7 +137,6 @@ test('when a migration is started from Workspace ONE without a file, then the in
   const stateDir = mkdtempSync(path.join(os.tmpdir(), 'ferry-ws1-start-'));
   const migrationId = `ws1-${Date.now()}`;
   const run = await ferry(['start', '--name', 'From WS1', '--source', 'workspace-one', '--id', migrationId], {
-    TEMPORAL_ADDRESS: process.env.FERRY_TEST_TEMPORAL_ADDRESS,
     FERRY_STATE_DIR: stateDir,
     FERRY_TASK_QUEUE: `no-worker-${migrationId}`,
   });
