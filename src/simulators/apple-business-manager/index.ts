@@ -99,7 +99,7 @@ export async function startAppleBusinessManagerSimulator(
     apiRequests: () => state.apiRequests.map((r) => ({ ...r })),
     setLeaveUnassigned: (serials) => state.setLeaveUnassigned(serials),
     tokenRequests: () => state.tokenRequests,
-    revokeTokens: () => state.tokens.clear(),
+    revokeTokens: () => state.tokens.revokeAll(),
     corruptNextResponse: () => server.corruptNextResponse(),
     close: () => server.close(),
   };

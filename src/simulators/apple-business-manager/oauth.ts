@@ -40,7 +40,7 @@ export function issueToken(
   if (!verifyAssertion(assertion, config, Math.floor(state.now() / 1000))) {
     return oauthError(401, 'invalid_client');
   }
-  const token = state.issueToken(config.tokenTtlSeconds);
+  const token = state.tokens.issue(config.tokenTtlSeconds);
   return {
     status: 200,
     body: {

@@ -53,7 +53,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     state.apiRequests.push({ method, path: url.pathname });
 
     const authorization = req.headers.authorization ?? '';
-    if (!authorization.startsWith('Bearer ') || !state.tokenValid(authorization.slice(7))) {
+    if (!authorization.startsWith('Bearer ') || !state.tokens.valid(authorization.slice(7))) {
       return sendJson(
         res,
         appleError(401, 'UNAUTHORIZED', 'Authentication credentials are missing or invalid.'),

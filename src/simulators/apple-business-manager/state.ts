@@ -4,6 +4,7 @@
  * the rate-limit windows.
  */
 import crypto from 'node:crypto';
+import { SimAccessTokens } from '../access-tokens';
 
 export interface SimAbmDeviceSeed {
   serial: string;
@@ -62,7 +63,7 @@ export class SimAbmState {
   readonly devices = new Map<string, SimAbmDevice>();
   readonly servers: SimAbmServerSeed[];
   readonly activities = new Map<string, SimAbmActivity>();
-  readonly tokens = new Map<string, number>();
+  readonly tokens: SimAccessTokens;
   readonly apiRequests: { method: string; path: string }[] = [];
   tokenRequests = 0;
   private leaveUnassigned: Set<string>;
@@ -72,21 +73,11 @@ export class SimAbmState {
     for (const d of options.devices) this.devices.set(d.serial, { ...d, addedAt: now, updatedAt: now });
     this.servers = [...options.servers];
     this.leaveUnassigned = new Set(options.leaveUnassigned);
+    this.tokens = new SimAccessTokens(options.clock);
   }
 
   now(): number {
     return this.options.clock();
-  }
-
-  issueToken(ttlSeconds: number): string {
-    const token = crypto.randomBytes(24).toString('base64url');
-    this.tokens.set(token, this.now() + ttlSeconds * 1000);
-    return token;
-  }
-
-  tokenValid(token: string): boolean {
-    const expiresAt = this.tokens.get(token);
-    return expiresAt !== undefined && expiresAt > this.now();
   }
 
   setLeaveUnassigned(serials: string[]): void {

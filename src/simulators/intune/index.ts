@@ -64,7 +64,7 @@ export async function startIntuneSimulator(options: IntuneSimulatorOptions): Pro
     },
     actions: () => state.actions.map((a) => ({ ...a })),
     tokenRequests: () => state.tokenRequests,
-    revokeTokens: () => state.tokens.clear(),
+    revokeTokens: () => state.tokens.revokeAll(),
     corruptNextResponse: () => server.corruptNextResponse(),
     close: () => server.close(),
   };

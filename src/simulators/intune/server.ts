@@ -55,7 +55,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     const client = config.clients.find((c) => c.clientId === form.get('client_id'));
     if (!client) return oauth(400, 'unauthorized_client');
     if (client.clientSecret !== form.get('client_secret')) return oauth(401, 'invalid_client');
-    const accessToken = state.issueToken(config.tokenTtlSeconds);
+    const accessToken = state.tokens.issue(config.tokenTtlSeconds);
     const body = { token_type: 'Bearer', expires_in: config.tokenTtlSeconds, access_token: accessToken };
     return { status: 200, body };
   }
@@ -119,7 +119,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     if (!url.pathname.startsWith('/v1.0/'))
       return sendJson(res, { status: 404, body: { error: 'not_found' } });
     const authorization = req.headers.authorization ?? '';
-    if (!authorization.startsWith('Bearer ') || !state.tokenValid(authorization.slice(7))) {
+    if (!authorization.startsWith('Bearer ') || !state.tokens.valid(authorization.slice(7))) {
       return sendJson(
         res,
         graphError(401, 'InvalidAuthenticationToken', 'Access token is empty or invalid.'),

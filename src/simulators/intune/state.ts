@@ -3,7 +3,7 @@
  * actions received, and a sliding-window rate limit. Actions are `pending` for `actionDelayMs`, then
  * `done`, and the device leaves managedDevices (as Intune removes a retired or wiped record).
  */
-import crypto from 'node:crypto';
+import { SimAccessTokens } from '../access-tokens';
 
 export interface SimActionResult {
   actionName: string;
@@ -46,7 +46,7 @@ interface SimDevice {
 
 export class SimIntuneState {
   readonly devices = new Map<string, SimDevice>();
-  readonly tokens = new Map<string, number>();
+  readonly tokens: SimAccessTokens;
   readonly actions: SimIntuneAction[] = [];
   tokenRequests = 0;
 
@@ -55,21 +55,11 @@ export class SimIntuneState {
     private readonly actionDelayMs: number,
     readonly now: () => number,
   ) {
+    this.tokens = new SimAccessTokens(now);
     for (const seed of seeds) {
       const results = (seed.deviceActionResults ?? []).map((r) => ({ ...r }));
       this.devices.set(seed.id, { seed: { ...seed }, results, dueAt: new Map(), removed: false });
     }
-  }
-
-  issueToken(ttlSeconds: number): string {
-    const token = crypto.randomBytes(24).toString('base64url');
-    this.tokens.set(token, this.now() + ttlSeconds * 1000);
-    return token;
-  }
-
-  tokenValid(token: string): boolean {
-    const expiresAt = this.tokens.get(token);
-    return expiresAt !== undefined && this.now() < expiresAt;
   }
 
   /** Devices still in Intune. */
