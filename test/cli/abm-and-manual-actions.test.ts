@@ -5,7 +5,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { listDevices } from '../../src/client/commands/visibility';
 import { startDeviceMigration } from '../../src/client/device-workflows';
 import { FileMigrationStore } from '../../src/migrations/store';
-import { startSimulatedTenants } from '../../src/simulators/simulated-tenants';
+import { SOURCE_TENANT, startSimulatedTenants } from '../../src/simulators/simulated-tenants';
 import { getDeviceState } from '../../src/workflows/messages';
 import { device, input } from '../helpers/devices';
 import { worldWithUser } from '../helpers/device-workflow-env';
@@ -44,6 +44,11 @@ test('when an admin starts an ABM-deadline migration and approves it with ferry 
       ...ade.map((d) => `${d.serialNumber},ios,ade,${d.userEmail}`),
     ].join('\n'),
   );
+  // One device held in the source keeps the fleet running until the second approval has been checked.
+  const held = tenants.sim
+    .tenant(SOURCE_TENANT)
+    .devices.find((d) => d.serialNumber === ade[0]?.serialNumber)!;
+  held.migration.neverEnrolls = true;
   const { worker, taskQueue } = await testWorker(env, tenants.activities, {
     prefix: 'cli-abm',
     fleet: { store: new FileMigrationStore(stateDir), abm: tenants.abm!.check },
@@ -91,6 +96,7 @@ test('when an admin starts an ABM-deadline migration and approves it with ferry 
       expect(again.stderr.trim()).toBe(
         `ferry approve-abm: ${migrationId}: rejected: ABM assignment is already approved`,
       );
+      held.migration.neverEnrolls = false;
       await until(async () =>
         (await listDevices(env.client, migrationId)).every((d) => !d.running && d.status === 'reenrolled'),
       );
