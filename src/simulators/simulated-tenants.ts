@@ -176,8 +176,10 @@ export async function startSimulatedTenants(
 
 /**
  * ABM with the fleet's ADE iPhones on the source's MDM server, wired to the Workspace ONE simulator the
- * way Apple reaches the devices: a completed assignment with a migration deadline to the target's server
- * starts each moved device's migration; a completed unassignment cancels it if the device has not left.
+ * way Apple reaches the devices and the target's ADE token: a device joins the target's ADE device list
+ * once an assignment to the target's server completes (and leaves it when moved away); a completed
+ * assignment with a migration deadline to the target's server starts each moved device's migration; a
+ * completed unassignment cancels it if the device has not left.
  */
 async function startSimulatedAbm(
   ws1: WorkspaceOneSimulator,
@@ -187,11 +189,16 @@ async function startSimulatedAbm(
 ): Promise<SimulatedAbm> {
   const { privateKey, publicKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   const clientId = `BUSINESSAPI.${crypto.randomUUID()}`;
+  const ade = devices.filter((d) => d.platform === 'ios' && d.enrollment_kind === 'ade');
+  const models = new Map(ade.map((d) => [d.serial_number, d.model || undefined]));
+  // On the source's server in ABM, so the target has not synced them yet.
+  for (const d of ade) ws1.syncAdeAssignment(TARGET_TENANT, { serialNumber: d.serial_number }, false);
   const onActivityCompleted = (activity: SimAbmActivity, moved: string[]) => {
-    const migrates =
-      activity.activityType === 'ASSIGN_DEVICES_WITH_MDM_MIGRATION_DEADLINE' &&
-      activity.mdmServerId === ABM_TARGET_SERVER.id;
+    const toTarget =
+      activity.activityType !== 'UNASSIGN_DEVICES' && activity.mdmServerId === ABM_TARGET_SERVER.id;
+    const migrates = toTarget && activity.activityType === 'ASSIGN_DEVICES_WITH_MDM_MIGRATION_DEADLINE';
     for (const serial of moved) {
+      ws1.syncAdeAssignment(TARGET_TENANT, { serialNumber: serial, model: models.get(serial) }, toTarget);
       if (migrates) ws1.startAbmMigration(SOURCE_TENANT, serial);
       else if (activity.activityType === 'UNASSIGN_DEVICES') ws1.cancelAbmMigration(SOURCE_TENANT, serial);
     }
@@ -199,14 +206,12 @@ async function startSimulatedAbm(
   const sim = await startAppleBusinessManagerSimulator({
     publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
     clientId,
-    devices: devices
-      .filter((d) => d.platform === 'ios' && d.enrollment_kind === 'ade')
-      .map((d) => ({
-        serial: d.serial_number,
-        assignedServerId: ABM_SOURCE_SERVER.id,
-        productFamily: /ipad/i.test(d.model) ? 'iPad' : 'iPhone',
-        deviceModel: d.model || undefined,
-      })),
+    devices: ade.map((d) => ({
+      serial: d.serial_number,
+      assignedServerId: ABM_SOURCE_SERVER.id,
+      productFamily: /ipad/i.test(d.model) ? 'iPad' : 'iPhone',
+      deviceModel: d.model || undefined,
+    })),
     servers: [ABM_SOURCE_SERVER, ABM_TARGET_SERVER],
     assignDelayMs: options.assignDelayMs,
     leaveUnassigned: options.leaveUnassigned,

@@ -27,8 +27,15 @@ const FLEET: DeviceInput[] = [
     enrollmentKind: 'legacy',
     userEmail: 'di@corp.example',
   },
+  {
+    serialNumber: 'FADE00000005',
+    platform: 'ios',
+    enrollmentKind: 'ade',
+    userEmail: 'ed@corp.example',
+    model: 'iPad Air',
+  },
 ];
-const [MIGRATING, CANCELLED] = ['FADE00000001', 'FADE00000002'];
+const [MIGRATING, CANCELLED, SPARE] = ['FADE00000001', 'FADE00000002', 'FADE00000005'];
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -79,12 +86,34 @@ describe('startSimulatedTenants with abm', () => {
       expect.objectContaining({ id: ABM_SOURCE_SERVER.id, serverName: 'SOURCE-MDM' }),
       expect.objectContaining({ id: ABM_TARGET_SERVER.id, serverName: 'TARGET-MDM' }),
     ]);
-    expect(await abm.client.listServerDeviceSerials(abm.sourceServerId)).toEqual([MIGRATING, CANCELLED]);
+    expect(await abm.client.listServerDeviceSerials(abm.sourceServerId)).toEqual([
+      MIGRATING,
+      CANCELLED,
+      SPARE,
+    ]);
     expect(await abm.client.listServerDeviceSerials(abm.targetServerId)).toEqual([]);
     // The ABM wait of the erase path now reads ABM instead of waiting for an admin.
     await expect(tenants.activities.awaitAbmAssignment({ serialNumber: MIGRATING })).rejects.toMatchObject({
       type: 'AbmNotYetAssigned',
     });
+  });
+
+  it("when ABM moves a device to or away from the target's server, then the target's ADE device list follows", async () => {
+    const og = tenants.sim.tenant(TARGET_TENANT).groups[0]!.uuid;
+    const listed = async () => (await tenants.target.listAdeDevices(og)).map((d) => d.serialNumber);
+    expect(await listed()).toEqual([]);
+
+    const assign = (mdmServerId: string) =>
+      abm.client.createDeviceActivity({ activityType: 'ASSIGN_DEVICES', mdmServerId, serials: [SPARE] });
+    await settle((await assign(abm.targetServerId)).id);
+    expect(await tenants.target.listAdeDevices(og)).toEqual([
+      expect.objectContaining({ serialNumber: SPARE, profileName: 'Ferry ADE' }),
+    ]);
+    expect(tenants.sim.tenant(TARGET_TENANT).adeDevices).toEqual([
+      expect.objectContaining({ serialNumber: SPARE, model: 'iPad Air' }),
+    ]);
+    await settle((await assign(abm.sourceServerId)).id);
+    expect(await listed()).toEqual([]);
   });
 
   it('when a deadline assignment completes, then the device leaves SOURCE and enrolls in TARGET via ADE to the staging user', async () => {

@@ -16,7 +16,7 @@
  * the OS enforcing the deadline), during which `cancelAbmMigration` can still stop it, then shows
  * `Unenrolled` and enrolls through the target's ADE profile as an erased ADE iPhone does, or not at all.
  */
-import type { SimStore } from './store';
+import { same, type SimStore } from './store';
 import type { SimDevice, SimTenant, SimToken, UnenrollKind } from './types';
 
 export type EnrollmentPath = 'token' | 'ade' | 'android-fully-managed';
@@ -32,8 +32,6 @@ interface EnrollmentPlan {
   path: EnrollmentPath;
   token?: SimToken;
 }
-
-const same = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
 
 export function unenrolledAt(store: SimStore, device: SimDevice): number | undefined {
   if (!device.unenroll) return undefined;

@@ -17,6 +17,7 @@ import {
   startUnenroll,
   type DeviceStatus,
 } from './behaviour';
+import { syncAdeAssignment } from './ade-sync';
 import type { FaultConfig } from './faults';
 import { generateFleet, type FleetOptions, type GeneratedFleet } from './generate';
 import { filterLedger, snapshotTenant, type LedgerFilter } from './routes/admin';
@@ -67,6 +68,15 @@ export interface WorkspaceOneSimulator {
   startAbmMigration(sourceTenantCode: string, serialNumber: string): void;
   /** Undoes `startAbmMigration` if the device has not left yet; returns whether it did. */
   cancelAbmMigration(sourceTenantCode: string, serialNumber: string): boolean;
+  /**
+   * Apple Business Manager assigned this device to the tenant's ADE server (it joins the ADE device
+   * list with the auto-assigned profile), or away from it (it leaves the list).
+   */
+  syncAdeAssignment(
+    tenantCode: string,
+    device: { serialNumber: string; model?: string },
+    assignedHere: boolean,
+  ): void;
   setFaults(patch: Partial<FaultConfig>): FaultConfig;
   setRateLimit(tenantCode: string, limit: { perMinute: number; windowMs?: number } | undefined): void;
   /** Forgets every OAuth access token (the next API call gets a 401). */
@@ -125,6 +135,8 @@ export async function startWorkspaceOneSimulator(
       startAbmMigration(store, store.requireTenant(code), requireDevice(code, serialNumber)),
     cancelAbmMigration: (code, serialNumber) =>
       cancelAbmMigration(store, store.requireTenant(code), requireDevice(code, serialNumber)),
+    syncAdeAssignment: (code, device, assignedHere) =>
+      syncAdeAssignment(store, store.requireTenant(code), device, assignedHere),
     setFaults: (patch) => server.faults.update(patch),
     setRateLimit: (code, limit) => {
       store.requireTenant(code).rateLimit = limit;

@@ -64,7 +64,8 @@ export interface NewDevice {
   migration?: DeviceMigration;
 }
 
-const same = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+/** Serials, emails and user names compare case-insensitively and trimmed, as the tenant does. */
+export const same = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
 
 export class SimStore {
   readonly tenants = new Map<string, SimTenant>();

@@ -12,13 +12,12 @@ import {
   type Route,
   type SimResponse,
 } from '../router';
+import { same } from '../store';
 import type { SimTenant, SimToken } from '../types';
 
 /** Integer token status and enrollment status (simulator convention; real values UNCONFIRMED). */
 export const TOKEN_STATUS = { active: 1, expired: 2, used: 3 } as const;
 export const TOKEN_ENROLLMENT_STATUS = { registered: 1, enrolled: 2 } as const;
-
-const same = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
 
 function tokenStatus(token: SimToken, now: number): number {
   if (token.usedAt !== undefined && token.usedAt <= now) return TOKEN_STATUS.used;
