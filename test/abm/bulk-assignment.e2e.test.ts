@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { awaitingAbmQuery } from '../../src/activities/abm-bulk';
 import { devicesReportCsv } from '../../src/client/devices-report';
 import { startFleetMigration } from '../../src/migrations/start-migration';
 import { FileMigrationStore } from '../../src/migrations/store';
@@ -107,12 +108,19 @@ async function withAbmFleet(
   }
 }
 
-const allWaiting = (w: World) =>
-  eventually(
+/** Waiting by query and by visibility: the fleet finds the devices to assign through visibility. */
+async function allWaiting(w: World): Promise<void> {
+  await eventually(
     () => Promise.all(w.ade.map((d) => w.state(d.serialNumber))),
     (states) => states.every((s) => s.subStatus === ABM_BULK_WAITING),
     'every ADE device to wait for the bulk ABM assignment',
   );
+  await eventually(
+    () => env.client.workflow.count(awaitingAbmQuery(w.migrationId)),
+    ({ count }) => count === w.ade.length,
+    'visibility to list every ADE device as waiting',
+  );
+}
 
 describe('bulk ABM assignment (dev server, simulators over HTTP)', () => {
   test('when an admin approves the ABM-deadline migration, then one ABM activity assigns the batch, each device moves by itself, and a device Apple did not move is named', async () => {

@@ -70,7 +70,9 @@ describe('ABM: assignment with an MDM migration deadline', () => {
   });
 
   it('when the activity completes, then the device shows REQUESTED and the deadline; an unassign clears both', async () => {
-    env = await startEnv({ deviceCount: 2, assignDelayMs: 100 });
+    // A manual clock the test advances: on the real one the "not moved yet" read races the 100 ms delay.
+    let now = Date.now();
+    env = await startEnv({ deviceCount: 2, assignDelayMs: 100, clock: () => now });
     const [serial = '', untouched = ''] = serials(2);
     const deadline = new Date(Date.now() + 30 * DAY);
     const created = await assignWithDeadline(deadline, [serial]);
@@ -78,6 +80,7 @@ describe('ABM: assignment with an MDM migration deadline', () => {
     expect(before.isMdmMigrationCapable).toBe(true);
     expect(before.mdmMigrationStatus).toBeUndefined();
 
+    now += 100;
     await settled(created.id);
 
     expect(await env.client.getOrgDevice(serial)).toMatchObject({
@@ -93,6 +96,7 @@ describe('ABM: assignment with an MDM migration deadline', () => {
       activityType: 'UNASSIGN_DEVICES',
       serials: [serial],
     });
+    now += 100;
     await settled(unassign.id);
     const after = await env.client.getOrgDevice(serial);
     expect(after).toMatchObject({ status: 'UNASSIGNED' });

@@ -141,11 +141,16 @@ describe('startSimulatedTenants with abm', () => {
   });
 
   it('when an unassign completes before the device acts, then the migration is cancelled and it stays in SOURCE', async () => {
+    // The user has not accepted the prompt yet, however slow this machine is between the two activities.
+    const pace = tenants.sim.migrationOf(SOURCE_TENANT, CANCELLED);
+    pace.commandDelayMs = 60_000;
     await settle((await assignWithDeadline(CANCELLED)).id);
     await settle(
       (await abm.client.createDeviceActivity({ activityType: 'UNASSIGN_DEVICES', serials: [CANCELLED] })).id,
     );
 
+    // Back to the world's pace: a migration still pending would now move the device within the sleep.
+    pace.commandDelayMs = COMMAND_DELAY;
     await sleep(2 * (COMMAND_DELAY + ENROLL_DELAY));
     expect(tenants.sim.device(SOURCE_TENANT, CANCELLED)?.enrollmentStatus).toBe('Enrolled');
     expect(tenants.sim.device(TARGET_TENANT, CANCELLED)).toBeUndefined();

@@ -89,11 +89,12 @@ describe('awaitSourceRemoval', () => {
     expect(pending.type).toBe('SourceNotYetRemoved');
     expect(pending.nonRetryable).toBe(false);
 
-    world.advance(COMMAND_DELAY_MS - 100);
+    // Halfway: the simulator's clock also runs with real time, so the HTTP calls need some of the rest.
+    world.advance(COMMAND_DELAY_MS / 2);
     const stillPending = await failureOf(run(world.activities.awaitSourceRemoval, { serialNumber: SERIAL }));
     expect(stillPending.type).toBe('SourceNotYetRemoved');
 
-    world.advance(100);
+    world.advance(COMMAND_DELAY_MS / 2);
     await expect(run(world.activities.awaitSourceRemoval, { serialNumber: SERIAL })).resolves.toEqual({
       sourceState: 'Unenrolled',
     });

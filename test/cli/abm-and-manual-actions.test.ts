@@ -45,10 +45,8 @@ test('when an admin starts an ABM-deadline migration and approves it with ferry 
     ].join('\n'),
   );
   // One device held in the source keeps the fleet running until the second approval has been checked.
-  const held = tenants.sim
-    .tenant(SOURCE_TENANT)
-    .devices.find((d) => d.serialNumber === ade[0]?.serialNumber)!;
-  held.migration.neverEnrolls = true;
+  const held = tenants.sim.migrationOf(SOURCE_TENANT, ade[0]!.serialNumber);
+  held.neverEnrolls = true;
   const { worker, taskQueue } = await testWorker(env, tenants.activities, {
     prefix: 'cli-abm',
     fleet: { store: new FileMigrationStore(stateDir), abm: tenants.abm!.check },
@@ -96,7 +94,7 @@ test('when an admin starts an ABM-deadline migration and approves it with ferry 
       expect(again.stderr.trim()).toBe(
         `ferry approve-abm: ${migrationId}: rejected: ABM assignment is already approved`,
       );
-      held.migration.neverEnrolls = false;
+      held.neverEnrolls = false;
       await until(async () =>
         (await listDevices(env.client, migrationId)).every((d) => !d.running && d.status === 'reenrolled'),
       );

@@ -8,21 +8,21 @@ const UNKNOWN = `no-such-migration-${randomUUID().slice(0, 8)}`;
 
 test('when Temporal cannot be reached, then each command prints one line naming the address and exits 1', async () => {
   const unreachable = { TEMPORAL_ADDRESS: '127.0.0.1:1' };
-  const started = Date.now();
   const runs = await Promise.all([
     ferry(['status', 'm-1'], { env: unreachable }),
     ferry(['devices', 'm-1'], { env: unreachable }),
     ferry(['retry', 'm-1', '--all'], { env: unreachable }),
     ferry(['report', '--migrations'], { env: unreachable }),
   ]);
-  // A refused port is answered at once, not after the client's 10 s connect timeout.
-  expect(Date.now() - started).toBeLessThan(9_000);
   expect(runs.map((r) => [r.code, r.stdout, r.stderr])).toEqual(
     ['status', 'devices', 'retry', 'report'].map((cmd) => [
       1,
       '',
       expect.stringMatching(
-        new RegExp(`^ferry ${cmd}: Cannot reach Temporal at 127\\.0\\.0\\.1:1: [^\\n]+\\n$`),
+        // The refusal itself, not the client's connect timeout that would come 10 s later.
+        new RegExp(
+          `^ferry ${cmd}: Cannot reach Temporal at 127\\.0\\.0\\.1:1: connect ECONNREFUSED [^\\n]+\\n$`,
+        ),
       ),
     ]),
   );

@@ -49,6 +49,13 @@ afterEach(async () => {
 const targetOg = () => sim.tenant(TARGET).groups[0]!;
 const userUuid = (email: string) =>
   sim.tenant(TARGET).users.find((u) => u.email.toLowerCase() === email)!.uuid;
+/**
+ * The suite's 40 ms `commandDelayMs` runs on the real clock: too short for a test to read the pending
+ * wipe state reliably on a busy machine. This gives one source device a wide pending window.
+ */
+const slowWipe = (serialNumber: string) => {
+  sim.migrationOf(SOURCE, serialNumber).commandDelayMs = 500;
+};
 
 describe('users, devices and organization groups', () => {
   it('when several pages contain the email, then paging finds the exact case-insensitive match', async () => {
@@ -262,6 +269,7 @@ describe('cross-tenant device behaviour', () => {
       serialNumber: 'IOSSTD0001',
       platform: 'ios',
     });
+    slowWipe('IOSSTD0001');
     await source.enterpriseWipe('IOSSTD0001');
     expect((await source.findDevice('Serialnumber', 'IOSSTD0001'))?.enrollmentStatus).toBe(
       'EnterpriseWipePending',
@@ -299,6 +307,7 @@ describe('cross-tenant device behaviour', () => {
   });
 
   it('when an ADE device is erased, then it enrolls to the staging user and is switched to the real user', async () => {
+    slowWipe('IOSADE0002');
     const sourceDevice = await source.findDevice('Serialnumber', 'IOSADE0002');
     await source.deviceWipe(sourceDevice!.uuid!);
     expect((await source.findDevice('Serialnumber', 'IOSADE0002'))?.enrollmentStatus).toBe(

@@ -4,6 +4,7 @@ import { Worker } from '@temporalio/worker';
 import { startDeviceMigration } from '../../src/client/device-workflows';
 import {
   REHEARSAL_DURATIONS,
+  SOURCE_TENANT,
   startSimulatedTenants,
   type SimulatedTenants,
 } from '../../src/simulators/simulated-tenants';
@@ -154,12 +155,16 @@ test('when the same device is started twice in one migration, then the running w
     device: { ...device, platform: 'ios' as const, enrollmentKind: 'standard' as const },
     options: OPTIONS,
   };
+  // Held in the source until the second start has been compared: the first workflow is still running then.
+  const held = tenants.sim.migrationOf(SOURCE_TENANT, device.serialNumber);
+  held.neverEnrolls = true;
   const taskQueue = uniqueTaskQueue('e2e');
   const worker = await createWorker(taskQueue);
   await worker.runUntil(async () => {
     const first = await startDeviceMigration(env.client, taskQueue, input);
     const second = await startDeviceMigration(env.client, taskQueue, input);
     expect(second.firstExecutionRunId).toBe(first.firstExecutionRunId);
+    held.neverEnrolls = false;
     await first.result();
   });
   await expect(startDeviceMigration(env.client, taskQueue, input)).rejects.toThrow(

@@ -7,6 +7,7 @@ import { startDeviceMigration } from '../../src/client/device-workflows';
 import type { migrateDevice } from '../../src/workflows/device-migration';
 import {
   REHEARSAL_DURATIONS,
+  SOURCE_TENANT,
   startSimulatedTenants,
   type SimulatedTenants,
 } from '../../src/simulators/simulated-tenants';
@@ -66,6 +67,10 @@ test('when the worker stops in the middle of the enrollment wait, then a new wor
   try {
     const taskQueue = uniqueTaskQueue('restart');
     const device = tenants.devices.find((d) => d.enrollmentKind === 'standard' && d.platform === 'ios')!;
+    // Held in the source until the first worker has stopped: left alone it enrolls about one check into the
+    // wait, a window the poll below can miss, and the second worker would then not resume mid-wait.
+    const held = tenants.sim.migrationOf(SOURCE_TENANT, device.serialNumber);
+    held.neverEnrolls = true;
     const handle = await startDeviceMigration(client, taskQueue, {
       migrationId: 'restart',
       device,
@@ -79,6 +84,7 @@ test('when the worker stops in the middle of the enrollment wait, then a new wor
       ),
     );
     expect(mid.status).toBe('reenrolling');
+    held.neverEnrolls = false;
     const second = await worker(nativeConnection, taskQueue);
     const state = await second.runUntil(handle.result());
     expect(state.status).toBe('reenrolled');

@@ -1,7 +1,6 @@
 import { IntuneSource, inventoryToDeviceList, type IntuneDevice } from '../../src/clients/intune';
 import { iphone, startEnv, type Env } from './fixture';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const at = '2026-11-20T07:00:00Z';
 
 describe('IntuneSource (SourceUem) against the Intune simulator', () => {
@@ -55,12 +54,14 @@ describe('IntuneSource (SourceUem) against the Intune simulator', () => {
   });
 
   test('when the retire completes after the delay, then removalState flips to removed', async () => {
-    env = await startEnv({ actionDelayMs: 300 });
+    // A manual clock: on the real one the pending read races the 300 ms delay on a busy machine.
+    let now = Date.now();
+    env = await startEnv({ actionDelayMs: 300, clock: () => now });
     const source = new IntuneSource(env.client);
     expect(await source.removalState('F2LX00000000')).toEqual({ removed: false, state: 'managed' });
     await source.sendCommand('F2LX00000000', 'retire');
     expect(await source.removalState('F2LX00000000')).toEqual({ removed: false, state: 'retire pending' });
-    await sleep(400);
+    now += 300;
     expect(await source.removalState('F2LX00000000')).toEqual({ removed: true, state: 'not on source' });
     expect(env.sim.device('dev-0000')).toBeUndefined();
   });

@@ -24,7 +24,7 @@ import { filterLedger, snapshotTenant, type LedgerFilter } from './routes/admin'
 import { addSeedUser, applySeed, seedUsersCsv, type SimSeed, type UserSeed } from './seed';
 import { startServer, type ServerOptions } from './server';
 import type { SimStore } from './store';
-import type { LedgerEntry, SimDevice, SimTenant, SimUser, TenantSettings } from './types';
+import type { DeviceMigration, LedgerEntry, SimDevice, SimTenant, SimUser, TenantSettings } from './types';
 
 export interface WorkspaceOneSimulatorOptions extends ServerOptions {
   /** Tenants, OGs, users, devices, ADE profiles and devices. */
@@ -52,6 +52,11 @@ export interface WorkspaceOneSimulator {
     tenantCode: string,
     serialNumber: string,
   ): (SimDevice & { enrollmentStatus: DeviceStatus }) | undefined;
+  /**
+   * A device's live migration settings (`neverEnrolls`, `enrollDelayMs`, `commandDelayMs`): change them
+   * at run time to hold a device where it is or to slow it down.
+   */
+  migrationOf(tenantCode: string, serialNumber: string): DeviceMigration;
   ledger(filter?: LedgerFilter): LedgerEntry[];
   snapshot(tenantCode: string): ReturnType<typeof snapshotTenant>;
   /** The "manual" source: the device was un-enrolled by hand / by its user. */
@@ -117,6 +122,7 @@ export async function startWorkspaceOneSimulator(
       const device = store.findDevice(store.requireTenant(code), serialNumber);
       return device && { ...device, enrollmentStatus: deviceStatus(store, device, now) };
     },
+    migrationOf: (code, serialNumber) => requireDevice(code, serialNumber).migration,
     ledger: (filter) => {
       settle(store, store.now());
       return filterLedger(store.ledger, filter);
