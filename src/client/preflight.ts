@@ -85,7 +85,9 @@ export async function runPreflight(
   const ade = devices.filter((d) =>
     ['ios_ade_erase', 'ios_ade_standard'].includes(paths.get(d.serialNumber)!),
   );
-  if (ade.length > 0) checks.push(await checkAde(target, group.uuid, ade, fail));
+  if (ade.length > 0) {
+    checks.push(await checkAde(target, group.uuid, ade, fail, options.abmAutoAssign === true));
+  }
   const deadline = devices.filter((d) => paths.get(d.serialNumber) === 'ios_ade_abm_deadline');
   if (deadline.length > 0) {
     const problems = defaultAdeProfileProblems(await target.listAdeProfiles(group.uuid));
@@ -137,6 +139,7 @@ async function checkAde(
   ogUuid: string,
   devices: DeviceInput[],
   fail: (d: DeviceInput, reason: string, blocking?: boolean) => void,
+  bulkAssigned: boolean,
 ): Promise<PreflightCheck> {
   const [listed, profiles] = await Promise.all([
     target.listAdeDevices(ogUuid),
@@ -146,12 +149,24 @@ async function checkAde(
   const byUuid = new Map<string, Ws1AdeProfile>(profiles.map((p) => [p.uuid, p]));
   const defaultAssigned = profiles.some((p) => p.autoAssignDefaultProfile);
   const problems = new Set<string>();
+  // A device the target has not synced yet (ABM still has it on the source's server) will get the
+  // default profile: that profile is what can be checked for it now.
+  const defaultProblems = defaultAdeProfileProblems(profiles);
   let unsynced = 0;
   for (const d of devices) {
     const synced = bySerial.get(d.serialNumber.toUpperCase());
     if (!synced?.profileUuid) {
       unsynced++;
-      fail(d, 'not in the target ADE list yet: would wait in ade_sync', false);
+      if (defaultProblems.length === 0) {
+        fail(
+          d,
+          'not in the target ADE list yet (until ABM assigns it to the target): would wait in ade_sync',
+          false,
+        );
+        continue;
+      }
+      defaultProblems.forEach((p) => problems.add(p));
+      fail(d, `${FailureReason.AdeProfileMisconfigured}: ${defaultProblems.join('; ')}`);
       continue;
     }
     const profile = byUuid.get(synced.profileUuid) ?? (await target.getAdeProfile(synced.profileUuid));
@@ -162,7 +177,9 @@ async function checkAde(
   const detail = [
     `${devices.length - unsynced} of ${devices.length} ADE devices synced with a profile`,
     ...problems,
-    'ABM reassignment to the target MDM server: confirmed per device during the migration',
+    bulkAssigned
+      ? 'ABM reassignment to the target MDM server: assigned in bulk once an admin approves (ferry approve-abm)'
+      : 'ABM reassignment to the target MDM server: confirmed per device during the migration',
   ].join('; ');
   return {
     name: 'Apple ADE',

@@ -75,6 +75,37 @@ test('when ADE devices take the ABM-deadline path, then preflight checks the def
   expect(stdout).not.toMatch(/Migration path not available/);
 });
 
+test('when ABM still holds the ADE devices on the source server, then preflight checks the default profile they will get', async () => {
+  const target = sim.tenant('TARGET');
+  const synced = target.adeDevices.splice(0); // not yet assigned to the target in ABM: the list is empty
+  const profile = target.adeProfiles[0]!;
+  try {
+    const ade = sim.fleet!.devices.filter((d) => d.enrollment_kind === 'ade');
+    profile.authenticationRequired = true;
+    const misconfigured = await preflight('--abm-auto-assign', 'true');
+    profile.authenticationRequired = false;
+    expect(misconfigured.stdout).toMatch(
+      /\[FAIL\] +Apple ADE: 0 of \d+ ADE devices synced.*has Authentication on/,
+    );
+    for (const d of ade) {
+      expect(misconfigured.stdout).toContain(`  ${d.serial_number}: ADE profile misconfigured: profile`);
+    }
+
+    const fine = await preflight('--abm-auto-assign', 'true');
+    expect(fine.stdout).toMatch(
+      /\[wait\] +Apple ADE: 0 of \d+ ADE devices synced.*assigned in bulk once an admin approves \(ferry approve-abm\)/,
+    );
+    for (const d of ade) {
+      expect(fine.stdout).toContain(
+        `  ${d.serial_number}: not in the target ADE list yet (until ABM assigns it`,
+      );
+    }
+  } finally {
+    profile.authenticationRequired = false;
+    target.adeDevices.push(...synced);
+  }
+});
+
 test('when every prerequisite holds, then preflight says READY and exits 0', async () => {
   for (const d of sim.fleet!.devices) {
     if (!sim.tenant('TARGET').users.some((u) => u.email.toLowerCase() === d.user_email.toLowerCase())) {
