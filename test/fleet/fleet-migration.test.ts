@@ -118,6 +118,14 @@ async function deviceRuns(migrationId: string): Promise<DeviceRun[]> {
   return runs;
 }
 
+/** The device runs once visibility lists at least `count` (it can lag behind the fleet's end). */
+const deviceRunsListed = (migrationId: string, count: number) =>
+  eventually(
+    () => deviceRuns(migrationId),
+    (d) => d.length >= count,
+    `${count} devices listed`,
+  );
+
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const progressOf = (h: WorkflowHandle) => h.query(getMigrationProgress);
 
@@ -252,12 +260,7 @@ test('when waves need approval, then the second wave starts only after approveWa
     const approved = await handle.executeUpdate(approveWave, { args: [{ by: 'change board' }] });
     expect(approved).toMatchObject({ waitingForWaveApproval: false });
     expect(await handle.result()).toMatchObject({ started: 8 });
-    const runs = await eventually(
-      () => deviceRuns(migrationId),
-      (d) => d.length >= 8,
-      '8 devices listed',
-    );
-    expect(runs).toHaveLength(8);
+    expect(await deviceRunsListed(migrationId, 8)).toHaveLength(8);
     await recordHistory(handle, 'fleet_waves');
   });
 });
@@ -274,12 +277,7 @@ test('when devicesPerHour holds devices back, then startAll starts the rest at o
     expect(await progressOf(handle)).toMatchObject({ started: 2 });
     await handle.executeUpdate(startAll, { args: [{ by: 'ops' }] });
     expect(await handle.result()).toMatchObject({ started: 8 });
-    const runs = await eventually(
-      () => deviceRuns(migrationId),
-      (d) => d.length >= 8,
-      '8 devices listed',
-    );
-    expect(runs).toHaveLength(8);
+    expect(await deviceRunsListed(migrationId, 8)).toHaveLength(8);
     await recordHistory(handle, 'fleet_rate_start_all');
   });
 });
