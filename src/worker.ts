@@ -61,7 +61,10 @@ function abmCheck(abm: AbmConfig, logger: Logger): AbmTargetServerCheck {
     },
     logger.child({ service: 'abm' }),
   );
-  return new AbmTargetServerCheck(client, abm.targetServerId);
+  return new AbmTargetServerCheck(client, {
+    targetServerId: abm.targetServerId,
+    sourceServerId: abm.sourceServerId,
+  });
 }
 
 /** The real clients from config: the one place outside tests and the demo that builds them. */

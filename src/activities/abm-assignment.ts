@@ -9,6 +9,8 @@ import type { AbmAssignmentChecker } from './ade';
 export interface RunAbmActivityInput {
   activityType: AbmActivityType;
   serials: string[];
+  /** The server an assignment goes to or an unassignment takes from; default the target's. */
+  mdmServerId?: string;
   /** ASSIGN_DEVICES_WITH_MDM_MIGRATION_DEADLINE only. */
   deadline?: string;
   /** An activity an earlier attempt created: followed to its end instead of creating another. */
@@ -24,13 +26,27 @@ export interface RunAbmActivityInput {
  * costs one GET each at Apple's observed ~20 GETs a minute. Keep the ABM check interval of the device
  * waits at an hour or more for large fleets; a 429 becomes the next retry delay.
  */
+export interface AbmServers {
+  targetServerId: string;
+  /** Where the devices come from: a rollback puts them back there (without it, it unassigns them). */
+  sourceServerId?: string;
+  /** How often a running device activity's status is read; Apple settles them in minutes. */
+  activityPollMs?: number;
+}
+
 export class AbmTargetServerCheck implements AbmAssignmentChecker {
+  readonly targetServerId: string;
+  readonly sourceServerId: string | undefined;
+  private readonly activityPollMs: number;
+
   constructor(
     private readonly client: AppleBusinessManagerClient,
-    readonly targetServerId: string,
-    /** How often a running device activity's status is read; Apple settles them in minutes. */
-    private readonly activityPollMs = 15_000,
-  ) {}
+    servers: AbmServers,
+  ) {
+    this.targetServerId = servers.targetServerId;
+    this.sourceServerId = servers.sourceServerId;
+    this.activityPollMs = servers.activityPollMs ?? 15_000;
+  }
 
   async isAssignedToTarget(serialNumber: string): Promise<boolean> {
     return (await this.client.getAssignedServerId(serialNumber)) === this.targetServerId;
@@ -50,8 +66,11 @@ export class AbmTargetServerCheck implements AbmAssignmentChecker {
       ? await this.client.getDeviceActivity(input.resume)
       : await this.client.createDeviceActivity({
           activityType: input.activityType,
-          // An unassign names the server it takes the devices from.
-          mdmServerId: this.targetServerId,
+          // An unassign names the server it takes the devices from; a cancel names none.
+          mdmServerId:
+            input.activityType === 'CANCEL_MDM_MIGRATION'
+              ? undefined
+              : (input.mdmServerId ?? this.targetServerId),
           serials: input.serials,
           deadline: input.deadline,
         });

@@ -9,6 +9,7 @@ import {
   type AbmAssignmentResult,
 } from '../workflows/messages';
 import type { AbmTargetServerCheck } from './abm-assignment';
+import { rollBackAbmAssignment, type AbmRollbackProgress } from './abm-rollback';
 import { quoted, runningDevicesQuery } from './visibility-queries';
 
 export const ABM_NOT_CONFIGURED = 'AbmNotConfigured';
@@ -28,14 +29,14 @@ export interface AbmBatchResult {
   alreadyAssigned: number;
   /** Apple reported the activity done, yet ABM shows them elsewhere. */
   notAssigned: { serial: string; assignedServer?: string }[];
-  /** Assigned by this batch while their device workflow closed: unassigned again. */
+  /** Assigned by this batch while their device workflow closed: rolled back again. */
   undone: string[];
 }
 
 interface BatchProgress {
   activityId?: string;
   toAssign: string[];
-  undoActivityId?: string;
+  undo?: AbmRollbackProgress;
 }
 
 export function awaitingAbmQuery(migrationId: string): string {
@@ -111,12 +112,7 @@ export function createAbmBulkActivities(deps: { client: Client; abm?: AbmTargetS
       }
       // A device cancelled while its assignment ran would still move at the deadline: undo Ferry's part.
       if (closed.length > 0) {
-        await abm.runActivity({
-          activityType: 'UNASSIGN_DEVICES',
-          serials: closed,
-          resume: p.undoActivityId,
-          progress: (undoActivityId) => heartbeat({ ...p, undoActivityId }),
-        });
+        await rollBackAbmAssignment(abm, closed, p.undo ?? {}, (undo) => heartbeat({ ...p, undo }));
       }
       return {
         activityId: p.activityId,

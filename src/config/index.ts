@@ -77,6 +77,7 @@ export const envSchema = z
     ABM_KEY_ID: optionalText,
     ABM_PRIVATE_KEY_PATH: optionalText,
     ABM_TARGET_SERVER_ID: optionalText,
+    ABM_SOURCE_SERVER_ID: optionalText,
     ABM_API_BASE_URL: optionalText.pipe(z.url().optional()),
     ABM_TOKEN_URL: optionalText.pipe(z.url().optional()),
     LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
@@ -87,6 +88,9 @@ export const envSchema = z
 /** Rules across keys, checked on the raw environment so they are reported alongside every other problem. */
 function crossKeyProblems(env: Record<string, string | undefined>): string[] {
   const problems = [...allOrNothing(env, ABM_KEYS), ...allOrNothing(env, INTUNE_KEYS)];
+  if (env.ABM_SOURCE_SERVER_ID?.trim() && !env.ABM_CLIENT_ID?.trim()) {
+    problems.push('ABM_SOURCE_SERVER_ID: needs the ABM_* credentials (ABM_CLIENT_ID and its companions)');
+  }
   if (env.WS1_SOURCE_BASE_URL?.trim() && env.INTUNE_TENANT_ID?.trim()) {
     problems.push('INTUNE_TENANT_ID: one source per worker: set WS1_SOURCE_* or INTUNE_*, not both');
   }
@@ -137,6 +141,8 @@ export interface AbmConfig {
   privateKeyPath: string;
   /** The target's MDM server id in Apple Business Manager. */
   targetServerId: string;
+  /** The source's MDM server id: a rollback assigns devices back to it (without it, unassigns them). */
+  sourceServerId?: string;
   apiBaseUrl?: string;
   tokenUrl?: string;
 }
@@ -245,6 +251,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): FerryConfig
           keyId: env.ABM_KEY_ID!,
           privateKeyPath: env.ABM_PRIVATE_KEY_PATH!,
           targetServerId: env.ABM_TARGET_SERVER_ID!,
+          sourceServerId: env.ABM_SOURCE_SERVER_ID,
           apiBaseUrl: env.ABM_API_BASE_URL,
           tokenUrl: env.ABM_TOKEN_URL,
         }

@@ -179,7 +179,8 @@ export async function startSimulatedTenants(
  * way Apple reaches the devices and the target's ADE token: a device joins the target's ADE device list
  * once an assignment to the target's server completes (and leaves it when moved away); a completed
  * assignment with a migration deadline to the target's server starts each moved device's migration; a
- * completed unassignment cancels it if the device has not left.
+ * completed cancel of the migration (or unassignment, or move to another server) stops it if the device
+ * has not left.
  */
 async function startSimulatedAbm(
   ws1: WorkspaceOneSimulator,
@@ -194,13 +195,16 @@ async function startSimulatedAbm(
   // On the source's server in ABM, so the target has not synced them yet.
   for (const d of ade) ws1.syncAdeAssignment(TARGET_TENANT, { serialNumber: d.serial_number }, false);
   const onActivityCompleted = (activity: SimAbmActivity, moved: string[]) => {
-    const toTarget =
-      activity.activityType !== 'UNASSIGN_DEVICES' && activity.mdmServerId === ABM_TARGET_SERVER.id;
-    const migrates = toTarget && activity.activityType === 'ASSIGN_DEVICES_WITH_MDM_MIGRATION_DEADLINE';
+    const type = activity.activityType;
+    const reassigns = type !== 'CANCEL_MDM_MIGRATION';
+    const toTarget = type !== 'UNASSIGN_DEVICES' && activity.mdmServerId === ABM_TARGET_SERVER.id;
+    const migrates = toTarget && type === 'ASSIGN_DEVICES_WITH_MDM_MIGRATION_DEADLINE';
     for (const serial of moved) {
-      ws1.syncAdeAssignment(TARGET_TENANT, { serialNumber: serial, model: models.get(serial) }, toTarget);
+      if (reassigns) {
+        ws1.syncAdeAssignment(TARGET_TENANT, { serialNumber: serial, model: models.get(serial) }, toTarget);
+      }
       if (migrates) ws1.startAbmMigration(SOURCE_TENANT, serial);
-      else if (activity.activityType === 'UNASSIGN_DEVICES') ws1.cancelAbmMigration(SOURCE_TENANT, serial);
+      else if (!toTarget) ws1.cancelAbmMigration(SOURCE_TENANT, serial);
     }
   };
   const sim = await startAppleBusinessManagerSimulator({
@@ -234,7 +238,11 @@ async function startSimulatedAbm(
     client,
     sourceServerId: ABM_SOURCE_SERVER.id,
     targetServerId: ABM_TARGET_SERVER.id,
-    check: new AbmTargetServerCheck(client, ABM_TARGET_SERVER.id, 100),
+    check: new AbmTargetServerCheck(client, {
+      targetServerId: ABM_TARGET_SERVER.id,
+      sourceServerId: ABM_SOURCE_SERVER.id,
+      activityPollMs: 100,
+    }),
   };
 }
 

@@ -50,7 +50,7 @@ export interface AbmBulkProgress {
   /** Devices Ferry moved to the target's MDM server (read back), and those Apple reported but left elsewhere. */
   assigned: number;
   notAssigned: number;
-  /** Devices assigned whose workflow had closed meanwhile, unassigned again. */
+  /** Devices assigned whose workflow had closed meanwhile, rolled back again. */
   undone: number;
   /** The latest devices Apple reported done but did not move (at most 20), for the admin to look up. */
   lastNotAssigned: { serial: string; assignedServer?: string }[];

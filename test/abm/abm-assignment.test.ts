@@ -16,8 +16,9 @@ afterAll(() => env?.sim.close());
 function awaitAbmAssignment() {
   // The ABM check reads Apple only; the target tenant is never called on this path.
   const target = new TargetTenant({} as WorkspaceOneClient, 'unused');
-  return withTypedFailures(createAdeActivities(target, new AbmTargetServerCheck(env.client, NEW_SERVER)))
-    .awaitAbmAssignment;
+  return withTypedFailures(
+    createAdeActivities(target, new AbmTargetServerCheck(env.client, { targetServerId: NEW_SERVER })),
+  ).awaitAbmAssignment;
 }
 
 async function until(check: () => Promise<boolean>): Promise<void> {

@@ -63,8 +63,13 @@ describe('ABM device activities', () => {
   it('when devices are unassigned, then assignedServer reads undefined and status UNASSIGNED', async () => {
     env = await startEnv({ deviceCount: 1 });
     const [serial = ''] = serials(1);
+    // Apple's unassign names the server the devices leave; the client refuses it without one.
+    await expect(
+      env.client.createDeviceActivity({ activityType: 'UNASSIGN_DEVICES', serials: [serial] }),
+    ).rejects.toMatchObject({ type: 'InvalidRequest' });
     const created = await env.client.createDeviceActivity({
       activityType: 'UNASSIGN_DEVICES',
+      mdmServerId: OLD_SERVER,
       serials: [serial],
     });
     await completed(created.id);

@@ -33,7 +33,9 @@ async function startAbm(count: number, onTarget: string[] = [], sim: Parameters<
   return abm;
 }
 
-const check = () => new AbmTargetServerCheck(abm!.client, NEW_SERVER, 20);
+/** The worker's ABM servers; a rollback moves devices back to `sourceServerId` when it is known. */
+const check = (servers: { sourceServerId?: string } = { sourceServerId: OLD_SERVER }) =>
+  new AbmTargetServerCheck(abm!.client, { targetServerId: NEW_SERVER, ...servers, activityPollMs: 20 });
 const bulk = () => createAbmBulkActivities({ client: temporal.client, abm: check() });
 const types = () => abm!.sim.activities().map((a) => `${a.activityType}:${a.serials.join('+')}`);
 
@@ -61,8 +63,11 @@ test('when part of a batch is already on the target, then only the rest is sent,
   );
   expect(types()).toEqual([
     `ASSIGN_DEVICES_WITH_MDM_MIGRATION_DEADLINE:${s0}+${s1}`,
-    `UNASSIGN_DEVICES:${s0}+${s1}`,
+    `CANCEL_MDM_MIGRATION:${s0}+${s1}`,
+    `ASSIGN_DEVICES:${s0}+${s1}`,
   ]);
+  expect([s0, s1].map((s) => abm!.sim.device(s)?.mdmMigrationStatus)).toEqual([undefined, undefined]);
+  expect(abm!.sim.assignedServer(s0)).toBe(OLD_SERVER); // back where it came from
   expect(abm!.sim.assignedServer(s2)).toBe(NEW_SERVER); // not Ferry's to undo
 });
 
@@ -93,7 +98,8 @@ test('when a retried attempt finds the activity its predecessor created, then it
     serials: [s0],
   });
   expect(result.activityId).toBe(earlier.id);
-  expect(types().filter((t) => t.startsWith('ASSIGN_DEVICES'))).toHaveLength(1);
+  const toTarget = abm!.sim.activities().filter((a) => a.mdmServerId === NEW_SERVER);
+  expect(toTarget).toHaveLength(1);
 });
 
 test('when no device of the migration waits, then the search fails benignly for the workflow to poll again', async () => {
@@ -108,18 +114,38 @@ test('when no device of the migration waits, then the search fails benignly for 
   ).rejects.toMatchObject({ type: NO_DEVICES_AWAITING_ABM });
 });
 
-test('when devices are cancelled together, then one ABM activity unassigns those on the target and the rest have nothing to undo', async () => {
+const undoAll = (servers: { sourceServerId?: string }, devices: string[]) => {
+  const { undoAbmAssignment } = createAbmRollbackActivities(check(servers));
+  return Promise.all(
+    devices.map((serialNumber): Promise<{ detail: string }> =>
+      new MockActivityEnvironment().run(undoAbmAssignment, { serialNumber }),
+    ),
+  );
+};
+
+test('when devices are cancelled together, then one cancel and one move back cover those on the target; the rest have nothing to undo', async () => {
   const [s0, s1, s2] = serials(3) as [string, string, string];
   const { sim } = await startAbm(3, [s0, s1], { assignDelayMs: 50 });
-  const { undoAbmAssignment } = createAbmRollbackActivities(check());
-  const undo = (serialNumber: string): Promise<{ detail: string }> =>
-    new MockActivityEnvironment().run(undoAbmAssignment, { serialNumber });
-  const results = await Promise.all([s0, s1, s2].map(undo));
-  const id = sim.activities()[0]!.id;
+  const results = await undoAll({ sourceServerId: OLD_SERVER }, [s0, s1, s2]);
+  const ids = sim.activities().map((a) => a.id);
+  const undone = `ABM migration cancelled and the device assigned back to MDM server ${OLD_SERVER} (activities ${ids.join(', ')})`;
   expect(results.map((r) => r.detail)).toEqual([
-    `unassigned from the target MDM server in ABM (activity ${id})`,
-    `unassigned from the target MDM server in ABM (activity ${id})`,
+    undone,
+    undone,
     'ABM shows the device off the target MDM server: nothing to undo',
   ]);
-  expect(types()).toEqual([`UNASSIGN_DEVICES:${s0}+${s1}`]);
+  expect(types()).toEqual([`CANCEL_MDM_MIGRATION:${s0}+${s1}`, `ASSIGN_DEVICES:${s0}+${s1}`]);
+  expect(sim.activities()[1]!.mdmServerId).toBe(OLD_SERVER);
+});
+
+test("when the worker does not know the source's server, then the rollback unassigns the devices from the target", async () => {
+  const [s0] = serials(1) as [string];
+  const { sim } = await startAbm(1, [s0], { assignDelayMs: 50 });
+  const [result] = await undoAll({}, [s0]);
+  expect(result!.detail).toMatch(
+    /^ABM migration cancelled and the device unassigned from the target MDM server/,
+  );
+  expect(types()).toEqual([`CANCEL_MDM_MIGRATION:${s0}`, `UNASSIGN_DEVICES:${s0}`]);
+  expect(sim.activities()[1]!.mdmServerId).toBe(NEW_SERVER);
+  expect(sim.assignedServer(s0)).toBeUndefined();
 });

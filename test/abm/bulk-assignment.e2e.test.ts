@@ -195,24 +195,32 @@ describe('bulk ABM assignment (dev server, simulators over HTTP)', () => {
           .executeUpdate(cancelDevice, { args: [{ by: 'it-lead' }] });
         expect(cancelled.subStatus).toMatch(
           new RegExp(
-            `^${FailureReason.CancelledByAdmin}: unassigned from the target MDM server in ABM \\(activity \\w+\\)$`,
+            `^${FailureReason.CancelledByAdmin}: ABM migration cancelled and the device assigned back to MDM server ${ABM_SOURCE_SERVER.id} \\(activities \\w+, \\w+\\)$`,
           ),
         );
-        expect(w.tenants.abm!.sim.assignedServer(serial)).toBeUndefined();
+        expect(w.tenants.abm!.sim.assignedServer(serial)).toBe(ABM_SOURCE_SERVER.id);
+        expect(w.tenants.abm!.sim.device(serial)?.mdmMigrationStatus).toBeUndefined();
         expect(w.tenants.sim.device(SOURCE_TENANT, serial)?.enrollmentStatus).toBe('Enrolled');
         expect(
           w.tenants.sim.ledger({ kind: 'admin.device.abm_migration_cancelled', serialNumber: serial }),
         ).toHaveLength(1);
-        // The rest go with the migration: their unassignments share ABM activities (Apple allows ~10 an hour).
+        // The rest go with the migration: their rollbacks share ABM activities (Apple allows ~10 an hour).
         await w.handle.executeUpdate(cancelMigration, { args: [{ by: 'it-lead' }] });
         const summary = await w.handle.result();
         expect(summary.devicesCancelled).toBe(w.ade.length - 1);
-        const unassigns = w.tenants
-          .abm!.sim.activities()
-          .filter((a) => a.activityType === 'UNASSIGN_DEVICES');
-        expect(unassigns.flatMap((a) => a.serials).sort()).toEqual(w.ade.map((d) => d.serialNumber).sort());
-        expect(unassigns.length).toBeLessThanOrEqual(1 + Math.ceil((w.ade.length - 1) / 2));
-        expect(unassigns.at(-1)!.serials.length).toBeGreaterThan(1);
+        const activities = w.tenants.abm!.sim.activities();
+        const cancels = activities.filter((a) => a.activityType === 'CANCEL_MDM_MIGRATION');
+        const returns = activities.filter(
+          (a) => a.activityType === 'ASSIGN_DEVICES' && a.mdmServerId === ABM_SOURCE_SERVER.id,
+        );
+        const all = w.ade.map((d) => d.serialNumber).sort();
+        expect(cancels.flatMap((a) => a.serials).sort()).toEqual(all);
+        expect(returns.flatMap((a) => a.serials).sort()).toEqual(all);
+        expect(cancels.length).toBeLessThanOrEqual(1 + Math.ceil((w.ade.length - 1) / 2));
+        expect(cancels.at(-1)!.serials.length).toBeGreaterThan(1);
+        for (const serialNumber of all) {
+          expect(w.tenants.abm!.sim.assignedServer(serialNumber)).toBe(ABM_SOURCE_SERVER.id);
+        }
       },
       { slowMove: true },
     );

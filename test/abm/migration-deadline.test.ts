@@ -69,7 +69,7 @@ describe('ABM: assignment with an MDM migration deadline', () => {
     expect(env.sim.activities()).toEqual([]);
   });
 
-  it('when the activity completes, then the device shows REQUESTED and the deadline; an unassign clears both', async () => {
+  it('when the activity completes, then the device shows REQUESTED and the deadline; a cancel clears both and keeps the assignment', async () => {
     // A manual clock the test advances: on the real one the "not moved yet" read races the 100 ms delay.
     let now = Date.now();
     env = await startEnv({ deviceCount: 2, assignDelayMs: 100, clock: () => now });
@@ -92,16 +92,22 @@ describe('ABM: assignment with an MDM migration deadline', () => {
     const other = (await env.client.listOrgDevices()).find((d) => d.serialNumber === untouched);
     expect(other?.mdmMigrationStatus).toBeUndefined();
 
-    const unassign = await env.client.createDeviceActivity({
-      activityType: 'UNASSIGN_DEVICES',
-      serials: [serial],
+    const cancel = await env.client.createDeviceActivity({
+      activityType: 'CANCEL_MDM_MIGRATION',
+      serials: [serial, untouched],
     });
+    expect(env.sim.apiRequests().at(-1)).toEqual({ method: 'POST', path: '/v1/orgDeviceActivities' });
     now += 100;
-    await settled(unassign.id);
+    // The untouched device had no migration to cancel: its line of Apple's log fails.
+    expect(await settled(cancel.id)).toMatchObject({
+      status: 'COMPLETED',
+      subStatus: 'COMPLETED_WITH_ERROR',
+    });
     const after = await env.client.getOrgDevice(serial);
-    expect(after).toMatchObject({ status: 'UNASSIGNED' });
+    expect(after).toMatchObject({ status: 'ASSIGNED' });
     expect(after.mdmMigrationStatus).toBeUndefined();
     expect(after.mdmMigrationDeadlineDateTime).toBeUndefined();
+    expect(await env.client.getAssignedServerId(serial)).toBe(NEW_SERVER);
   });
 
   it('when activities settle, then onActivityCompleted hears each once with the serials that moved', async () => {

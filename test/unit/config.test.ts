@@ -84,15 +84,23 @@ describe('Apple Business Manager settings', () => {
       ABM_KEY_ID: 'k',
       ABM_PRIVATE_KEY_PATH: '/secrets/abm.pem',
       ABM_TARGET_SERVER_ID: 'SERVER1',
+      ABM_SOURCE_SERVER_ID: 'SERVER0',
     });
     expect(config.abm).toEqual({
       clientId: 'BUSINESSAPI.x',
       keyId: 'k',
       privateKeyPath: '/secrets/abm.pem',
       targetServerId: 'SERVER1',
+      sourceServerId: 'SERVER0',
       apiBaseUrl: undefined,
       tokenUrl: undefined,
     });
+  });
+
+  test('when the source server is set without the ABM credentials, then the worker refuses and says why', () => {
+    expect(() => loadConfig({ ABM_SOURCE_SERVER_ID: 'SERVER0' })).toThrow(
+      /ABM_SOURCE_SERVER_ID: needs the ABM_\* credentials/,
+    );
   });
 });
 

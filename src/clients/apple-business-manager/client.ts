@@ -53,7 +53,7 @@ export interface AppleBusinessManagerClientOptions {
 
 export interface CreateDeviceActivityInput {
   activityType: AbmActivityType;
-  /** Required for the ASSIGN_* types. */
+  /** Required for the ASSIGN_* types and UNASSIGN_DEVICES; never sent with CANCEL_MDM_MIGRATION. */
   mdmServerId?: string;
   serials: string[];
   /** Required for ASSIGN_DEVICES_WITH_MDM_MIGRATION_DEADLINE (≤ 90 days ahead). */
@@ -159,8 +159,9 @@ export class AppleBusinessManagerClient {
     const request: AbmRequest = { method: 'POST', path: '/v1/orgDeviceActivities' };
     const ctx = this.context(request);
     if (input.serials.length === 0) throw new InvalidRequestError(ctx, 'no serials given');
-    const assigns = input.activityType !== 'UNASSIGN_DEVICES';
-    if (assigns && !input.mdmServerId)
+    // Apple's cancel takes only the devices: their migration knows its server.
+    const namesServer = input.activityType !== 'CANCEL_MDM_MIGRATION';
+    if (namesServer && !input.mdmServerId)
       throw new InvalidRequestError(ctx, `${input.activityType} needs mdmServerId`);
     const withDeadline = input.activityType === 'ASSIGN_DEVICES_WITH_MDM_MIGRATION_DEADLINE';
     if (withDeadline && input.deadline === undefined) {
@@ -174,7 +175,7 @@ export class AppleBusinessManagerClient {
     const relationships: Record<string, unknown> = {
       devices: { data: input.serials.map((id) => ({ type: 'orgDevices', id })) },
     };
-    if (input.mdmServerId) relationships.mdmServer = { data: { type: 'mdmServers', id: input.mdmServerId } };
+    if (namesServer) relationships.mdmServer = { data: { type: 'mdmServers', id: input.mdmServerId } };
     const body = { data: { type: 'orgDeviceActivities', attributes, relationships } };
     return toActivity(await this.fetch(deviceActivityResponseSchema, { ...request, body }));
   }

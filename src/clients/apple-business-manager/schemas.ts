@@ -89,6 +89,7 @@ export const ACTIVITY_TYPES = [
   'ASSIGN_DEVICES',
   'UNASSIGN_DEVICES',
   'ASSIGN_DEVICES_WITH_MDM_MIGRATION_DEADLINE',
+  'CANCEL_MDM_MIGRATION',
 ] as const;
 export type AbmActivityType = (typeof ACTIVITY_TYPES)[number];
 

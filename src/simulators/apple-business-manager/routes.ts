@@ -4,7 +4,13 @@
  * (including a migration with a deadline). Errors use Apple's ErrorResponse body.
  */
 import crypto from 'node:crypto';
-import { DEADLINE_ACTIVITY, type SimAbmActivity, type SimAbmDevice, type SimAbmState } from './state';
+import {
+  CANCEL_ACTIVITY,
+  DEADLINE_ACTIVITY,
+  type SimAbmActivity,
+  type SimAbmDevice,
+  type SimAbmState,
+} from './state';
 import type { JsonResponse } from '../loopback-http';
 
 export type SimResponse = JsonResponse;
@@ -174,12 +180,16 @@ function createActivity(req: ApiRequest): SimResponse {
   const invalid = (detail: string) =>
     appleError(422, 'ENTITY_UNPROCESSABLE', 'The request cannot be processed', detail);
   if (data?.type !== 'orgDeviceActivities') return invalid('data.type must be orgDeviceActivities');
-  if (!ASSIGN_TYPES.has(activityType) && activityType !== 'UNASSIGN_DEVICES')
+  const cancel = activityType === CANCEL_ACTIVITY;
+  if (!ASSIGN_TYPES.has(activityType) && activityType !== 'UNASSIGN_DEVICES' && !cancel)
     return invalid('unknown activityType');
   if (serials.length === 0) return invalid('no devices');
   const conflict = (detail: string) => appleError(409, 'ENTITY_ERROR', 'The request conflicts', detail);
-  if (ASSIGN_TYPES.has(activityType) && !req.state.servers.some((s) => s.id === mdmServerId)) {
-    return conflict('unknown mdmServer');
+  // Apple: assign and unassign name the server; a migration's cancel does not.
+  if (!cancel && !req.state.servers.some((s) => s.id === mdmServerId)) {
+    return conflict(
+      mdmServerId === undefined ? 'the mdmServer relationship is required' : 'unknown mdmServer',
+    );
   }
   let mdmMigrationDeadlineAt: number | undefined;
   if (activityType === DEADLINE_ACTIVITY) {

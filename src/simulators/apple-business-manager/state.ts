@@ -18,7 +18,10 @@ export interface SimAbmDeviceSeed {
 export type SimAbmDevice = SimAbmDeviceSeed & {
   addedAt: number;
   updatedAt: number;
-  /** Set by a completed ASSIGN_DEVICES_WITH_MDM_MIGRATION_DEADLINE, cleared by UNASSIGN_DEVICES. */
+  /**
+   * Set by a completed ASSIGN_DEVICES_WITH_MDM_MIGRATION_DEADLINE, cleared by CANCEL_MDM_MIGRATION and
+   * (an assumption: Apple does not say) by UNASSIGN_DEVICES.
+   */
   mdmMigrationStatus?: MdmMigrationStatus;
   mdmMigrationDeadlineAt?: number;
 };
@@ -30,6 +33,7 @@ export type SimAbmDevice = SimAbmDeviceSeed & {
 export type MdmMigrationStatus = 'REQUESTED' | 'STARTED' | 'SUCCESS' | 'FAILED';
 
 export const DEADLINE_ACTIVITY = 'ASSIGN_DEVICES_WITH_MDM_MIGRATION_DEADLINE';
+export const CANCEL_ACTIVITY = 'CANCEL_MDM_MIGRATION';
 
 export interface SimAbmServerSeed {
   id: string;
@@ -102,40 +106,57 @@ export class SimAbmState {
 
   /**
    * Completes due activities. Serials in `leaveUnassigned` are reported COMPLETED but do not move; the
-   * others are handed to `onActivityCompleted` once the activity reads COMPLETED.
+   * others are handed to `onActivityCompleted` once the activity reads COMPLETED. A cancel for a device
+   * with no migration pending fails for that serial (Apple: "the activity log result indicates a
+   * failure"); the simulator then reports COMPLETED_WITH_ERROR, a sub-status Apple lists but does not tie
+   * to this case (UNCONFIRMED).
    */
   settle(): void {
     const now = this.now();
     for (const activity of this.activities.values()) {
       if (activity.status !== 'IN_PROGRESS' || now < activity.completeAt) continue;
       const moved: string[] = [];
+      let failed = false;
       for (const serial of activity.serials) {
         const device = this.devices.get(serial);
         if (!device || this.leaveUnassigned.has(serial)) continue;
-        apply(activity, device);
+        if (!apply(activity, device)) {
+          failed = true;
+          continue;
+        }
         device.updatedAt = now;
         moved.push(serial);
       }
       activity.status = 'COMPLETED';
-      activity.subStatus = 'COMPLETED_WITH_SUCCESS';
+      activity.subStatus = failed ? 'COMPLETED_WITH_ERROR' : 'COMPLETED_WITH_SUCCESS';
       activity.completedAt = now;
       this.options.onActivityCompleted?.({ ...activity, serials: [...activity.serials] }, moved);
     }
   }
 }
 
-function apply(activity: SimAbmActivity, device: SimAbmDevice): void {
-  if (activity.activityType === 'UNASSIGN_DEVICES') {
-    device.assignedServerId = undefined;
+/** Applies a due activity to one device; false when it fails for that serial. */
+function apply(activity: SimAbmActivity, device: SimAbmDevice): boolean {
+  const endMigration = () => {
     device.mdmMigrationStatus = undefined;
     device.mdmMigrationDeadlineAt = undefined;
-    return;
+  };
+  if (activity.activityType === CANCEL_ACTIVITY) {
+    if (device.mdmMigrationStatus !== 'REQUESTED') return false;
+    endMigration();
+    return true;
+  }
+  if (activity.activityType === 'UNASSIGN_DEVICES') {
+    device.assignedServerId = undefined;
+    endMigration();
+    return true;
   }
   device.assignedServerId = activity.mdmServerId;
   if (activity.activityType === DEADLINE_ACTIVITY) {
     device.mdmMigrationStatus = 'REQUESTED';
     device.mdmMigrationDeadlineAt = activity.mdmMigrationDeadlineAt;
   }
+  return true;
 }
 
 /** Sliding-window limiter: returns the wait in ms when over the limit, else records the call. */
