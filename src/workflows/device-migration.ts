@@ -87,6 +87,7 @@ function polling(interval: Duration, window: Duration) {
 /** Patch ids (`patched()`): histories recorded before a change replay the way they ran. */
 const ABM_DEADLINE_PATH = 'abm-deadline-path';
 const MANUAL_REMOVAL_WAIT = 'manual-source-removal-wait';
+const ABM_ROLLBACK_BEFORE_SOURCE_COMMAND = 'abm-rollback-before-source-command';
 
 type StepResult = { ok: true } | { ok: false; reason: string; detail?: string };
 const OK: StepResult = { ok: true };
@@ -104,7 +105,10 @@ export async function migrateDevice(input: MigrateDeviceInput): Promise<DeviceSt
   let abmConfirmed = false;
   let bulk: AbmAssignmentResult | undefined;
   let bulkResults = 0;
-  /** The fleet may have assigned the device in ABM: a cancel must undo it (the deadline path's rollback). */
+  /**
+   * The fleet may have assigned the device in ABM: a cancel must undo it. On the deadline path until the
+   * end; on the erase and standard paths until the source command, after which the device is leaving.
+   */
   let abmMayBeAssigned = false;
   let manualRemovalWait = false;
   let removalConfirmed = false;
@@ -272,7 +276,8 @@ export async function migrateDevice(input: MigrateDeviceInput): Promise<DeviceSt
     if (abmConfirmed) return OK;
     const bulkWait = waitsForBulkAbm(path, options);
     bulk = undefined;
-    abmMayBeAssigned ||= path === 'ios_ade_abm_deadline';
+    abmMayBeAssigned ||=
+      path === 'ios_ade_abm_deadline' || (bulkWait && patched(ABM_ROLLBACK_BEFORE_SOURCE_COMMAND));
     state.set(
       'abm_reassignment_pending',
       bulkWait ? ABM_BULK_WAITING : 'waiting for admin confirmation or ABM',
@@ -349,6 +354,7 @@ export async function migrateDevice(input: MigrateDeviceInput): Promise<DeviceSt
       return OK;
     }
     const command = sourceCommandFor(path);
+    abmMayBeAssigned = false;
     const sent = await acts.sendSourceCommand({ serialNumber: device.serialNumber, command });
     state.set(
       'unenrolling',
@@ -514,8 +520,9 @@ export async function migrateDevice(input: MigrateDeviceInput): Promise<DeviceSt
   return state.snapshot();
 
   /**
-   * The deadline path's rollback: a device Ferry assigned to the target in ABM would move there by itself
-   * at the deadline. An assignment the fleet reports while the undo runs is undone too.
+   * The rollback of Ferry's ABM assignment: on the deadline path the device would move to the target by
+   * itself at the deadline; on the others, a later erase would enroll it there. An assignment the fleet
+   * reports while the undo runs is undone too.
    */
   async function rollBackAbmAssignment(): Promise<string> {
     for (;;) {

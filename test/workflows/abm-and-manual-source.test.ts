@@ -126,6 +126,45 @@ describe('the ABM-deadline path (time-skipping server)', () => {
     expect(state.status).toBe('reenrolled');
     expect(world.callsOf('sendSourceCommand')).toEqual([{ serialNumber: SERIAL, command: 'erase' }]);
   });
+
+  test('when an erase-path device Ferry assigned in ABM is cancelled before the erase, then the assignment is rolled back', async () => {
+    const world = worldWithUser(); // never ADE-synced: the device waits in ade_sync
+    world.abmAssigned.add(SERIAL);
+    const state = await withWorker(world, async (taskQueue) => {
+      const handle = await start(taskQueue, input(ADE, { abmAutoAssign: true }));
+      await waitForStatus(t.env, handle, 'abm_reassignment_pending', bulkWait);
+      await handle.signal(abmAssignmentResult, { assigned: true, activityId: 'ACT5' });
+      await waitForStatus(t.env, handle, 'ade_sync');
+      await handle.executeUpdate(cancelDevice, { args: [{ by: 'admin' }] });
+      const result = await handle.result();
+      await recordHistory(handle, 'ios_ade_erase_bulk_cancelled');
+      return result;
+    });
+    expect(state.subStatus).toBe(
+      `${FailureReason.CancelledByAdmin}: unassigned from the target MDM server in ABM`,
+    );
+    expect(world.callsOf('undoAbmAssignment')).toEqual([{ serialNumber: SERIAL }]);
+    expect(world.callsOf('sendSourceCommand')).toEqual([]);
+  });
+
+  test('when an erase-path device is cancelled after the erase was sent, then its ABM assignment stays: the device is leaving', async () => {
+    const world = worldWithUser();
+    world.adeSynced.set(SERIAL, []);
+    world.neverEnrolls.add(SERIAL);
+    world.abmAssigned.add(SERIAL);
+    const state = await withWorker(world, async (taskQueue) => {
+      const handle = await start(taskQueue, input(ADE, { abmAutoAssign: true }));
+      await waitForStatus(t.env, handle, 'abm_reassignment_pending', bulkWait);
+      await handle.signal(abmAssignmentResult, { assigned: true, activityId: 'ACT6' });
+      await waitForStatus(t.env, handle, 'reenrolling');
+      await handle.executeUpdate(cancelDevice, { args: [{ by: 'admin' }] });
+      return handle.result();
+    });
+    expect(state.status).toBe('failed');
+    expect(world.callsOf('sendSourceCommand')).toEqual([{ serialNumber: SERIAL, command: 'erase' }]);
+    expect(world.callsOf('undoAbmAssignment')).toEqual([]);
+    expect(world.abmAssigned.has(SERIAL)).toBe(true);
+  });
 });
 
 describe('the manual source (time-skipping server)', () => {
