@@ -83,7 +83,7 @@ export class FakeWorld {
       undoAbmAssignment: async (input) => {
         record('undoAbmAssignment', input);
         const was = this.abmAssigned.delete(input.serialNumber);
-        return { detail: was ? 'unassigned from the target MDM server in ABM' : 'nothing to undo' };
+        return { detail: was ? 'rolled back in ABM' : 'nothing to undo' };
       },
       checkAndroidEnterprise: async () => {
         record('checkAndroidEnterprise', {});

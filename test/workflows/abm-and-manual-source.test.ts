@@ -92,9 +92,7 @@ describe('the ABM-deadline path (time-skipping server)', () => {
       await handle.executeUpdate(cancelDevice, { args: [{ by: 'admin' }] });
       return handle.result();
     });
-    expect(state.subStatus).toBe(
-      `${FailureReason.CancelledByAdmin}: unassigned from the target MDM server in ABM`,
-    );
+    expect(state.subStatus).toBe(`${FailureReason.CancelledByAdmin}: rolled back in ABM`);
     expect(world.callsOf('undoAbmAssignment')).toEqual([{ serialNumber: SERIAL }]);
     expect(world.abmAssigned.has(SERIAL)).toBe(false);
   });
@@ -140,9 +138,7 @@ describe('the ABM-deadline path (time-skipping server)', () => {
       await recordHistory(handle, 'ios_ade_erase_bulk_cancelled');
       return result;
     });
-    expect(state.subStatus).toBe(
-      `${FailureReason.CancelledByAdmin}: unassigned from the target MDM server in ABM`,
-    );
+    expect(state.subStatus).toBe(`${FailureReason.CancelledByAdmin}: rolled back in ABM`);
     expect(world.callsOf('undoAbmAssignment')).toEqual([{ serialNumber: SERIAL }]);
     expect(world.callsOf('sendSourceCommand')).toEqual([]);
   });
