@@ -107,7 +107,7 @@ export async function migrateDevice(input: MigrateDeviceInput): Promise<DeviceSt
   let bulkResults = 0;
   /**
    * The fleet may have assigned the device in ABM: a cancel must undo it. On the deadline path until the
-   * end; on the erase and standard paths until the source command, after which the device is leaving.
+   * end; on the erase and standard paths until the source takes its command.
    */
   let abmMayBeAssigned = false;
   let manualRemovalWait = false;
@@ -354,8 +354,10 @@ export async function migrateDevice(input: MigrateDeviceInput): Promise<DeviceSt
       return OK;
     }
     const command = sourceCommandFor(path);
-    abmMayBeAssigned = false;
     const sent = await acts.sendSourceCommand({ serialNumber: device.serialNumber, command });
+    // The source took the command: the device is leaving, so its ABM assignment must stay. A refused
+    // command leaves the device in the source, and a cancel then still rolls ABM back.
+    abmMayBeAssigned = false;
     state.set(
       'unenrolling',
       `${command === 'erase' ? 'wipe' : 'retire'} ${sent.sent ? 'sent' : 'already pending'}`,

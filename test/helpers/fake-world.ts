@@ -27,6 +27,8 @@ export class FakeWorld {
   /** Time from removal off the source to the device enrolling in the target (needs a valid token then). */
   enrollDelayMs = 60 * 60_000;
   neverEnrolls = new Set<string>();
+  /** Serials whose source answers a retire or wipe with a refusal (the device stays in the source). */
+  sourceRefuses = new Set<string>();
   stagingUser: TargetUserRef = { id: 900, uuid: 'staging', userName: 'ade-staging' };
   calls: { name: string; input: unknown }[] = [];
   tokens: { serialNumber: string; expiresAt: number; deleted: boolean }[] = [];
@@ -113,6 +115,9 @@ export class FakeWorld {
       },
       sendSourceCommand: async (input) => {
         record('sendSourceCommand', input);
+        if (this.sourceRefuses.has(input.serialNumber)) {
+          throw ApplicationFailure.nonRetryable('the source refused the command', 'SourceRefused');
+        }
         this.device(input.serialNumber).unenrolledAt ??= this.now();
         return { sent: true, state: 'EnterpriseWipePending' };
       },

@@ -143,6 +143,25 @@ describe('the ABM-deadline path (time-skipping server)', () => {
     expect(world.callsOf('sendSourceCommand')).toEqual([]);
   });
 
+  test('when the source refuses the erase and the device is then cancelled, then the ABM assignment is rolled back: the device never left', async () => {
+    const world = worldWithUser();
+    world.adeSynced.set(SERIAL, []);
+    world.sourceRefuses.add(SERIAL);
+    world.abmAssigned.add(SERIAL);
+    const state = await withWorker(world, async (taskQueue) => {
+      const handle = await start(taskQueue, input(ADE, { abmAutoAssign: true }));
+      await waitForStatus(t.env, handle, 'abm_reassignment_pending', bulkWait);
+      await handle.signal(abmAssignmentResult, { assigned: true, activityId: 'ACT7' });
+      await waitForStatus(t.env, handle, 'failed', {
+        subStatus: new RegExp(`^${FailureReason.SourceRefusedCommand}`),
+      });
+      await handle.executeUpdate(cancelDevice, { args: [{ by: 'admin' }] });
+      return handle.result();
+    });
+    expect(state.subStatus).toBe(`${FailureReason.CancelledByAdmin}: rolled back in ABM`);
+    expect(world.callsOf('undoAbmAssignment')).toEqual([{ serialNumber: SERIAL }]);
+  });
+
   test('when an erase-path device is cancelled after the erase was sent, then its ABM assignment stays: the device is leaving', async () => {
     const world = worldWithUser();
     world.adeSynced.set(SERIAL, []);
