@@ -18,6 +18,14 @@ const ADE = device({ enrollmentKind: 'ade' });
 const DEADLINE = { iosAdeMethod: 'abm_deadline' as const };
 const bulkWait = { subStatus: new RegExp(`^${ABM_BULK_WAITING}$`) };
 
+/** An erase-path device of an abmAutoAssign migration that the fleet has told it is assigned in ABM. */
+async function startAssignedByFleet(taskQueue: string, activityId: string) {
+  const handle = await start(taskQueue, input(ADE, { abmAutoAssign: true }));
+  await waitForStatus(t.env, handle, 'abm_reassignment_pending', bulkWait);
+  await handle.signal(abmAssignmentResult, { assigned: true, activityId });
+  return handle;
+}
+
 describe('the ABM-deadline path (time-skipping server)', () => {
   test('when the fleet reports the bulk assignment, then the device moves by itself without erase or token and is assigned to its user', async () => {
     const world = worldWithUser();
@@ -116,9 +124,7 @@ describe('the ABM-deadline path (time-skipping server)', () => {
     const world = worldWithUser();
     world.adeSynced.set(SERIAL, []);
     const state = await withWorker(world, async (taskQueue) => {
-      const handle = await start(taskQueue, input(ADE, { abmAutoAssign: true }));
-      await waitForStatus(t.env, handle, 'abm_reassignment_pending', bulkWait);
-      await handle.signal(abmAssignmentResult, { assigned: true, activityId: 'ACT4' });
+      const handle = await startAssignedByFleet(taskQueue, 'ACT4');
       return handle.result();
     });
     expect(state.status).toBe('reenrolled');
@@ -129,9 +135,7 @@ describe('the ABM-deadline path (time-skipping server)', () => {
     const world = worldWithUser(); // never ADE-synced: the device waits in ade_sync
     world.abmAssigned.add(SERIAL);
     const state = await withWorker(world, async (taskQueue) => {
-      const handle = await start(taskQueue, input(ADE, { abmAutoAssign: true }));
-      await waitForStatus(t.env, handle, 'abm_reassignment_pending', bulkWait);
-      await handle.signal(abmAssignmentResult, { assigned: true, activityId: 'ACT5' });
+      const handle = await startAssignedByFleet(taskQueue, 'ACT5');
       await waitForStatus(t.env, handle, 'ade_sync');
       await handle.executeUpdate(cancelDevice, { args: [{ by: 'admin' }] });
       const result = await handle.result();
@@ -149,9 +153,7 @@ describe('the ABM-deadline path (time-skipping server)', () => {
     world.sourceRefuses.add(SERIAL);
     world.abmAssigned.add(SERIAL);
     const state = await withWorker(world, async (taskQueue) => {
-      const handle = await start(taskQueue, input(ADE, { abmAutoAssign: true }));
-      await waitForStatus(t.env, handle, 'abm_reassignment_pending', bulkWait);
-      await handle.signal(abmAssignmentResult, { assigned: true, activityId: 'ACT7' });
+      const handle = await startAssignedByFleet(taskQueue, 'ACT7');
       await waitForStatus(t.env, handle, 'failed', {
         subStatus: new RegExp(`^${FailureReason.SourceRefusedCommand}`),
       });
@@ -168,9 +170,7 @@ describe('the ABM-deadline path (time-skipping server)', () => {
     world.neverEnrolls.add(SERIAL);
     world.abmAssigned.add(SERIAL);
     const state = await withWorker(world, async (taskQueue) => {
-      const handle = await start(taskQueue, input(ADE, { abmAutoAssign: true }));
-      await waitForStatus(t.env, handle, 'abm_reassignment_pending', bulkWait);
-      await handle.signal(abmAssignmentResult, { assigned: true, activityId: 'ACT6' });
+      const handle = await startAssignedByFleet(taskQueue, 'ACT6');
       await waitForStatus(t.env, handle, 'reenrolling');
       await handle.executeUpdate(cancelDevice, { args: [{ by: 'admin' }] });
       return handle.result();
