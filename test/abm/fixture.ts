@@ -84,12 +84,4 @@ export async function bearer(env: Env): Promise<string> {
   return `Bearer ${response.data.access_token}`;
 }
 
-/** Resolves with the error a promise rejects with; fails the test when it resolves. */
-export async function failure(promise: Promise<unknown>): Promise<Error & Record<string, unknown>> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error & Record<string, unknown>;
-  }
-  throw new Error('expected the call to fail');
-}
+export { rejectionOf as failure } from '../helpers/rejection';

@@ -12,7 +12,7 @@ import pino from 'pino';
 import { createMigrationActivities, type MigrationActivities } from '../../src/activities';
 import { WorkspaceOneSource } from '../../src/activities/source-uem';
 import { WorkspaceOneClient } from '../../src/clients/workspace-one';
-import type { Notifier, UserNotification } from '../../src/notify/notifier';
+import { CapturingNotifier } from '../../src/simulators/simulated-tenants';
 import {
   startWorkspaceOneSimulator,
   type SimSeed,
@@ -79,14 +79,6 @@ export function seed(): SimSeed {
       },
     ],
   };
-}
-
-/** Keeps what a user would be sent. */
-export class CapturingNotifier implements Notifier {
-  readonly sent: UserNotification[] = [];
-  async notify(message: UserNotification): Promise<void> {
-    this.sent.push(message);
-  }
 }
 
 export interface World {

@@ -1,6 +1,5 @@
 import { WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { startDeviceMigration } from '../../src/client/device-workflows';
 import {
   REHEARSAL_DURATIONS,
@@ -20,7 +19,7 @@ import {
 } from '../../src/workflows/messages';
 import { FerryStatus, FerrySubStatus } from '../../src/workflows/search-attributes';
 import { recordHistory, waitForStatus } from '../helpers/devices';
-import { devServerEnv, installTestRuntime, uniqueTaskQueue, workflowBundle } from '../helpers/temporal';
+import { devServerEnv, installTestRuntime, testWorker } from '../helpers/temporal';
 
 /** Real server, real activities, real HTTP: the device workflow against the Workspace ONE simulator. */
 let env: TestWorkflowEnvironment;
@@ -41,18 +40,6 @@ afterAll(async () => {
   await tenants?.close();
   await env?.teardown();
 });
-
-function createWorker(taskQueue: string): Promise<Worker> {
-  return workflowBundle().then((bundle) =>
-    Worker.create({
-      connection: env.nativeConnection,
-      namespace: env.namespace,
-      taskQueue,
-      workflowBundle: bundle,
-      activities: tenants.activities,
-    }),
-  );
-}
 
 /** ADE devices start with the admin's ABM confirmation already given (as the demo's admin does). */
 async function start(
@@ -78,8 +65,7 @@ test('when a mixed fleet migrates against the simulated tenants, then every devi
   const devices = tenants.devices.slice(0, 10);
   const paths = new Set(devices.map((d) => pathFor(d, OPTIONS)));
   expect(paths).toEqual(new Set(['ios_standard', 'ios_ade_erase', 'android_token', 'android_fully_managed']));
-  const taskQueue = uniqueTaskQueue('e2e');
-  const worker = await createWorker(taskQueue);
+  const { worker, taskQueue } = await testWorker(env, tenants.activities, { prefix: 'e2e' });
   const results = await worker.runUntil(async () => {
     const handles = await Promise.all(
       devices.map((device) => start(taskQueue, { migrationId, device, options: OPTIONS })),
@@ -128,8 +114,7 @@ test('when the target user is created after the device failed, then an admin ret
     platform: 'ios',
     userEmail: 'late.joiner@corp.example',
   };
-  const taskQueue = uniqueTaskQueue('e2e');
-  const worker = await createWorker(taskQueue);
+  const { worker, taskQueue } = await testWorker(env, tenants.activities, { prefix: 'e2e' });
   const state = await worker.runUntil(async () => {
     const handle = await start(taskQueue, {
       migrationId: `e2e-retry-${Date.now()}`,
@@ -158,8 +143,7 @@ test('when the same device is started twice in one migration, then the running w
   // Held in the source until the second start has been compared: the first workflow is still running then.
   const held = tenants.sim.migrationOf(SOURCE_TENANT, device.serialNumber);
   held.neverEnrolls = true;
-  const taskQueue = uniqueTaskQueue('e2e');
-  const worker = await createWorker(taskQueue);
+  const { worker, taskQueue } = await testWorker(env, tenants.activities, { prefix: 'e2e' });
   await worker.runUntil(async () => {
     const first = await startDeviceMigration(env.client, taskQueue, input);
     const second = await startDeviceMigration(env.client, taskQueue, input);

@@ -1,6 +1,5 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { startDeviceMigration } from '../../src/client/device-workflows';
 import type { migrateDevice } from '../../src/workflows/device-migration';
 import {
@@ -9,7 +8,7 @@ import {
   type MigrateDeviceInput,
 } from '../../src/workflows/messages';
 import { FakeWorld } from './fake-world';
-import { installTestRuntime, timeSkippingEnv, uniqueTaskQueue, workflowBundle } from './temporal';
+import { installTestRuntime, testWorker, timeSkippingEnv } from './temporal';
 
 export interface DeviceWorkflowTests {
   readonly env: TestWorkflowEnvironment;
@@ -62,14 +61,7 @@ export function deviceWorkflowTests(): DeviceWorkflowTests {
       return handle as WorkflowHandle<typeof migrateDevice>;
     },
     async withWorker(world, fn) {
-      const taskQueue = uniqueTaskQueue('device');
-      const worker = await Worker.create({
-        connection: ready().nativeConnection,
-        namespace: ready().namespace,
-        taskQueue,
-        workflowBundle: await workflowBundle(),
-        activities: world.activities(),
-      });
+      const { worker, taskQueue } = await testWorker(ready(), world.activities(), { prefix: 'device' });
       return worker.runUntil(fn(taskQueue));
     },
   };

@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { WorkspaceOneClient, type WorkspaceOneClientOptions } from '../../src/clients/workspace-one';
 import type { SimSeed, WorkspaceOneSimulator } from '../../src/simulators/workspace-one';
+import { rejectionOf as anyRejection } from '../helpers/rejection';
 
 export const SOURCE = 'SRC-TENANT';
 export const TARGET = 'TGT-TENANT';
@@ -119,12 +120,5 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Catches the rejection of `promise` (fails the test if it resolves). */
-export async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a rejection');
-}
+/** The shared helper, typed plainly: these tests cast the error to the client's error classes. */
+export const rejectionOf: (promise: Promise<unknown>) => Promise<Error> = anyRejection;
