@@ -68,10 +68,10 @@ interface World {
 async function withAbmFleet(
   options: Partial<MigrationOptions>,
   fn: (w: World) => Promise<void>,
-  setup: { abmOnWorker?: boolean; slowMove?: boolean } = {},
+  setup: { abmOnWorker?: boolean; slowMove?: boolean; devices?: number } = {},
 ): Promise<void> {
   const tenants = await startSimulatedTenants(
-    { devices: 30, seed: 7, missingTargetUserShare: 0 },
+    { devices: setup.devices ?? 30, seed: 7, missingTargetUserShare: 0 },
     { behaviour: { commandDelayMs: 300, enrollDelayMs: 300 }, abm: { assignDelayMs: 300 } },
   );
   try {
@@ -223,6 +223,31 @@ describe('bulk ABM assignment (dev server, simulators over HTTP)', () => {
         }
       },
       { slowMove: true },
+    );
+  });
+
+  test('when a migration with more ADE devices than cancel updates in flight is cancelled, then their rollbacks still share ABM activities', async () => {
+    await withAbmFleet(
+      { iosAdeMethod: 'abm_deadline' },
+      async (w) => {
+        expect(w.ade.length).toBeGreaterThan(20); // twice the cancel updates sent at once
+        await allWaiting(w);
+        await w.handle.executeUpdate(approveAbmAssignment, { args: [{ by: 'it-lead' }] });
+        await eventually(
+          () => Promise.all(w.ade.map((d) => w.state(d.serialNumber))),
+          (states) => states.every((s) => s.status === 'reenrolling'),
+          'every device to wait for its move',
+        );
+        await w.handle.executeUpdate(cancelMigration, { args: [{ by: 'it-lead' }] });
+        expect(await w.handle.result()).toMatchObject({ devicesCancelled: w.ade.length });
+        const cancels = w.tenants
+          .abm!.sim.activities()
+          .filter((a) => a.activityType === 'CANCEL_MDM_MIGRATION');
+        expect(cancels.flatMap((a) => a.serials).sort()).toEqual(w.ade.map((d) => d.serialNumber).sort());
+        // All devices accept the cancel before any rollback is waited on: they meet in the 2 s batch window.
+        expect(cancels.length).toBeLessThanOrEqual(2);
+      },
+      { slowMove: true, devices: 80 },
     );
   });
 
