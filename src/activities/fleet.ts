@@ -12,6 +12,7 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
 import { startDeviceMigration } from '../client/device-workflows';
+import { forEachLimit } from '../for-each-limit';
 import type { MigrationStore } from '../migrations/store';
 import { DEVICES_STILL_RUNNING } from '../workflows/fleet-messages';
 import type { AbmTargetServerCheck } from './abm-assignment';
@@ -78,19 +79,6 @@ const CANCEL_CONCURRENCY = 10;
  * rollbacks of the whole migration meet in the ABM batcher instead of ten at a time.
  */
 const CLOSE_WAIT_CONCURRENCY = 100;
-
-/** Runs `fn` over `items`, at most `concurrency` at a time. */
-async function forEachConcurrently<T>(
-  items: T[],
-  concurrency: number,
-  fn: (item: T) => Promise<void>,
-): Promise<void> {
-  const queue = [...items];
-  const worker = async () => {
-    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await fn(item);
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
-}
 
 interface BatchProgress {
   index: number;
@@ -226,12 +214,12 @@ export function createFleetActivities(deps: FleetActivityDeps) {
       }
       const signal = cancellationSignal();
       const sent = new Map<string, WorkflowUpdateHandle<DeviceState> | 'closed'>();
-      await forEachConcurrently([...ids, ...unlisted], CANCEL_CONCURRENCY, async (id) => {
+      await forEachLimit([...ids, ...unlisted], CANCEL_CONCURRENCY, async (id) => {
         if (signal.aborted) throw signal.reason;
         sent.set(id, await sendCancel(id, by));
         heartbeat({ ...totals });
       });
-      await forEachConcurrently([...sent], CLOSE_WAIT_CONCURRENCY, async ([id, update]) => {
+      await forEachLimit([...sent], CLOSE_WAIT_CONCURRENCY, async ([id, update]) => {
         if (signal.aborted) throw signal.reason;
         const outcome = await outcomeOf(update);
         if (outcome === 'cancelled') totals.cancelled++;

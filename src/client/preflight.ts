@@ -1,8 +1,8 @@
 import { adeProfileProblems, defaultAdeProfileProblems } from '../activities/ade';
-import { forEachLimit } from './commands/flags';
+import { forEachLimit } from '../for-each-limit';
 import { isFerryClientError } from '../clients/errors';
 import type { WorkspaceOneClient, Ws1AdeDevice, Ws1AdeProfile } from '../clients/workspace-one';
-import { pathFor, targetEmailFor } from '../workflows/device-paths';
+import { PATH_STEPS, pathFor, targetEmailFor, usesToken, type Step } from '../workflows/device-paths';
 import { FailureReason, type DeviceInput, type MigrationOptions } from '../workflows/messages';
 
 /**
@@ -82,13 +82,14 @@ export async function runPreflight(
   });
 
   const paths = new Map(devices.map((d) => [d.serialNumber, pathFor(d, options)]));
-  const ade = devices.filter((d) =>
-    ['ios_ade_erase', 'ios_ade_standard'].includes(paths.get(d.serialNumber)!),
-  );
+  // Each check follows the steps a device's path has, so a new path cannot slip past preflight.
+  const withStep = (step: Step) =>
+    devices.filter((d) => PATH_STEPS[paths.get(d.serialNumber)!].includes(step));
+  const ade = withStep('abmReassignment');
   if (ade.length > 0) {
     checks.push(await checkAde(target, group.uuid, ade, fail, options.abmAutoAssign === true));
   }
-  const deadline = devices.filter((d) => paths.get(d.serialNumber) === 'ios_ade_abm_deadline');
+  const deadline = withStep('abmDeadlineAssignment');
   if (deadline.length > 0) {
     const problems = defaultAdeProfileProblems(await target.listAdeProfiles(group.uuid));
     for (const d of problems.length > 0 ? deadline : []) {
@@ -105,7 +106,7 @@ export async function runPreflight(
     });
   }
 
-  const fullyManaged = devices.filter((d) => paths.get(d.serialNumber) === 'android_fully_managed');
+  const fullyManaged = withStep('androidEnterprise');
   if (fullyManaged.length > 0) {
     const ae = await target.getAndroidWorkRegistration(group.id);
     checks.push({
@@ -118,11 +119,7 @@ export async function runPreflight(
     if (!ae.registered) for (const d of fullyManaged) fail(d, FailureReason.AndroidEnterpriseNotRegistered);
   }
 
-  if (
-    devices.some((d) =>
-      ['ios_standard', 'ios_ade_standard', 'android_token'].includes(paths.get(d.serialNumber)!),
-    )
-  ) {
+  if (devices.some((d) => usesToken(paths.get(d.serialNumber)!))) {
     checks.push({
       name: 'Registration tokens',
       result: 'declared',
@@ -169,7 +166,12 @@ async function checkAde(
       fail(d, `${FailureReason.AdeProfileMisconfigured}: ${defaultProblems.join('; ')}`);
       continue;
     }
-    const profile = byUuid.get(synced.profileUuid) ?? (await target.getAdeProfile(synced.profileUuid));
+    let profile = byUuid.get(synced.profileUuid);
+    if (!profile) {
+      // A profile of another OG: fetched once, however many devices use it.
+      profile = await target.getAdeProfile(synced.profileUuid);
+      byUuid.set(synced.profileUuid, profile);
+    }
     const found = adeProfileProblems(profile, defaultAssigned);
     found.forEach((p) => problems.add(p));
     if (found.length > 0) fail(d, `${FailureReason.AdeProfileMisconfigured}: ${found.join('; ')}`);

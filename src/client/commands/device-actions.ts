@@ -12,7 +12,8 @@ import {
   type DeviceState,
 } from '../../workflows/messages';
 import { EXIT_FAILED, EXIT_OK, UsageError, type Command } from '../cli';
-import { forEachLimit, migrationArg, positiveNumber, statusFlag, stringFlag, withTimeout } from './flags';
+import { forEachLimit } from '../../for-each-limit';
+import { migrationArg, positiveNumber, statusFlag, stringFlag, withTimeout } from './flags';
 import { withTemporal } from './temporal-session';
 import { filterDevices, requireDevices, type DeviceRow } from './visibility';
 

@@ -10,7 +10,8 @@ import {
 } from '../../workflows/messages';
 import { EXIT_OK, UsageError, type CliIo, type Command } from '../cli';
 import { devicesReportCsv, devicesReportJson } from '../devices-report';
-import { forEachLimit, plural, positiveNumber, stringFlag, withTimeout } from './flags';
+import { forEachLimit } from '../../for-each-limit';
+import { plural, positiveNumber, stringFlag, withTimeout } from './flags';
 import { withTemporal } from './temporal-session';
 import { MIGRATIONS_LIMIT, listMigrations, requireDevices, type DeviceRow } from './visibility';
 
