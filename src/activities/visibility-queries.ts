@@ -5,6 +5,13 @@ export function quoted(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
+export const DEVICE_WORKFLOWS = "WorkflowType = 'migrateDevice'";
+
+/** Every device workflow of a migration, open or closed. */
+export function migrationDevicesQuery(migrationId: string): string {
+  return `FerryMigrationId = ${quoted(migrationId)} AND ${DEVICE_WORKFLOWS}`;
+}
+
 export function runningDevicesQuery(migrationId: string): string {
-  return `FerryMigrationId = ${quoted(migrationId)} AND WorkflowType = 'migrateDevice' AND ExecutionStatus = 'Running'`;
+  return `${migrationDevicesQuery(migrationId)} AND ExecutionStatus = 'Running'`;
 }

@@ -3,13 +3,8 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import type { Logger } from '../logger';
 import type { Notifier, UserNotification } from './notifier';
 import { smtpConfigSchema, type ResolvedSmtpConfig, type SmtpConfig } from './smtp-config';
-import {
-  isNotificationPath,
-  loadTemplates,
-  renderTemplate,
-  TOKEN_PATHS,
-  type TemplateSet,
-} from './templates';
+import { isNotificationPath, loadTemplates, renderTemplate, type TemplateSet } from './templates';
+import { usesToken } from '../workflows/device-paths';
 
 export { smtpConfigFromEnv, smtpConfigSchema, SMTP_ENV_KEYS, type SmtpConfig } from './smtp-config';
 
@@ -66,7 +61,7 @@ export class SmtpNotifier implements Notifier {
         nonRetryable: true,
       });
     }
-    if (TOKEN_PATHS.has(path) && !registrationToken) {
+    if (usesToken(path) && !registrationToken) {
       throw ApplicationFailure.create({
         type: 'InvalidRequest',
         message: `the ${path} notification for device ${serialNumber} needs a registration token`,

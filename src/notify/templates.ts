@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { MigrationPath } from '../workflows/device-paths';
+import { usesToken, type MigrationPath } from '../workflows/device-paths';
 import { DEFAULT_TEMPLATES, type Template } from './default-templates';
 
 export type { Template } from './default-templates';
@@ -20,13 +20,6 @@ export const NOTIFICATION_PATHS = [
   'android_token',
   'android_fully_managed',
 ] as const satisfies readonly MigrationPath[];
-
-/** Paths whose user must type a registration token: their bodies must show it. */
-export const TOKEN_PATHS: ReadonlySet<MigrationPath> = new Set<MigrationPath>([
-  'ios_standard',
-  'ios_ade_standard',
-  'android_token',
-]);
 
 export const PLACEHOLDERS = [
   'serialNumber',
@@ -80,7 +73,7 @@ export function templateProblems(source: string, mailPath: MigrationPath, part: 
   if (part === 'subject' && source.includes('{{registrationToken}}')) {
     problems.push('the subject may not show the registration token (subjects appear on lock screens)');
   }
-  if (part !== 'subject' && TOKEN_PATHS.has(mailPath) && !leftover.includes('{{registrationToken}}')) {
+  if (part !== 'subject' && usesToken(mailPath) && !leftover.includes('{{registrationToken}}')) {
     problems.push(`must show {{registrationToken}}: on ${mailPath} the user has to type it`);
   }
   return problems;

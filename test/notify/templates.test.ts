@@ -1,13 +1,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  loadTemplates,
-  NOTIFICATION_PATHS,
-  renderTemplate,
-  TemplateError,
-  TOKEN_PATHS,
-} from '../../src/notify/templates';
+import { loadTemplates, NOTIFICATION_PATHS, renderTemplate, TemplateError } from '../../src/notify/templates';
+import { usesToken } from '../../src/workflows/device-paths';
 
 const TOKEN = 'RT-7F3A9C21-ZQ';
 
@@ -37,7 +32,7 @@ describe('notification templates', () => {
       expect(mail.subject).not.toContain(TOKEN);
       expect(mail.text).not.toMatch(/\{\{/);
       expect(mail.html).not.toMatch(/\{\{/);
-      if (TOKEN_PATHS.has(p)) expect(mail.text).toContain(TOKEN);
+      if (usesToken(p)) expect(mail.text).toContain(TOKEN);
     }
   });
 

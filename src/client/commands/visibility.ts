@@ -7,6 +7,7 @@ import {
   FerrySubStatus,
 } from '../../workflows/search-attributes';
 import { countByStatus } from '../devices-report';
+import { DEVICE_WORKFLOWS, migrationDevicesQuery } from '../../activities/visibility-queries';
 
 /**
  * What the commands and the demo read from Temporal's visibility: a migration's devices, and the
@@ -34,10 +35,6 @@ export interface MigrationSummary {
   lastStartedAt: string;
 }
 
-const quoted = (text: string) => `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-
-const DEVICE_WORKFLOWS = "WorkflowType = 'migrateDevice'";
-
 function deviceRow(wf: WorkflowExecutionInfo): DeviceRow {
   const attrs = wf.typedSearchAttributes;
   return {
@@ -53,7 +50,7 @@ function deviceRow(wf: WorkflowExecutionInfo): DeviceRow {
 
 /** A migration's device workflows, sorted by serial. */
 export async function listDevices(client: Client, migrationId: string): Promise<DeviceRow[]> {
-  const query = `FerryMigrationId = ${quoted(migrationId)} AND ${DEVICE_WORKFLOWS}`;
+  const query = migrationDevicesQuery(migrationId);
   const devices: DeviceRow[] = [];
   for await (const wf of client.workflow.list({ query })) devices.push(deviceRow(wf));
   return devices.sort((a, b) => a.serialNumber.localeCompare(b.serialNumber));
