@@ -1,4 +1,3 @@
-import os from 'node:os';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import {
   cancelDevice,
@@ -13,7 +12,15 @@ import {
 } from '../../workflows/messages';
 import { EXIT_FAILED, EXIT_OK, UsageError, type Command } from '../cli';
 import { forEachLimit } from '../../for-each-limit';
-import { migrationArg, positiveNumber, statusFlag, stringFlag, withTimeout } from './flags';
+import {
+  firstLine,
+  loginName,
+  migrationArg,
+  positiveNumber,
+  statusFlag,
+  stringFlag,
+  withTimeout,
+} from './flags';
 import { withTemporal } from './temporal-session';
 import { filterDevices, requireDevices, type DeviceRow } from './visibility';
 
@@ -83,16 +90,6 @@ Options:
 
 Exit codes: 0 every device acted on or skipped with a reason, 1 an action failed (or Temporal
 unreachable, or no such migration), 2 bad usage.`;
-
-function loginName(): string | undefined {
-  try {
-    return os.userInfo().username || undefined;
-  } catch {
-    return undefined; // no passwd entry (some containers): the history just has no name
-  }
-}
-
-const firstLine = (err: unknown) => String(err instanceof Error ? err.message : err).split('\n')[0]!;
 
 async function act(
   client: Client,

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { DEVICE_STATUSES, type DeviceStatus } from '../../workflows/messages';
 import { UsageError, type CommandValues } from '../cli';
 
@@ -71,3 +72,13 @@ export function table(header: string[], rows: string[][]): string {
 }
 
 export const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+export function loginName(): string | undefined {
+  try {
+    return os.userInfo().username || undefined;
+  } catch {
+    return undefined; // no passwd entry (some containers): the history just has no name
+  }
+}
+
+export const firstLine = (err: unknown) => String(err instanceof Error ? err.message : err).split('\n')[0]!;

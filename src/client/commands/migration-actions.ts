@@ -1,4 +1,3 @@
-import os from 'node:os';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import {
   approveAbmAssignment,
@@ -11,7 +10,7 @@ import {
   type FleetProgress,
 } from '../../workflows/fleet-messages';
 import { EXIT_FAILED, EXIT_OK, type Command } from '../cli';
-import { migrationArg, stringFlag } from './flags';
+import { loginName, migrationArg, stringFlag } from './flags';
 import { withTemporal } from './temporal-session';
 
 /** Admin actions on a whole migration (its fleet workflow): the rollout, not the devices' own steps. */
@@ -64,7 +63,7 @@ export function migrationActionCommand(name: MigrationActionName): Command {
     async run({ values, positionals }, io) {
       const migrationId = migrationArg(positionals);
       const request = {
-        by: stringFlag(values, 'by') ?? os.userInfo().username,
+        by: stringFlag(values, 'by') ?? loginName(),
         reason: stringFlag(values, 'reason'),
       };
       return withTemporal(async (client) => {

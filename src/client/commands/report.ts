@@ -11,7 +11,7 @@ import {
 import { EXIT_OK, UsageError, type CliIo, type Command } from '../cli';
 import { devicesReportCsv, devicesReportJson } from '../devices-report';
 import { forEachLimit } from '../../for-each-limit';
-import { plural, positiveNumber, stringFlag, withTimeout } from './flags';
+import { firstLine, plural, positiveNumber, stringFlag, withTimeout } from './flags';
 import { withTemporal } from './temporal-session';
 import { MIGRATIONS_LIMIT, listMigrations, requireDevices, type DeviceRow } from './visibility';
 
@@ -36,8 +36,6 @@ Exit codes: 0 written, 1 Temporal unreachable or no such migration, 2 bad usage.
 /** Open devices answer the query (a worker must be running); a closed one's result is in its history. */
 const QUERY_TIMEOUT_MS = 20_000;
 const QUERY_CONCURRENCY = 10;
-
-const firstLine = (err: unknown) => String(err instanceof Error ? err.message : err).split('\n')[0]!;
 
 /** What visibility knows, for a device whose workflow cannot answer: no history, so no timestamps. */
 function stateFromVisibility(migrationId: string, d: DeviceRow): DeviceState {

@@ -2,6 +2,7 @@ import { ENROLLMENT_KINDS, PLATFORMS, type DeviceInput } from '../../workflows/m
 import { EXIT_FAILED, EXIT_OK, UsageError, type Command } from '../cli';
 import { readDeviceList } from '../device-list';
 import { formatIssue, type DeviceListIssue } from '../list-file';
+import { plural } from './flags';
 
 /** `ferry validate --devices FILE [--json]`: checks a device list before any migration uses it. */
 
@@ -20,8 +21,6 @@ Options:
   -h, --help          show this help
 
 Exit codes: 0 valid, 1 errors found, 2 bad usage or unreadable file.`;
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 function countBy<K extends string>(keys: readonly K[], devices: DeviceInput[], of: (d: DeviceInput) => K) {
   const counts = Object.fromEntries(keys.map((key) => [key, 0])) as Record<K, number>;
