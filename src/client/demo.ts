@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Connection, Client } from '@temporalio/client';
+import { Connection, Client, WorkflowNotFoundError } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import pino from 'pino';
 import { loadConfig } from '../config';
@@ -24,6 +24,7 @@ import { startFleetMigration } from '../migrations/start-migration';
 import { FileMigrationStore } from '../migrations/store';
 import {
   approveAbmAssignment,
+  cancelMigration,
   getMigrationProgress,
   type AbmBulkProgress,
 } from '../workflows/fleet-messages';
@@ -33,6 +34,7 @@ import {
   deviceWorkflowId,
   getDeviceState,
   retryDevice,
+  type DeviceState,
   type MigrationOptions,
 } from '../workflows/messages';
 import { countByStatus, devicesReportCsv } from './devices-report';
@@ -54,7 +56,7 @@ on Temporal's embedded dev server (or TEMPORAL_ADDRESS), acting as the admin whe
                       deadline  the iOS 26 migration: assigned with a deadline, they move without erase
                       confirm   the admin confirms each device's reassignment by hand
   --faults SPEC     simulator faults, e.g. 5xx=0.2,429=0.1,hang=0.05,reset=0.05,malformed=0.02,latency=0.3
-  --timeout SEC     give up after this many seconds (default 600)
+  --timeout SEC     after this many seconds cancel what still runs and exit 1 (default 600)
   --json            print one JSON summary object as the last line
   -h, --help        this text`;
 
@@ -105,6 +107,20 @@ async function fleetFrom(
   return { devices: list.devices, targetUsers: users?.users };
 }
 
+function wholeNumber(flag: string, value: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    const what =
+      max !== Number.MAX_SAFE_INTEGER
+        ? `a whole number from ${min} to ${max}`
+        : min === 1
+          ? 'a positive whole number'
+          : `a whole number of at least ${min}`;
+    throw new Error(`--${flag}: "${value}" is not ${what}`);
+  }
+  return n;
+}
+
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
@@ -124,13 +140,10 @@ async function main(): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const count = Number(values.devices);
-  if (!Number.isInteger(count) || count < 1)
-    throw new Error(`--devices: "${values.devices}" is not a positive whole number`);
-  const concurrency = Number(values.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1000) {
-    throw new Error(`--concurrency: "${values.concurrency}" is not a whole number from 1 to 1000`);
-  }
+  const count = wholeNumber('devices', values.devices, 1);
+  const concurrency = wholeNumber('concurrency', values.concurrency, 1, 1000);
+  const seed = wholeNumber('seed', values.seed, 0);
+  const timeoutSeconds = wholeNumber('timeout', values.timeout, 1);
   const faults = parseFaults(values.faults);
   const abm = abmMode(values.abm);
   const config = loadConfig();
@@ -166,7 +179,7 @@ async function main(): Promise<number> {
     })());
 
   const tenants = await startSimulatedTenants(
-    await fleetFrom(values.fleet, values['target-users'], { devices: count, seed: Number(values.seed) }),
+    await fleetFrom(values.fleet, values['target-users'], { devices: count, seed }),
     {
       behaviour: { commandDelayMs: 500, enrollDelayMs: 1_500 },
       faults,
@@ -219,7 +232,7 @@ async function main(): Promise<number> {
       },
     });
     const acted = new Set<string>();
-    const deadline = started + Number(values.timeout) * 1_000;
+    const deadline = started + timeoutSeconds * 1_000;
     for (;;) {
       const devices = await listDevices(client, migrationId);
       for (const d of devices.filter((x) => x.running && !acted.has(`${x.workflowId}:${x.status}`))) {
@@ -255,7 +268,13 @@ async function main(): Promise<number> {
       );
       if (devices.length === total && closed === total) break;
       if (Date.now() > deadline) {
-        say(`Timed out after ${values.timeout} s with ${total - closed} devices still running.`);
+        say(
+          `Timed out after ${timeoutSeconds} s with ${total - closed} devices still running: cancelling them.`,
+        );
+        // The migration would wait for them (a failed device stays open for an admin): end it instead.
+        await fleet.executeUpdate(cancelMigration, {
+          args: [{ by: 'demo admin', reason: 'demo timed out' }],
+        });
         break;
       }
       await new Promise((r) => setTimeout(r, 500));
@@ -263,11 +282,19 @@ async function main(): Promise<number> {
     progress.done(`${ProgressLine.bar(total, total)} done`);
     await fleet.result();
     abmProgress = (await fleet.query(getMigrationProgress)).abm;
-    return Promise.all(
+    const all = await Promise.all(
       tenants.devices.map((d) =>
-        client.workflow.getHandle(deviceWorkflowId(migrationId, d.serialNumber)).query(getDeviceState),
+        client.workflow
+          .getHandle(deviceWorkflowId(migrationId, d.serialNumber))
+          .query(getDeviceState)
+          .catch((err: unknown) => {
+            // A migration cancelled on timeout may not have started every device.
+            if (err instanceof WorkflowNotFoundError) return undefined;
+            throw err;
+          }),
       ),
     );
+    return all.filter((s): s is DeviceState => s !== undefined);
   });
 
   const seconds = Math.round((Date.now() - started) / 100) / 10;
@@ -291,6 +318,8 @@ async function main(): Promise<number> {
   for (const [status, n] of Object.entries(statuses).filter(([, n]) => n > 0))
     out.write(`  ${status.padEnd(26)} ${n}\n`);
   for (const [reason, n] of Object.entries(failedReasons)) out.write(`  failed: ${reason.padEnd(18)} ${n}\n`);
+  const notStarted = total - states.length;
+  if (notStarted > 0) out.write(`  ${'not started'.padEnd(26)} ${notStarted}\n`);
   const approval = admin.abmApproved ? '1 bulk ABM approval' : `${admin.abmConfirmed} ABM confirmations`;
   out.write(`  admin actions: ${approval}, ${admin.usersCreated} users created and retried\n`);
   if (abmProgress) {
@@ -314,7 +343,9 @@ async function main(): Promise<number> {
       : 'Some devices did not reach the expected status.\n',
   );
   if (values.json) {
-    out.write(`${JSON.stringify({ migrationId, devices: total, statuses, failedReasons, seconds })}\n`);
+    out.write(
+      `${JSON.stringify({ migrationId, devices: total, statuses, failedReasons, notStarted, seconds })}\n`,
+    );
   }
 
   await nativeConnection.close();

@@ -49,6 +49,27 @@ test('when the demo is given a flag it does not know, then it exits non-zero wit
   expect(result.stderr.trim()).toBe('ferry demo: --devices: "many" is not a positive whole number');
 });
 
+test('when the demo runs out of time, then it cancels what is still running and exits 1 instead of waiting', async () => {
+  const stateDir = mkdtempSync(path.join(os.tmpdir(), 'ferry-demo-timeout-'));
+  const result = await run(['--devices', '4', '--timeout', '1', '--json'], {
+    TEMPORAL_ADDRESS: process.env.FERRY_TEST_TEMPORAL_ADDRESS,
+    FERRY_STATE_DIR: stateDir,
+  });
+  expect(result.code).toBe(1);
+  expect(result.stdout).toMatch(/Timed out after 1 s with 4 devices still running: cancelling them\./);
+  const last = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
+  // Devices the fleet had not started yet count as such; every started one ends cancelled.
+  const { statuses, notStarted } = last as { statuses: Record<string, number>; notStarted: number };
+  expect(statuses.failed! + notStarted).toBe(4);
+  expect(statuses.reenrolled).toBe(0);
+}, 120_000);
+
+test('when --timeout is not a number, then the demo refuses it in one line', async () => {
+  const result = await run(['--timeout', 'soon'], { TEMPORAL_ADDRESS: '127.0.0.1:1' });
+  expect(result.code).toBe(2);
+  expect(result.stderr.trim()).toBe('ferry demo: --timeout: "soon" is not a positive whole number');
+});
+
 const ABM_ACTION = {
   deadline: 'admin: approved the bulk ABM assignment with a migration deadline',
   confirm: 'admin: confirmed ABM reassignment of REH0000000A3',
