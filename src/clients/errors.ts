@@ -39,6 +39,14 @@ export interface RemoteErrorInfo {
   requestId?: string;
 }
 
+/**
+ * A code or trace id from an error body, kept only when it is a short token: free text there may quote
+ * serials, emails or ids, and error messages must not carry them.
+ */
+export function errorToken(value: string | undefined): string | undefined {
+  return value !== undefined && /^[\w.-]{1,64}$/.test(value) ? value : undefined;
+}
+
 export interface ClientErrorDetails extends RemoteErrorInfo {
   status?: number;
   cause?: unknown;

@@ -7,7 +7,7 @@
 import { sendWithFreshTokenOn401 } from '../oauth-token';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import { InvalidRequestError, type RemoteErrorInfo, type RequestContext } from '../errors';
+import { InvalidRequestError, errorToken, type RemoteErrorInfo, type RequestContext } from '../errors';
 import { createHttpClient, parseBody, type HttpClient } from '../http';
 import { AbmTokenProvider, readPrivateKey } from './auth';
 import {
@@ -244,6 +244,5 @@ export function readAbmErrorInfo(data: unknown): RemoteErrorInfo {
   const parsed = errorBodySchema.safeParse(data);
   if (!parsed.success) return {};
   const first = parsed.data.errors[0];
-  const safe = (v: string | undefined) => (v !== undefined && /^[\w.-]{1,64}$/.test(v) ? v : undefined);
-  return { code: safe(first?.code), requestId: safe(first?.id) };
+  return { code: errorToken(first?.code), requestId: errorToken(first?.id) };
 }

@@ -8,7 +8,13 @@ import { sendWithFreshTokenOn401 } from '../oauth-token';
 import type { AxiosResponse } from 'axios';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import { InvalidResponseError, RateLimitedError, type RemoteErrorInfo, type RequestContext } from '../errors';
+import {
+  InvalidResponseError,
+  RateLimitedError,
+  errorToken,
+  type RemoteErrorInfo,
+  type RequestContext,
+} from '../errors';
 import {
   createHttpClient,
   networkError,
@@ -214,12 +220,11 @@ function withQuery(url: string, query: GraphRequest['query']): string {
 
 /** Graph's `error.code` and `innerError.request-id` only (never `message`, which may quote ids or UPNs). */
 export function readGraphErrorInfo(data: unknown): RemoteErrorInfo {
-  const safe = (v: string | undefined) => (v !== undefined && /^[\w.-]{1,64}$/.test(v) ? v : undefined);
   const graph = graphErrorBodySchema.safeParse(data);
   if (graph.success) {
     const { code, innerError } = graph.data.error;
-    return { code: safe(code), requestId: safe(innerError?.['request-id']) };
+    return { code: errorToken(code), requestId: errorToken(innerError?.['request-id']) };
   }
   const oauth = oauthErrorBodySchema.safeParse(data);
-  return oauth.success ? { code: safe(oauth.data.error) } : {};
+  return oauth.success ? { code: errorToken(oauth.data.error) } : {};
 }

@@ -7,7 +7,7 @@ import { sendWithFreshTokenOn401 } from '../oauth-token';
 import type { AxiosResponse } from 'axios';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import type { RemoteErrorInfo, RequestContext } from '../errors';
+import { errorToken, type RemoteErrorInfo, type RequestContext } from '../errors';
 import { createHttpClient, parseBody, type HttpClient } from '../http';
 import { createAuthProvider, type AuthProvider, type WorkspaceOneAuth } from './auth';
 import { errorBodySchema } from './schemas';
@@ -104,6 +104,8 @@ export function readWs1ErrorInfo(data: unknown): RemoteErrorInfo {
   const parsed = errorBodySchema.safeParse(data);
   if (!parsed.success) return {};
   const { errorCode, activityId } = parsed.data;
-  const safe = (v: string | undefined) => (v !== undefined && /^[\w.-]{1,64}$/.test(v) ? v : undefined);
-  return { code: typeof errorCode === 'number' ? errorCode : safe(errorCode), requestId: safe(activityId) };
+  return {
+    code: typeof errorCode === 'number' ? errorCode : errorToken(errorCode),
+    requestId: errorToken(activityId),
+  };
 }
