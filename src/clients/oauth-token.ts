@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { InvalidRequestError, UnauthorizedError, type RequestContext } from './errors';
 import { parseBody, type HttpClient } from './http';
 
-export const TOKEN_REFRESH_MARGIN_MS = 60_000;
+const TOKEN_REFRESH_MARGIN_MS = 60_000;
 
 const tokenResponseSchema = z.object({
   access_token: z.string().min(1),

@@ -1,12 +1,13 @@
 /**
  * Apple Business Manager authentication (shared notes B.1): an ES256 client-assertion JWT signed with the
  * account's private key, exchanged at the token endpoint (client credentials, form body) for a bearer
- * token. The token is cached until 60 s before `expires_in`; `invalidate()` after a 401 drops both the
- * token and the assertion. The key, the assertion and the token never reach an error or a log.
+ * token. The token is cached until 60 s before `expires_in`; `invalidate()` after a 401 drops it. Each
+ * token request signs a fresh assertion (one an hour at most). The key, the assertion and the token
+ * never reach an error or a log.
  */
 import crypto, { type KeyObject } from 'node:crypto';
 import type { HttpClient } from '../http';
-import { ClientCredentialsToken, TOKEN_REFRESH_MARGIN_MS } from '../oauth-token';
+import { ClientCredentialsToken } from '../oauth-token';
 
 /** The assertion's audience: note `/v2/`, which the token URL itself does not have. */
 export const ABM_ASSERTION_AUDIENCE = 'https://account.apple.com/auth/oauth2/v2/token';
@@ -21,7 +22,6 @@ export interface AssertionInput {
   /** Whether the JWT header carries `kid` (Apple requires it; one report says otherwise: UNCONFIRMED). */
   includeKid: boolean;
   nowMs: number;
-  ttlSeconds?: number;
 }
 
 const b64url = (value: Buffer | string) => Buffer.from(value).toString('base64url');
@@ -35,7 +35,7 @@ export function createClientAssertion(input: AssertionInput): string {
     iss: input.clientId,
     aud: ABM_ASSERTION_AUDIENCE,
     iat,
-    exp: iat + (input.ttlSeconds ?? ASSERTION_TTL_SECONDS),
+    exp: iat + ASSERTION_TTL_SECONDS,
     jti: crypto.randomUUID(),
   };
   const signingInput = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(claims))}`;
@@ -69,16 +69,11 @@ export interface AbmAuthOptions {
   scope: string;
 }
 
-/** Apple's client credentials: a signed assertion instead of a secret, reused until shortly before it expires. */
+/** Apple's client credentials: a signed assertion instead of a secret. */
 export class AbmTokenProvider {
-  private assertion?: { value: string; expiresAt: number };
   private readonly token: ClientCredentialsToken;
 
-  constructor(
-    private readonly options: AbmAuthOptions,
-    http: HttpClient,
-    private readonly now: () => number = Date.now,
-  ) {
+  constructor(options: AbmAuthOptions, http: HttpClient, now: () => number = Date.now) {
     this.token = new ClientCredentialsToken(
       http,
       options.tokenUrl,
@@ -86,7 +81,7 @@ export class AbmTokenProvider {
         grant_type: 'client_credentials',
         client_id: options.clientId,
         client_assertion_type: CLIENT_ASSERTION_TYPE,
-        client_assertion: this.clientAssertion(),
+        client_assertion: createClientAssertion({ ...options, nowMs: now() }),
         scope: options.scope,
       }),
       now,
@@ -98,19 +93,8 @@ export class AbmTokenProvider {
     return this.token.authorization();
   }
 
-  /** After a 401: forget the token and the assertion so the next call mints both afresh. */
+  /** After a 401: forget the token so the next call requests one with a fresh assertion. */
   invalidate(): void {
     this.token.invalidate();
-    this.assertion = undefined;
-  }
-
-  private clientAssertion(): string {
-    const nowMs = this.now();
-    if (this.assertion && nowMs < this.assertion.expiresAt - TOKEN_REFRESH_MARGIN_MS) {
-      return this.assertion.value;
-    }
-    const value = createClientAssertion({ ...this.options, nowMs });
-    this.assertion = { value, expiresAt: nowMs + ASSERTION_TTL_SECONDS * 1000 };
-    return value;
   }
 }
