@@ -49,11 +49,27 @@ export class AbmTargetServerCheck implements AbmAssignmentChecker {
   }
 
   async isAssignedToTarget(serialNumber: string): Promise<boolean> {
-    return (await this.client.getAssignedServerId(serialNumber)) === this.targetServerId;
+    return (await this.assignedServerOf(serialNumber)) === this.targetServerId;
   }
 
   assignedServerOf(serialNumber: string): Promise<string | undefined> {
     return this.client.getAssignedServerId(serialNumber);
+  }
+
+  /**
+   * Where ABM shows each device: one list of the source's server when the worker knows it (where devices
+   * Apple did not move usually still are), one GET each for the rest.
+   */
+  async assignedServersOf(serials: string[]): Promise<Map<string, string | undefined>> {
+    if (serials.length === 0) return new Map();
+    const onSource = this.sourceServerId
+      ? new Set(await this.client.listServerDeviceSerials(this.sourceServerId))
+      : new Set<string>();
+    const servers = new Map<string, string | undefined>();
+    for (const serial of serials) {
+      servers.set(serial, onSource.has(serial) ? this.sourceServerId : await this.assignedServerOf(serial));
+    }
+    return servers;
   }
 
   async serialsOnTarget(): Promise<Set<string>> {

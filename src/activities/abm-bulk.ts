@@ -92,13 +92,14 @@ export function createAbmBulkActivities(deps: { client: Client; abm?: AbmTargetS
         p.activityId = activity.id;
       }
       const after = await abm.serialsOnTarget();
+      const elsewhere = await abm.assignedServersOf(serials.filter((s) => !after.has(s)));
       const ours = new Set(p.toAssign);
       const notAssigned: AbmBatchResult['notAssigned'] = [];
       const closed: string[] = [];
       for (const serial of serials) {
         const result: AbmAssignmentResult = after.has(serial)
           ? { assigned: true, activityId: p.activityId, deadline: ours.has(serial) ? deadline : undefined }
-          : { assigned: false, activityId: p.activityId, assignedServer: await abm.assignedServerOf(serial) };
+          : { assigned: false, activityId: p.activityId, assignedServer: elsewhere.get(serial) };
         if (!result.assigned) notAssigned.push({ serial, assignedServer: result.assignedServer });
         try {
           await client.workflow

@@ -71,15 +71,34 @@ test('when part of a batch is already on the target, then only the rest is sent,
   expect(abm!.sim.assignedServer(s2)).toBe(NEW_SERVER); // not Ferry's to undo
 });
 
-test('when Apple reports the batch done but leaves a device, then the result names where ABM shows it', async () => {
-  await startAbm(2, [], { leaveUnassigned: [serials(2)[1]!] });
-  const [s0, s1] = serials(2) as [string, string];
+const assignedServerReads = () =>
+  abm!.sim.apiRequests().filter((r) => r.path.endsWith('/relationships/assignedServer')).length;
+
+test('when Apple reports the batch done but leaves devices, then one list of the source server names where ABM shows them', async () => {
+  const [s0, s1, s2] = serials(3) as [string, string, string];
+  await startAbm(3, [], { leaveUnassigned: [s1, s2] });
   const result: AbmBatchResult = await new MockActivityEnvironment().run(bulk().assignDevicesInAbm, {
+    migrationId: 'closed-migration',
+    serials: [s0, s1, s2],
+  });
+  expect(result.notAssigned).toEqual([
+    { serial: s1, assignedServer: OLD_SERVER },
+    { serial: s2, assignedServer: OLD_SERVER },
+  ]);
+  expect(result.assigned).toBe(1);
+  expect(assignedServerReads()).toBe(0);
+});
+
+test("when the worker does not know the source's server, then each device Apple left is read on its own", async () => {
+  const [s0, s1] = serials(2) as [string, string];
+  await startAbm(2, [], { leaveUnassigned: [s1] });
+  const activities = createAbmBulkActivities({ client: temporal.client, abm: check({}) });
+  const result: AbmBatchResult = await new MockActivityEnvironment().run(activities.assignDevicesInAbm, {
     migrationId: 'closed-migration',
     serials: [s0, s1],
   });
   expect(result.notAssigned).toEqual([{ serial: s1, assignedServer: OLD_SERVER }]);
-  expect(result.assigned).toBe(1);
+  expect(assignedServerReads()).toBe(1);
 });
 
 test('when a retried attempt finds the activity its predecessor created, then it follows it instead of sending another', async () => {
