@@ -42,7 +42,7 @@ function choice<T extends string>(values: readonly T[], noun: string) {
   });
 }
 
-export const KINDS_BY_PLATFORM: Record<Platform, readonly EnrollmentKind[]> = {
+const KINDS_BY_PLATFORM: Record<Platform, readonly EnrollmentKind[]> = {
   ios: ['ade', 'standard'],
   android: ['legacy', 'work_profile', 'fully_managed'],
 };
@@ -55,7 +55,7 @@ const OPTIONAL_FIELDS = {
   source_device_id: 'sourceDeviceId',
 } as const;
 
-export const DEVICE_LIST_COLUMNS: ColumnSpec = {
+const DEVICE_LIST_COLUMNS: ColumnSpec = {
   required: ['serial_number', 'platform', 'enrollment_kind', 'user_email'],
   optional: Object.keys(OPTIONAL_FIELDS),
 };

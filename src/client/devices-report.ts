@@ -15,7 +15,7 @@ export interface DeviceReportRow {
   [statusAt: `${string}_at`]: string;
 }
 
-export function deviceReportRow(state: DeviceState): DeviceReportRow {
+function deviceReportRow(state: DeviceState): DeviceReportRow {
   const row: DeviceReportRow = {
     migration_id: state.migrationId,
     serial_number: state.serialNumber,

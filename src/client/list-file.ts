@@ -65,7 +65,7 @@ const countLines = (text: string) => text.match(NEWLINE)?.length ?? 0;
  * RFC 4180 records, each with the physical line it starts on (line breaks inside quotes count). Lenient
  * where it is harmless: spaces before an opening quote, text after a closing one. Blank records are left out.
  */
-export function readCsvRecords(text: string, errors: DeviceListIssue[]): { line: number; cells: string[] }[] {
+function readCsvRecords(text: string, errors: DeviceListIssue[]): { line: number; cells: string[] }[] {
   const records: { line: number; cells: string[] }[] = [];
   let i = 0;
   let line = 1;
@@ -150,7 +150,7 @@ function csvTable(text: string, spec: ColumnSpec): Table {
   return table;
 }
 
-export const typeName = (v: unknown) =>
+const typeName = (v: unknown) =>
   Array.isArray(v) ? 'an array' : v === null ? 'null' : typeof v === 'object' ? 'an object' : `a ${typeof v}`;
 
 function jsonTable(text: string, spec: ColumnSpec): Table {
@@ -208,7 +208,7 @@ export function readTable(text: string, spec: ColumnSpec, fileName?: string): Ta
 const itemUnit = (table: Table) => (table.unit === 'item' ? { unit: 'item' as const } : {});
 
 /** An absent cell reads "is empty"; a JSON value that is not text reads "must be text, not an object". */
-export const textError = (iss: { input?: unknown }): string | undefined =>
+const textError = (iss: { input?: unknown }): string | undefined =>
   iss.input === undefined
     ? 'is empty'
     : typeof iss.input === 'string'
@@ -263,7 +263,7 @@ export function tableIssues(table: Table, noun: string) {
 export const NOT_UTF8: DeviceListIssue = { line: 0, message: 'is not UTF-8 text; save it as "CSV UTF-8"' };
 
 /** UTF-8 with or without a BOM; undefined for anything else (Latin-1, UTF-16). */
-export function decodeUtf8(bytes: Uint8Array): string | undefined {
+function decodeUtf8(bytes: Uint8Array): string | undefined {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {

@@ -30,7 +30,7 @@ export interface TargetUsersResult {
   warnings: DeviceListIssue[];
 }
 
-export const TARGET_USER_COLUMNS: ColumnSpec = {
+const TARGET_USER_COLUMNS: ColumnSpec = {
   required: ['email'],
   optional: ['username', 'display_name'],
 };

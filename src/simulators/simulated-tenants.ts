@@ -77,7 +77,7 @@ export interface SimulatedTenants {
   close(): Promise<void>;
 }
 
-export function toFleetDevice(d: DeviceInput): FleetDevice {
+function toFleetDevice(d: DeviceInput): FleetDevice {
   return {
     serial_number: d.serialNumber,
     platform: d.platform,
@@ -90,7 +90,7 @@ export function toFleetDevice(d: DeviceInput): FleetDevice {
   };
 }
 
-export function toDeviceInput(d: FleetDevice): DeviceInput {
+function toDeviceInput(d: FleetDevice): DeviceInput {
   return {
     serialNumber: d.serial_number,
     platform: d.platform,

@@ -37,7 +37,7 @@ export function migrationArg(positionals: string[], extra = false): string {
   return migrationId;
 }
 
-export class TimedOut extends Error {
+class TimedOut extends Error {
   readonly type = 'TimedOut';
 }
 

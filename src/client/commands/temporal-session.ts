@@ -9,7 +9,7 @@ import { TemporalUnreachableError, connectClient } from '../../temporal/connecti
  */
 
 /** Where the commands connect: TEMPORAL_ADDRESS, or the embedded dev server the demo and worker use. */
-export function temporalAddress(config = loadConfig()): string {
+function temporalAddress(config = loadConfig()): string {
   return config.temporal.address ?? `127.0.0.1:${config.devServer.port}`;
 }
 

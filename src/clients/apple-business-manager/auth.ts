@@ -10,7 +10,7 @@ import type { HttpClient } from '../http';
 import { ClientCredentialsToken } from '../oauth-token';
 
 /** The assertion's audience: note `/v2/`, which the token URL itself does not have. */
-export const ABM_ASSERTION_AUDIENCE = 'https://account.apple.com/auth/oauth2/v2/token';
+const ABM_ASSERTION_AUDIENCE = 'https://account.apple.com/auth/oauth2/v2/token';
 export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 /** Lifetime of a minted assertion (Apple allows up to 180 days). */
 export const ASSERTION_TTL_SECONDS = 3600;

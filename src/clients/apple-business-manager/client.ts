@@ -27,8 +27,8 @@ import {
   type AbmOrgDevice,
 } from './schemas';
 
-export const APPLE_BUSINESS_MANAGER_SERVICE = 'Apple Business Manager';
-export const MAX_PAGE_LIMIT = 1000;
+const APPLE_BUSINESS_MANAGER_SERVICE = 'Apple Business Manager';
+const MAX_PAGE_LIMIT = 1000;
 
 export interface AppleBusinessManagerClientOptions {
   /** Default https://api-business.apple.com (the client appends /v1/...). */

@@ -1,7 +1,6 @@
-export { AppleBusinessManagerClient, APPLE_BUSINESS_MANAGER_SERVICE, MAX_PAGE_LIMIT } from './client';
+export { AppleBusinessManagerClient } from './client';
 export type { AppleBusinessManagerClientOptions, CreateDeviceActivityInput } from './client';
-export { ABM_ASSERTION_AUDIENCE, CLIENT_ASSERTION_TYPE, createClientAssertion } from './auth';
-export { ACTIVITY_STATUSES, ACTIVITY_TYPES } from './schemas';
+export { CLIENT_ASSERTION_TYPE, createClientAssertion } from './auth';
 export type {
   AbmActivityStatus,
   AbmActivityType,

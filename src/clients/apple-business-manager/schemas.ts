@@ -85,15 +85,14 @@ export const mdmServersPageSchema = z.object({
 
 // ---------------------------------------------------------------- orgDeviceActivities
 
-export const ACTIVITY_TYPES = [
-  'ASSIGN_DEVICES',
-  'UNASSIGN_DEVICES',
-  'ASSIGN_DEVICES_WITH_MDM_MIGRATION_DEADLINE',
-  'CANCEL_MDM_MIGRATION',
-] as const;
-export type AbmActivityType = (typeof ACTIVITY_TYPES)[number];
+/** The activity types Ferry sends (Apple also has UPDATE_MDM_MIGRATION_DEADLINE and RELEASE_DEVICES). */
+export type AbmActivityType =
+  | 'ASSIGN_DEVICES'
+  | 'UNASSIGN_DEVICES'
+  | 'ASSIGN_DEVICES_WITH_MDM_MIGRATION_DEADLINE'
+  | 'CANCEL_MDM_MIGRATION';
 
-export const ACTIVITY_STATUSES = ['IN_PROGRESS', 'COMPLETED', 'STOPPED', 'FAILED'] as const;
+const ACTIVITY_STATUSES = ['IN_PROGRESS', 'COMPLETED', 'STOPPED', 'FAILED'] as const;
 export type AbmActivityStatus = (typeof ACTIVITY_STATUSES)[number];
 
 export const deviceActivityResponseSchema = z.object({

@@ -6,9 +6,9 @@
 import type { HttpClient } from '../http';
 import { ClientCredentialsToken } from '../oauth-token';
 
-export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
+const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 
-export interface IntuneAuthOptions {
+interface IntuneAuthOptions {
   tokenUrl: string;
   clientId: string;
   clientSecret: string;

@@ -34,7 +34,7 @@ import {
   type IntuneDevice,
 } from './schemas';
 
-export const MICROSOFT_GRAPH_SERVICE = 'Microsoft Graph';
+const MICROSOFT_GRAPH_SERVICE = 'Microsoft Graph';
 const DEVICES_PATH = '/deviceManagement/managedDevices';
 
 export interface IntuneClientOptions {
@@ -72,7 +72,7 @@ interface GraphRequest {
 }
 
 /** An OData string literal: single quotes doubled. */
-export const odataString = (value: string) => `'${value.replace(/'/g, "''")}'`;
+const odataString = (value: string) => `'${value.replace(/'/g, "''")}'`;
 const seg = encodeURIComponent;
 
 export class IntuneClient {
@@ -219,7 +219,7 @@ function withQuery(url: string, query: GraphRequest['query']): string {
 }
 
 /** Graph's `error.code` and `innerError.request-id` only (never `message`, which may quote ids or UPNs). */
-export function readGraphErrorInfo(data: unknown): RemoteErrorInfo {
+function readGraphErrorInfo(data: unknown): RemoteErrorInfo {
   const graph = graphErrorBodySchema.safeParse(data);
   if (graph.success) {
     const { code, innerError } = graph.data.error;

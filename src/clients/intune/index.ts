@@ -1,6 +1,5 @@
-export { IntuneClient, MICROSOFT_GRAPH_SERVICE, odataString, readGraphErrorInfo } from './client';
+export { IntuneClient } from './client';
 export type { IntuneClientOptions, ListManagedDevicesOptions, WipeOptions } from './client';
-export { GRAPH_SCOPE } from './auth';
 export type { IntuneActionResult, IntuneDevice } from './schemas';
-export { IntuneSource, inventoryToDeviceList, enrollmentKindOf } from './intune-source';
+export { IntuneSource, inventoryToDeviceList } from './intune-source';
 export type { IntuneInventory, SkippedIntuneDevice } from './intune-source';

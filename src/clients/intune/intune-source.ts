@@ -118,7 +118,7 @@ function platformOf(operatingSystem: string): Platform | undefined {
  * fully managed or dedicated device (values the beta resource uses); everything else, corporate-owned
  * work profile included, → `work_profile`. Owner type `company` alone does not mean fully managed.
  */
-export function enrollmentKindOf(device: IntuneDevice, platform: Platform): EnrollmentKind {
+function enrollmentKindOf(device: IntuneDevice, platform: Platform): EnrollmentKind {
   const type = device.deviceEnrollmentType.toLowerCase();
   if (platform === 'ios') return type.startsWith('applebulk') ? 'ade' : 'standard';
   return ANDROID_FULLY_MANAGED.has(type) ? 'fully_managed' : 'work_profile';
