@@ -1,3 +1,4 @@
+import { csvText } from './csv-text';
 import { DEVICE_STATUSES, type DeviceState } from '../workflows/messages';
 
 /** The devices report (SPEC §5): one row per device, its details and when it reached each status. */
@@ -34,19 +35,13 @@ function deviceReportRow(state: DeviceState): DeviceReportRow {
   return row;
 }
 
-function csvField(value: string | number): string {
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 export function devicesReportCsv(states: DeviceState[]): string {
   const rows = states.map(deviceReportRow);
   const header = Object.keys(rows[0] ?? deviceReportRow(emptyState()));
-  const lines = [
-    header.join(','),
-    ...rows.map((r) => header.map((k) => csvField(r[k as keyof DeviceReportRow] ?? '')).join(',')),
-  ];
-  return `${lines.join('\r\n')}\r\n`;
+  return csvText(
+    header,
+    rows.map((r) => header.map((k) => r[k as keyof DeviceReportRow])),
+  );
 }
 
 export function devicesReportJson(states: DeviceState[]): string {

@@ -1,3 +1,4 @@
+import { csvText } from './csv-text';
 import { inventoryToDeviceList as intuneDeviceList } from '../clients/intune';
 import { inventoryToDeviceList as workspaceOneDeviceList } from '../clients/workspace-one';
 import type { FerryConfig } from '../config';
@@ -66,11 +67,10 @@ const COLUMNS: [string, keyof DeviceInput][] = [
   ['source_device_id', 'sourceDeviceId'],
 ];
 
-const csvCell = (value: string | undefined) =>
-  value && /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : (value ?? '');
-
 /** The device list file (SPEC §1 columns, CRLF as RFC 4180 writes it). */
 export function deviceListCsv(devices: DeviceInput[]): string {
-  const rows = devices.map((d) => COLUMNS.map(([, field]) => csvCell(d[field])).join(','));
-  return `${[COLUMNS.map(([column]) => column).join(','), ...rows].join('\r\n')}\r\n`;
+  return csvText(
+    COLUMNS.map(([column]) => column),
+    devices.map((d) => COLUMNS.map(([, field]) => d[field])),
+  );
 }

@@ -1,3 +1,4 @@
+import { csvText } from '../csv-text';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
@@ -81,11 +82,6 @@ async function devicesReport(client: Client, migrationId: string, format: string
   };
 }
 
-const csvField = (value: string | number) => {
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-};
-
 async function migrationsReport(client: Client, format: string, limit: number, io: CliIo) {
   const { migrations, truncated } = await listMigrations(client, limit);
   if (truncated) {
@@ -104,9 +100,10 @@ async function migrationsReport(client: Client, format: string, limit: number, i
   const text =
     format === 'json'
       ? `${JSON.stringify(rows, null, 2)}\n`
-      : `${[header, ...rows.map((r) => header.map((k) => (r as Record<string, string | number>)[k] ?? ''))]
-          .map((cells) => cells.map(csvField).join(','))
-          .join('\r\n')}\r\n`;
+      : csvText(
+          header,
+          rows.map((r) => header.map((k) => (r as Record<string, string | number>)[k])),
+        );
   return { text, rows: plural(rows.length, 'migration') };
 }
 
