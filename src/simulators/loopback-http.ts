@@ -10,7 +10,7 @@ export interface JsonResponse {
 
 export function sendJson(res: ServerResponse, response: JsonResponse): void {
   const headers: Record<string, string> = { ...response.headers };
-  if (response.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (response.body !== undefined) headers['Content-Type'] = 'application/json; charset=utf-8';
   res.writeHead(response.status, headers);
   res.end(response.body === undefined ? undefined : JSON.stringify(response.body));
 }

@@ -1,5 +1,6 @@
 /** Route table and HTTP helpers for the simulator: templates, versions, case-insensitive query, bodies. */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import { readRaw } from '../loopback-http';
 import type { SimStore } from './store';
 import type { SimTenant } from './types';
 
@@ -92,9 +93,7 @@ export function acceptVersion(req: IncomingMessage): number {
 }
 
 export async function readBody(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8');
+  const text = await readRaw(req);
   if (text.length === 0) return undefined;
   const type = req.headers['content-type'] ?? '';
   if (type.includes('application/x-www-form-urlencoded'))
@@ -104,16 +103,6 @@ export async function readBody(req: IncomingMessage): Promise<unknown> {
   } catch {
     return text;
   }
-}
-
-export function send(res: ServerResponse, response: SimResponse): void {
-  const headers: Record<string, string> = { ...response.headers };
-  if (response.body === undefined) {
-    res.writeHead(response.status, headers).end();
-    return;
-  }
-  headers['Content-Type'] = 'application/json; charset=utf-8';
-  res.writeHead(response.status, headers).end(JSON.stringify(response.body));
 }
 
 /** Workspace ONE error body (`BaseExceptionModel`). `errorCode` mirrors the status (UNCONFIRMED values). */

@@ -5,22 +5,14 @@
  * by method, path and `Accept` version → optional malformed body. `/connect/token`: OAuth.
  * `/_sim/...`: admin, loopback only.
  */
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { settle } from './behaviour';
 import { corrupt, FaultInjector, RateLimiter, type FaultConfig } from './faults';
-import {
-  acceptVersion,
-  match,
-  Query,
-  readBody,
-  send,
-  wsError,
-  type ApiContext,
-  type SimResponse,
-} from './router';
+import { acceptVersion, match, Query, readBody, wsError, type ApiContext, type SimResponse } from './router';
 import { adeRoutes } from './routes/ade';
+import { listenOnLoopback, sendJson } from '../loopback-http';
 import { adminRoutes, type AdminContext } from './routes/admin';
 import { commandRoutes } from './routes/commands';
 import { deviceRoutes } from './routes/devices';
@@ -80,9 +72,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const method = req.method ?? 'GET';
     const apiPath = /^\/api(\/.*)$/i.exec(url.pathname)?.[1];
     if (url.pathname.startsWith('/_sim/')) {
-      if (!LOOPBACK.has(req.socket.remoteAddress ?? '')) return send(res, { status: 403 });
+      if (!LOOPBACK.has(req.socket.remoteAddress ?? '')) return sendJson(res, { status: 403 });
       const found = match(adminRoutes, method, url.pathname);
-      if (found.kind !== 'found') return send(res, { status: 404, body: { error: 'no such admin route' } });
+      if (found.kind !== 'found')
+        return sendJson(res, { status: 404, body: { error: 'no such admin route' } });
       const ctx: AdminContext = {
         store,
         faults,
@@ -93,15 +86,18 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       };
       settle(store, store.now());
       try {
-        return send(res, await found.route.handler(ctx));
+        return sendJson(res, await found.route.handler(ctx));
       } catch (err) {
-        return send(res, { status: 400, body: { error: err instanceof Error ? err.message : String(err) } });
+        return sendJson(res, {
+          status: 400,
+          body: { error: err instanceof Error ? err.message : String(err) },
+        });
       }
     }
     if (method === 'POST' && /^\/(connect|oauth)\/token\/?$/i.test(url.pathname)) {
-      return send(res, issueOAuthToken(store, await readBody(req), req.headers.authorization));
+      return sendJson(res, issueOAuthToken(store, await readBody(req), req.headers.authorization));
     }
-    if (apiPath === undefined) return send(res, wsError(store, 404, 'Not found.'));
+    if (apiPath === undefined) return sendJson(res, wsError(store, 404, 'Not found.'));
 
     const tenantCode = header(req, 'aw-tenant-code');
     const decision = faults.decide(apiPath, tenantCode);
@@ -110,12 +106,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (decision.action === 'hang') return;
     const body = await readBody(req);
     if (decision.action === 'server-error')
-      return send(res, wsError(store, decision.status, 'Simulated server error.'));
+      return sendJson(res, wsError(store, decision.status, 'Simulated server error.'));
     if (decision.action === 'rate-limited')
-      return send(res, wsError(store, 429, 'Too many requests.', { 'Retry-After': '1' }));
+      return sendJson(res, wsError(store, 429, 'Too many requests.', { 'Retry-After': '1' }));
 
     const tenant = authenticate(store, req, tenantCode);
-    if (!tenant) return send(res, wsError(store, 401, 'Unauthorized.'));
+    if (!tenant) return sendJson(res, wsError(store, 401, 'Unauthorized.'));
     const now = store.now();
     const waitMs = limiter.check(tenant.code, tenant.rateLimit, now);
     if (waitMs !== undefined) {
@@ -123,12 +119,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         store.quirks.retryAfterFormat === 'http-date'
           ? new Date(now + waitMs).toUTCString()
           : String(Math.ceil(waitMs / 1000));
-      return send(res, wsError(store, 429, 'Too many requests.', { 'Retry-After': retryAfter }));
+      return sendJson(res, wsError(store, 429, 'Too many requests.', { 'Retry-After': retryAfter }));
     }
     settle(store, now);
     const found = match(API_ROUTES, method, apiPath, acceptVersion(req));
-    if (found.kind === 'none') return send(res, wsError(store, 404, 'Resource not found.'));
-    if (found.kind === 'wrong-version') return send(res, wsError(store, 406, 'Unsupported API version.'));
+    if (found.kind === 'none') return sendJson(res, wsError(store, 404, 'Resource not found.'));
+    if (found.kind === 'wrong-version') return sendJson(res, wsError(store, 406, 'Unsupported API version.'));
     const ctx: ApiContext = {
       store,
       tenant,
@@ -143,31 +139,22 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       { method, path: apiPath, tenant: tenant.code, status: response.status },
       'ws1 simulator request',
     );
-    send(res, response);
+    sendJson(res, response);
   }
 
-  const server = http.createServer((req, res) => {
+  const listening = await listenOnLoopback((req, res) => {
     handle(req, res).catch((err: unknown) => {
       log?.error({ err }, 'ws1 simulator handler failed');
-      if (!res.headersSent) send(res, { status: 500, body: { errorCode: 500, message: String(err) } });
+      if (!res.headersSent) sendJson(res, { status: 500, body: { errorCode: 500, message: String(err) } });
     });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
+  }, options.port);
   return {
-    url: `http://127.0.0.1:${port}`,
-    port,
+    url: listening.origin,
+    port: (listening.server.address() as AddressInfo).port,
     store,
     faults,
     limiter,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeAllConnections();
-      }),
+    close: listening.close,
   };
 }
 
