@@ -9,7 +9,8 @@ import type { KeyObject } from 'node:crypto';
 import { listenOnLoopback, readRaw, sendJson } from '../loopback-http';
 import { issueToken } from './oauth';
 import { appleError, routeApi } from './routes';
-import { SlidingWindow, type SimAbmState } from './state';
+import { SlidingWindow } from '../sliding-window';
+import type { SimAbmState } from './state';
 
 export const TOKEN_PATH = '/auth/oauth2/token';
 

@@ -158,21 +158,3 @@ function apply(activity: SimAbmActivity, device: SimAbmDevice): boolean {
   }
   return true;
 }
-
-/** Sliding-window limiter: returns the wait in ms when over the limit, else records the call. */
-export class SlidingWindow {
-  private readonly calls: number[] = [];
-
-  constructor(
-    private readonly limit: number | undefined,
-    private readonly windowMs: number,
-  ) {}
-
-  check(now: number): number | undefined {
-    if (this.limit === undefined) return undefined;
-    while (this.calls.length > 0 && (this.calls[0] ?? 0) <= now - this.windowMs) this.calls.shift();
-    if (this.calls.length >= this.limit) return (this.calls[0] ?? now) + this.windowMs - now;
-    this.calls.push(now);
-    return undefined;
-  }
-}

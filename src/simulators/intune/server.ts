@@ -8,7 +8,8 @@
 import crypto from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { listenOnLoopback, readRaw, sendJson, type JsonResponse } from '../loopback-http';
-import { SimIntuneState, SlidingWindow } from './state';
+import { SlidingWindow } from '../sliding-window';
+import { SimIntuneState } from './state';
 
 export type SimResponse = JsonResponse;
 
@@ -41,7 +42,7 @@ export function graphError(status: number, code: string, message: string): SimRe
 
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
   const { state } = config;
-  const window = new SlidingWindow(config.rateLimit);
+  const window = new SlidingWindow(config.rateLimit?.perWindow, config.rateLimit?.windowMs ?? 60_000);
   const tokenPath = `/${config.tenantId}/oauth2/v2.0/token`;
   let corruptNext = false;
   let origin = '';

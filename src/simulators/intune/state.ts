@@ -119,19 +119,3 @@ export class SimIntuneState {
     return withActions ? { ...base, deviceActionResults: device.results.map((r) => ({ ...r })) } : base;
   }
 }
-
-/** At most `perWindow` requests in any `windowMs`; `check` returns the wait when over. */
-export class SlidingWindow {
-  private readonly stamps: number[] = [];
-
-  constructor(private readonly limit?: { perWindow: number; windowMs: number }) {}
-
-  check(now: number): number | undefined {
-    if (!this.limit) return undefined;
-    const { perWindow, windowMs } = this.limit;
-    while (this.stamps.length > 0 && (this.stamps[0] ?? 0) <= now - windowMs) this.stamps.shift();
-    if (this.stamps.length >= perWindow) return (this.stamps[0] ?? now) + windowMs - now;
-    this.stamps.push(now);
-    return undefined;
-  }
-}
