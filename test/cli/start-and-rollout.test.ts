@@ -50,12 +50,18 @@ test('when an admin starts a migration in approved waves, then the second wave s
     expect(start).toMatchObject({ code: 0 });
     const migrationId = lines(start.stdout).at(-1)!;
     expect(migrationId).toMatch(/^pilot-wave-\d{8}-\d{4}$/);
+    // Watching from the start: no device is listed yet, and none is open while the second wave waits.
+    let watchEnded = false;
+    const watching = ferry(['status', migrationId, '--watch', '--interval', '0.3'], { env: cliEnv }).finally(
+      () => (watchEnded = true),
+    );
 
     await until(
       async () => (await listDevices(env.client, migrationId)).filter((d) => !d.running).length === 3,
     );
     await new Promise((r) => setTimeout(r, 1_500));
     expect(await listDevices(env.client, migrationId)).toHaveLength(3); // the second wave waits
+    expect(watchEnded).toBe(false);
 
     const approved = await ferry(['approve-wave', migrationId, '--by', 'lead'], { env: cliEnv });
     expect(approved).toMatchObject({ code: 0 });
@@ -65,6 +71,13 @@ test('when an admin starts a migration in approved waves, then the second wave s
     await until(
       async () => (await listDevices(env.client, migrationId)).filter((d) => !d.running).length === 6,
     );
+    const watch = await watching;
+    expect(watch.code).toBe(0);
+    expect(
+      lines(watch.stdout)
+        .filter((l) => l.endsWith(' closed'))
+        .at(-1),
+    ).toBe(`[${'#'.repeat(30)}] 6/6 closed`);
 
     const again = await ferry(['resume', migrationId], { env: cliEnv });
     expect(again.code).toBe(1);

@@ -11,6 +11,7 @@ import {
   MIGRATIONS_LIMIT,
   countsText,
   listMigrations,
+  listDevices,
   requireDevices,
   type DeviceRow,
   type MigrationSummary,
@@ -53,9 +54,19 @@ async function rolloutOf(client: Client, migrationId: string): Promise<FleetProg
   }
 }
 
+/** A migration whose fleet workflow answers exists before visibility lists its first device. */
 async function migrationStatus(client: Client, migrationId: string): Promise<MigrationStatus> {
-  const devices = await requireDevices(client, migrationId);
-  return { ...summarize(migrationId, devices), rollout: await rolloutOf(client, migrationId) };
+  const rollout = await rolloutOf(client, migrationId);
+  const devices = rollout
+    ? await listDevices(client, migrationId)
+    : await requireDevices(client, migrationId);
+  return { ...summarize(migrationId, devices), rollout };
+}
+
+/** Nothing more will open: every device closed and the rollout has started them all (or was cancelled). */
+function finished(s: MigrationStatus): boolean {
+  if (s.open > 0) return false;
+  return !s.rollout || s.rollout.cancelled || s.rollout.nextOffset >= s.rollout.total;
 }
 
 function summarize(migrationId: string, devices: DeviceRow[]): MigrationStatus {
@@ -115,7 +126,8 @@ async function watch(
       io.out(`${up}${text}`);
       last = text;
     }
-    if (status.open === 0) return EXIT_OK;
+    // Between waves, while paused or rate-limited, no device is open, yet the migration goes on.
+    if (finished(status)) return EXIT_OK;
     await sleep(intervalMs);
   }
 }
