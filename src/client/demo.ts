@@ -23,6 +23,7 @@ import { createFleetActivities } from '../activities/fleet';
 import { startFleetMigration } from '../migrations/start-migration';
 import { FileMigrationStore } from '../migrations/store';
 import {
+  MAX_CONCURRENCY,
   approveAbmAssignment,
   cancelMigration,
   getMigrationProgress,
@@ -141,7 +142,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const count = wholeNumber('devices', values.devices, 1);
-  const concurrency = wholeNumber('concurrency', values.concurrency, 1, 1000);
+  const concurrency = wholeNumber('concurrency', values.concurrency, 1, MAX_CONCURRENCY);
   const seed = wholeNumber('seed', values.seed, 0);
   const timeoutSeconds = wholeNumber('timeout', values.timeout, 1);
   const faults = parseFaults(values.faults);

@@ -53,6 +53,8 @@ test('when the configuration or the command line is wrong, then one line says wh
     ferry(['report']),
     ferry(['retry', 'm-1', 'SERIAL1', '--all']),
     ferry(['cancel', 'm-1', '--concurrency', '2.5', '--all']),
+    // Refused before the (missing) file is read or Temporal is reached.
+    ferry(['start', '--name', 'x', '--devices', 'missing.csv', '--approve-waves', '--concurrency', '5000']),
   ]);
   expect(config.code).toBe(1);
   expect(config.stderr).toMatch(/^ferry status: invalid configuration: TEMPORAL_TLS: [^\n]+\n$/);
@@ -65,6 +67,7 @@ test('when the configuration or the command line is wrong, then one line says wh
       'ferry report: MIGRATION is required (see ferry report --help)',
       'ferry retry: name SERIALs or select devices with --status/--sub-status/--all, not both (see ferry retry --help)',
       'ferry cancel: --concurrency: "2.5" is not a positive whole number (see ferry cancel --help)',
+      'ferry start: invalid rollout: concurrency must be 1 to 1000; approveWaves needs a waveSize (see ferry start --help)',
     ].map((line) => [2, '', `${line}\n`]),
   );
 });

@@ -3,6 +3,7 @@ import { msToNumber } from '@temporalio/common/lib/time';
 import { loadConfig, type FerryConfig } from '../../config';
 import { MIGRATION_OPTION_FLAGS, migrationOptionsFromFlags } from '../../config/migration-options';
 import { startFleetMigration } from '../../migrations/start-migration';
+import { fleetInputProblems } from '../../workflows/fleet-messages';
 import { FileMigrationStore } from '../../migrations/store';
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliIo, type Command, type CommandValues } from '../cli';
 import {
@@ -118,6 +119,10 @@ after "ferry approve-abm MIGRATION"), --abm-deadline-days N (1-90, default 14), 
       pollInterval: intervalFlag(values, 'poll-interval'),
       abmAssignInterval: intervalFlag(values, 'abm-assign-interval'),
     };
+    const migrationId = stringFlag(values, 'id') ?? migrationIdFor(name);
+    // Refused before the inventory is read or Temporal is reached.
+    const problems = fleetInputProblems({ migrationId, name, deviceCount: 0, rollout });
+    if (problems.length > 0) throw new UsageError(`invalid rollout: ${problems.join('; ')}`);
     const config = loadConfig();
     const list =
       'file' in from ? await readDeviceList(from.file) : await inventoryList(config, from.source, io);
@@ -127,7 +132,6 @@ after "ferry approve-abm MIGRATION"), --abm-deadline-days N (1-90, default 14), 
       io.out(`REFUSED: ${listName} has ${list.errors.length} errors; nothing was started`);
       return EXIT_FAILED;
     }
-    const migrationId = stringFlag(values, 'id') ?? migrationIdFor(name);
     const store = new FileMigrationStore(config.stateDir);
     await withTemporal((client) =>
       startFleetMigration(client, store, config.taskQueue, {
