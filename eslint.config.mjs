@@ -28,15 +28,7 @@ export default tseslint.config(
               message: 'Workflows may not do I/O.',
             },
             {
-              group: [
-                'axios',
-                'pino',
-                'zod',
-                '**/clients/**',
-                '**/simulators/**',
-                '**/config',
-                '**/config/**',
-              ],
+              group: ['axios', 'pino', 'zod', '**/services/**', '**/config', '**/demo/**', '**/client/**'],
               message: 'Workflows only orchestrate; do this in an activity.',
             },
             {

@@ -5,9 +5,9 @@ import { mkdtempSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { startDeviceMigration } from '../src/client/device-workflows';
+import { startDeviceMigration } from '../src/temporal/start-device';
 import { createLogger } from '../src/logger';
-import { REHEARSAL_DURATIONS, startSimulatedTenants } from '../src/simulators/simulated-tenants';
+import { REHEARSAL_DURATIONS, startSimulatedTenants } from '../src/demo/world';
 import { startDevServer } from '../src/temporal/dev-server';
 import { freePort } from '../src/temporal/free-port';
 import { installRuntime } from '../src/temporal/runtime';
@@ -16,8 +16,8 @@ import {
   DEFAULT_MIGRATION_OPTIONS,
   abmReassignmentConfirmed,
   deviceWorkflowId,
-} from '../src/workflows/messages';
-import { migrateDevice } from '../src/workflows/device-migration';
+} from '../src/workflows/device/messages';
+import { migrateDevice } from '../src/workflows/device/workflow';
 
 /**
  * `npm run bench -- --devices N`: end-to-end throughput of device workflows on this machine — a fresh

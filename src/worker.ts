@@ -1,19 +1,19 @@
 import type { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { createMigrationActivities, type MigrationActivities } from './activities';
+import { createMigrationActivities, type MigrationActivities } from './activities/device';
 import { createFleetActivities, type FleetActivities } from './activities/fleet';
-import { WorkspaceOneSource } from './activities/source-uem';
+import { WorkspaceOneSource } from './services/workspace-one/source';
 import { readFileSync } from 'node:fs';
-import { AbmTargetServerCheck } from './activities/abm-assignment';
-import { AppleBusinessManagerClient } from './clients/apple-business-manager';
-import { loadConfig, type AbmConfig, type FerryConfig } from './config';
-import { intuneClient, workspaceOneClient } from './config/tenant-clients';
-import { IntuneSource } from './clients/intune';
+import { AbmTargetServerCheck } from './services/abm/gateway';
+import { AppleBusinessManagerClient } from './services/abm';
+import { loadConfig, smtpConfigFromEnv, type AbmConfig, type FerryConfig } from './config';
+import { intuneClient, workspaceOneClient } from './services/tenant-clients';
+import { IntuneSource } from './services/intune';
 import { createLogger, type Logger } from './logger';
-import { LogNotifier, type Notifier } from './notify/notifier';
-import { SmtpNotifier, smtpConfigFromEnv } from './notify/smtp-notifier';
+import { LogNotifier, type Notifier } from './services/mail/notifier';
+import { SmtpNotifier } from './services/mail/smtp-notifier';
 import { connectClient, connectWorker } from './temporal/connection';
-import { FileMigrationStore } from './migrations/store';
+import { FileMigrationStore } from './services/device-lists/store';
 import { installRuntime } from './temporal/runtime';
 
 export interface FerryWorkerOptions {

@@ -11,19 +11,19 @@ import {
   type WorkflowUpdateHandle,
 } from '@temporalio/client';
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
-import { startDeviceMigration } from '../client/device-workflows';
-import { forEachLimit } from '../for-each-limit';
-import type { MigrationStore } from '../migrations/store';
-import { DEVICES_STILL_RUNNING } from '../workflows/fleet-messages';
-import type { AbmTargetServerCheck } from './abm-assignment';
-import { createAbmBulkActivities } from './abm-bulk';
-import { runningDevicesQuery } from './visibility-queries';
+import { startDeviceMigration } from '../temporal/start-device';
+import pLimit from 'p-limit';
+import type { MigrationStore } from '../services/device-lists/store';
+import { DEVICES_STILL_RUNNING } from '../workflows/fleet/messages';
+import type { AbmTargetServerCheck } from '../services/abm/gateway';
+import { createAbmBulkActivities } from './fleet/abm-bulk';
+import { runningDevicesQuery } from '../temporal/visibility-queries';
 import {
   cancelDevice,
   deviceWorkflowId,
   type DeviceState,
   type MigrationOptions,
-} from '../workflows/messages';
+} from '../workflows/device/messages';
 
 export interface FleetActivityDeps {
   /** A Temporal client on the namespace the device workflows run in. */
@@ -214,19 +214,29 @@ export function createFleetActivities(deps: FleetActivityDeps) {
       }
       const signal = cancellationSignal();
       const sent = new Map<string, WorkflowUpdateHandle<DeviceState> | 'closed'>();
-      await forEachLimit([...ids, ...unlisted], CANCEL_CONCURRENCY, async (id) => {
-        if (signal.aborted) throw signal.reason;
-        sent.set(id, await sendCancel(id, by));
-        heartbeat({ ...totals });
-      });
-      await forEachLimit([...sent], CLOSE_WAIT_CONCURRENCY, async ([id, update]) => {
-        if (signal.aborted) throw signal.reason;
-        const outcome = await outcomeOf(update);
-        if (outcome === 'cancelled') totals.cancelled++;
-        // An unlisted device that turns out closed was never running: not a skip.
-        else if (outcome === 'rejected' || !unlisted.has(id)) totals.skipped++;
-        heartbeat({ ...totals });
-      });
+      const cancelling = pLimit(CANCEL_CONCURRENCY);
+      await Promise.all(
+        [...ids, ...unlisted].map((id) =>
+          cancelling(async () => {
+            if (signal.aborted) throw signal.reason;
+            sent.set(id, await sendCancel(id, by));
+            heartbeat({ ...totals });
+          }),
+        ),
+      );
+      const waiting = pLimit(CLOSE_WAIT_CONCURRENCY);
+      await Promise.all(
+        [...sent].map(([id, update]) =>
+          waiting(async () => {
+            if (signal.aborted) throw signal.reason;
+            const outcome = await outcomeOf(update);
+            if (outcome === 'cancelled') totals.cancelled++;
+            // An unlisted device that turns out closed was never running: not a skip.
+            else if (outcome === 'rejected' || !unlisted.has(id)) totals.skipped++;
+            heartbeat({ ...totals });
+          }),
+        ),
+      );
       return totals;
     },
   };

@@ -17,7 +17,7 @@ import {
   type DeviceInput,
   type EnrollmentKind,
   type Platform,
-} from '../workflows/messages';
+} from '../workflows/device/messages';
 
 /**
  * The device list file (SPEC §1): CSV with a header row or a JSON array of objects. Every problem is

@@ -1,5 +1,5 @@
-import { csvText } from './csv-text';
-import { DEVICE_STATUSES, type DeviceState } from '../workflows/messages';
+import { csvText } from '../services/shared/csv';
+import { DEVICE_STATUSES, type DeviceState } from '../workflows/device/messages';
 
 /** The devices report (SPEC §5): one row per device, its details and when it reached each status. */
 export interface DeviceReportRow {

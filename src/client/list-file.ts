@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { countLines, readCsvRecords } from './csv-records';
 
 /**
  * The generic half of Ferry's list files (device lists, target users): CSV with a header row or a JSON
@@ -50,64 +51,6 @@ function columnNamer(spec: ColumnSpec): (name: string) => string | undefined {
   return (name) => known.get(squash(name));
 }
 
-const DELIMITER = /[,\r\n]/g;
-const NEWLINE = /\r\n|\r|\n/g;
-
-/** Where the unquoted field starting at `from` ends: the next comma, line break or the end. */
-function fieldEnd(text: string, from: number): number {
-  DELIMITER.lastIndex = from;
-  return DELIMITER.exec(text)?.index ?? text.length;
-}
-
-const countLines = (text: string) => text.match(NEWLINE)?.length ?? 0;
-
-/**
- * RFC 4180 records, each with the physical line it starts on (line breaks inside quotes count). Lenient
- * where it is harmless: spaces before an opening quote, text after a closing one. Blank records are left out.
- */
-function readCsvRecords(text: string, errors: DeviceListIssue[]): { line: number; cells: string[] }[] {
-  const records: { line: number; cells: string[] }[] = [];
-  let i = 0;
-  let line = 1;
-  while (i < text.length) {
-    const start = line;
-    const cells: string[] = [];
-    for (;;) {
-      let from = i;
-      while (text[from] === ' ' || text[from] === '\t') from++;
-      let cell = '';
-      if (text[from] === '"') {
-        from++;
-        for (;;) {
-          const close = text.indexOf('"', from);
-          if (close < 0) {
-            errors.push({ line: start, message: 'a quoted field is never closed' });
-            cell += text.slice(from);
-            from = text.length;
-            break;
-          }
-          cell += text.slice(from, close);
-          from = close + 1;
-          if (text[from] !== '"') break;
-          cell += '"';
-          from++;
-        }
-        line += countLines(cell);
-        i = from;
-      }
-      const end = fieldEnd(text, i);
-      cells.push(cell + text.slice(i, end));
-      i = end + 1;
-      if (text[end] === ',') continue;
-      if (text[end] === '\r' && text[i] === '\n') i++;
-      line++;
-      break;
-    }
-    if (cells.some((cell) => cell.trim() !== '')) records.push({ line: start, cells });
-  }
-  return records;
-}
-
 function checkColumns(table: Table, names: Map<string, number>, spec: ColumnSpec, at: DeviceListIssue): void {
   for (const field of spec.required.filter((key) => !names.has(key))) {
     table.missingColumns.push(field);
@@ -117,9 +60,14 @@ function checkColumns(table: Table, names: Map<string, number>, spec: ColumnSpec
 
 function csvTable(text: string, spec: ColumnSpec): Table {
   const table: Table = { unit: 'line', rows: [], missingColumns: [], errors: [], warnings: [] };
-  const [header, ...records] = readCsvRecords(text, table.errors);
+  const {
+    records: [header, ...records],
+    problems,
+  } = readCsvRecords(text);
+  table.errors.push(...problems);
   if (!header) {
-    table.errors.push({ line: 0, message: 'is empty; expected a header row' });
+    // A file csv-parse could not read has said so already.
+    if (table.errors.length === 0) table.errors.push({ line: 0, message: 'is empty; expected a header row' });
     return table;
   }
   const columnOf = columnNamer(spec);

@@ -1,9 +1,10 @@
-import { adeProfileProblems, defaultAdeProfileProblems } from '../activities/ade';
-import { forEachLimit } from '../for-each-limit';
-import { isFerryClientError } from '../clients/errors';
-import type { WorkspaceOneClient, Ws1AdeDevice, Ws1AdeProfile } from '../clients/workspace-one';
-import { PATH_STEPS, pathFor, targetEmailFor, usesToken, type Step } from '../workflows/device-paths';
-import { FailureReason, type DeviceInput, type MigrationOptions } from '../workflows/messages';
+import { adeProfileProblems, defaultAdeProfileProblems } from '../activities/device/ade';
+import pLimit from 'p-limit';
+import { isFerryClientError } from '../services/shared/errors';
+import type { WorkspaceOneClient, Ws1AdeDevice, Ws1AdeProfile } from '../services/workspace-one';
+import { PATH_STEPS, pathFor, targetEmailFor, usesToken, type Step } from '../workflows/device/paths';
+import { FailureReason, type DeviceInput, type MigrationOptions } from '../workflows/device/messages';
+import { FailureType } from '../workflows/failures';
 
 /**
  * The preflight (SPEC §2, §7.4): the target's prerequisites checked in order before anything changes,
@@ -51,7 +52,7 @@ export async function runPreflight(
       detail: `${group.name} (${group.groupId})`,
     });
   } catch (err) {
-    if (!isFerryClientError(err) || err.type !== 'NotFound') throw err;
+    if (!isFerryClientError(err) || err.type !== FailureType.NotFound) throw err;
     checks.push({
       name: 'Target organization group',
       result: 'failed',
@@ -71,9 +72,14 @@ export async function runPreflight(
     emails.set(email, [...(emails.get(email) ?? []), d]);
   }
   const missing: string[] = [];
-  await forEachLimit([...emails.keys()], 8, async (email) => {
-    if (!(await target.findUserByEmail(email))) missing.push(email);
-  });
+  const lookups = pLimit(8);
+  await Promise.all(
+    [...emails.keys()].map((email) =>
+      lookups(async () => {
+        if (!(await target.findUserByEmail(email))) missing.push(email);
+      }),
+    ),
+  );
   for (const email of missing) for (const d of emails.get(email)!) fail(d, FailureReason.TargetUserNotFound);
   checks.push({
     name: 'Target users',

@@ -1,11 +1,11 @@
-import { csvText } from './csv-text';
-import { inventoryToDeviceList as intuneDeviceList } from '../clients/intune';
-import { inventoryToDeviceList as workspaceOneDeviceList } from '../clients/workspace-one';
+import { csvText } from '../services/shared/csv';
+import { inventoryToDeviceList as intuneDeviceList } from '../services/intune';
+import { inventoryToDeviceList as workspaceOneDeviceList } from '../services/workspace-one';
 import type { FerryConfig } from '../config';
-import { intuneClient, workspaceOneClient } from '../config/tenant-clients';
+import { intuneClient, workspaceOneClient } from '../services/tenant-clients';
 import { createLogger } from '../logger';
-import type { DeviceInput } from '../workflows/messages';
-import { UsageError } from './cli';
+import type { DeviceInput } from '../workflows/device/messages';
+import { UsageError } from './commands/command';
 
 export const INVENTORY_SOURCES = ['intune', 'workspace-one'] as const;
 export type InventorySource = (typeof INVENTORY_SOURCES)[number];

@@ -7,7 +7,7 @@ import {
   type Logger as TemporalLogger,
 } from '@temporalio/worker';
 import type { Logger } from '../logger';
-import { NOT_YET } from '../workflows/activity-failures';
+import { NOT_YET } from '../workflows/failures';
 
 const POLLING_TYPES: readonly string[] = Object.values(NOT_YET);
 

@@ -1,2 +1,2 @@
-export { migrateDevice } from './device-migration';
-export { migrateFleet } from './fleet-migration';
+export { migrateDevice } from './device/workflow';
+export { migrateFleet } from './fleet/workflow';

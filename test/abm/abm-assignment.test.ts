@@ -1,9 +1,9 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { AbmTargetServerCheck } from '../../src/activities/abm-assignment';
-import { createAdeActivities } from '../../src/activities/ade';
-import { withTypedFailures } from '../../src/activities/failures';
-import { TargetTenant } from '../../src/activities/target-context';
-import type { WorkspaceOneClient } from '../../src/clients/workspace-one';
+import { AbmTargetServerCheck } from '../../src/services/abm/gateway';
+import { createAdeActivities } from '../../src/activities/device/ade';
+import { withTypedFailures } from '../../src/activities/typed-failures';
+import { TargetTenant } from '../../src/services/workspace-one/target-tenant';
+import type { WorkspaceOneClient } from '../../src/services/workspace-one';
 import { NEW_SERVER, serials, startEnv, type Env } from './fixture';
 
 let env: Env;

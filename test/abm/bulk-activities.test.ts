@@ -1,8 +1,8 @@
 import { MockActivityEnvironment, type TestWorkflowEnvironment } from '@temporalio/testing';
-import { AbmTargetServerCheck } from '../../src/activities/abm-assignment';
-import { createAbmBulkActivities, type AbmBatchResult } from '../../src/activities/abm-bulk';
-import { createAbmRollbackActivities } from '../../src/activities/abm-rollback';
-import { NO_DEVICES_AWAITING_ABM } from '../../src/workflows/fleet-messages';
+import { AbmTargetServerCheck } from '../../src/services/abm/gateway';
+import { createAbmBulkActivities, type AbmBatchResult } from '../../src/activities/fleet/abm-bulk';
+import { createAbmRollbackActivities } from '../../src/activities/device/abm-rollback';
+import { NO_DEVICES_AWAITING_ABM } from '../../src/workflows/fleet/messages';
 import { devServerEnv, installTestRuntime } from '../helpers/temporal';
 import { NEW_SERVER, OLD_SERVER, serials, startEnv, type Env } from './fixture';
 

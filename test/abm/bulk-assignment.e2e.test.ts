@@ -1,26 +1,23 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { awaitingAbmQuery } from '../../src/activities/abm-bulk';
+import { awaitingAbmQuery } from '../../src/activities/fleet/abm-bulk';
 import { devicesReportCsv } from '../../src/client/devices-report';
-import { startFleetMigration } from '../../src/migrations/start-migration';
-import { FileMigrationStore } from '../../src/migrations/store';
+import { startFleetMigration } from '../../src/client/start-migration';
+import type { FileMigrationStore } from '../../src/services/device-lists/store';
+import { ABM_SOURCE_SERVER } from '../../src/demo/simulated-abm';
 import {
-  ABM_SOURCE_SERVER,
   REHEARSAL_DURATIONS,
   SOURCE_TENANT,
   TARGET_TENANT,
   startSimulatedTenants,
   type SimulatedTenants,
-} from '../../src/simulators/simulated-tenants';
+} from '../../src/demo/world';
 import {
   approveAbmAssignment,
   cancelMigration,
   getMigrationProgress,
   type FleetProgress,
-} from '../../src/workflows/fleet-messages';
+} from '../../src/workflows/fleet/messages';
 import {
   ABM_BULK_WAITING,
   DEFAULT_MIGRATION_OPTIONS,
@@ -31,9 +28,9 @@ import {
   type DeviceInput,
   type DeviceState,
   type MigrationOptions,
-} from '../../src/workflows/messages';
+} from '../../src/workflows/device/messages';
 import { recordHistory } from '../helpers/devices';
-import { devServerEnv, installTestRuntime, testWorker } from '../helpers/temporal';
+import { startFleetSuite, testWorker, type FleetSuite } from '../helpers/temporal';
 import { eventually } from '../helpers/eventually';
 
 /**
@@ -42,20 +39,15 @@ import { eventually } from '../helpers/eventually';
  * the device from the source tenant to the target by itself.
  */
 let env: TestWorkflowEnvironment;
-let dir: string;
 let store: FileMigrationStore;
+let suite: FleetSuite;
 
 beforeAll(async () => {
-  installTestRuntime();
-  env = await devServerEnv();
-  dir = mkdtempSync(path.join(os.tmpdir(), 'ferry-abm-bulk-'));
-  store = new FileMigrationStore(dir);
+  suite = await startFleetSuite('ferry-abm-bulk-');
+  ({ env, store } = suite);
 });
 
-afterAll(async () => {
-  await env?.teardown();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => suite?.close());
 
 interface World {
   tenants: SimulatedTenants;

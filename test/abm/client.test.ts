@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { AppleBusinessManagerClient } from '../../src/clients/apple-business-manager';
+import { AppleBusinessManagerClient } from '../../src/services/abm';
 import {
   CLIENT_ID,
   KEY_ID,

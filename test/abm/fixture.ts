@@ -5,12 +5,12 @@ import {
   CLIENT_ASSERTION_TYPE,
   createClientAssertion,
   type AppleBusinessManagerClientOptions,
-} from '../../src/clients/apple-business-manager';
+} from '../../src/services/abm';
 import {
   startAppleBusinessManagerSimulator,
   type AppleBusinessManagerSimulator,
   type AppleBusinessManagerSimulatorOptions,
-} from '../../src/simulators/apple-business-manager';
+} from '../../src/services/abm/simulator';
 
 export const CLIENT_ID = 'BUSINESSAPI.9703f56c-10ce-4876-8f59-e78e5e23a152';
 export const KEY_ID = 'd136aa66-0c3b-4bd4-9892-c20e8db024ab';

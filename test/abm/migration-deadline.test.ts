@@ -1,5 +1,5 @@
 import axios from 'axios';
-import type { SimAbmActivity } from '../../src/simulators/apple-business-manager';
+import type { SimAbmActivity } from '../../src/services/abm/simulator';
 import { NEW_SERVER, OLD_SERVER, bearer, failure, serials, startEnv, type Env } from './fixture';
 
 const DAY = 86_400_000;

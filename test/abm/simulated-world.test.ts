@@ -3,15 +3,13 @@
  * assignment with a deadline really moves the device (real HTTP, real timers).
  */
 import {
-  ABM_SOURCE_SERVER,
-  ABM_TARGET_SERVER,
   SOURCE_TENANT,
   TARGET_TENANT,
   startSimulatedTenants,
-  type SimulatedAbm,
   type SimulatedTenants,
-} from '../../src/simulators/simulated-tenants';
-import type { DeviceInput } from '../../src/workflows/messages';
+} from '../../src/demo/world';
+import { ABM_SOURCE_SERVER, ABM_TARGET_SERVER, type SimulatedAbm } from '../../src/demo/simulated-abm';
+import type { DeviceInput } from '../../src/workflows/device/messages';
 
 const COMMAND_DELAY = 300;
 const ENROLL_DELAY = 300;

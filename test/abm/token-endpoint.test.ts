@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import axios from 'axios';
-import { createClientAssertion } from '../../src/clients/apple-business-manager';
+import { createClientAssertion } from '../../src/services/abm';
 import { CLIENT_ID, KEY_ID, keyPair, startEnv, type Env } from './fixture';
 
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';

@@ -2,8 +2,11 @@
  * The Workspace ONE simulator's side of an ABM migration with a deadline, on a fake clock so that every
  * boundary is exact: the device leaves the source without an erase and enrolls in the target via ADE.
  */
-import type { WorkspaceOneClient } from '../../src/clients/workspace-one';
-import { startWorkspaceOneSimulator, type WorkspaceOneSimulator } from '../../src/simulators/workspace-one';
+import type { WorkspaceOneClient } from '../../src/services/workspace-one';
+import {
+  startWorkspaceOneSimulator,
+  type WorkspaceOneSimulator,
+} from '../../src/services/workspace-one/simulator';
 import { SOURCE, TARGET, basicClient, fixtureSeed } from '../simulators/ws1-fixture';
 
 const T0 = Date.UTC(2026, 10, 24, 9, 0, 0);

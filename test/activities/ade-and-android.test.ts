@@ -1,5 +1,5 @@
 /** ADE sync and profile checks (SPEC §2), and the Android Enterprise registration check. */
-import { adeProfileProblems } from '../../src/activities/ade';
+import { adeProfileProblems } from '../../src/activities/device/ade';
 import { PLAIN_OG, failureOf, run, startWorld, type World } from './fixture';
 
 let world: World;

@@ -1,6 +1,6 @@
 /** The wait for a device to enroll in the target, batched lookups, and the ADE staging-user switch. */
 import { ApplicationFailure } from '@temporalio/common';
-import type { TargetUserRef } from '../../src/workflows/messages';
+import type { TargetUserRef } from '../../src/workflows/device/messages';
 import {
   COMMAND_DELAY_MS,
   ENROLL_DELAY_MS,

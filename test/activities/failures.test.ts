@@ -2,8 +2,8 @@
  * Client errors leave the activities as typed ApplicationFailures (withTypedFailures): the type the
  * workflow's retry policy reads, Retry-After as the next delay, and no secret in anything visible.
  */
-import { createMigrationActivities } from '../../src/activities';
-import { WorkspaceOneClient } from '../../src/clients/workspace-one';
+import { createMigrationActivities } from '../../src/activities/device';
+import { WorkspaceOneClient } from '../../src/services/workspace-one';
 import {
   CREDENTIALS,
   JANE,

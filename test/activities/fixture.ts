@@ -9,15 +9,15 @@ import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger, type LogEntry } from '@temporalio/worker';
 import pino from 'pino';
-import { createMigrationActivities, type MigrationActivities } from '../../src/activities';
-import { WorkspaceOneSource } from '../../src/activities/source-uem';
-import { WorkspaceOneClient } from '../../src/clients/workspace-one';
-import { CapturingNotifier } from '../../src/simulators/simulated-tenants';
+import { createMigrationActivities, type MigrationActivities } from '../../src/activities/device';
+import { WorkspaceOneSource } from '../../src/services/workspace-one/source';
+import { WorkspaceOneClient } from '../../src/services/workspace-one';
+import { CapturingNotifier } from '../../src/demo/world';
 import {
   startWorkspaceOneSimulator,
   type SimSeed,
   type WorkspaceOneSimulator,
-} from '../../src/simulators/workspace-one';
+} from '../../src/services/workspace-one/simulator';
 
 export const SOURCE = 'SRC-TENANT';
 export const TARGET = 'TGT-TENANT';

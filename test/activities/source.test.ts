@@ -1,5 +1,5 @@
 /** Commands to a Workspace ONE source tenant and the wait for the device to leave it. */
-import { createMigrationActivities } from '../../src/activities';
+import { createMigrationActivities } from '../../src/activities/device';
 import { COMMAND_DELAY_MS, SOURCE, TARGET_OG, failureOf, run, startWorld, type World } from './fixture';
 
 let world: World;

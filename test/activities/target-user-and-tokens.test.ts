@@ -1,6 +1,6 @@
 /** Target user lookup, registration tokens and the user notification, against the simulator over HTTP. */
-import type { IssueTokenInput } from '../../src/activities/registration-token';
-import type { TargetUserRef } from '../../src/workflows/messages';
+import type { IssueTokenInput } from '../../src/activities/device/registration-token';
+import type { TargetUserRef } from '../../src/workflows/device/messages';
 import { JANE, TARGET, TARGET_OG, activityLogs, run, startWorld, type World } from './fixture';
 
 let world: World;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { main, type CliIo } from '../../src/client/cli';
+import { main } from '../../src/client/cli';
+import type { CliIo } from '../../src/client/commands/command';
 import { ferry } from './fleet-fixture';
 
 /** How the device-facing commands fail: one line on stderr, no stack, and the documented exit code. */

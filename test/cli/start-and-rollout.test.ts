@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { listDevices } from '../../src/client/commands/visibility';
-import { FileMigrationStore } from '../../src/migrations/store';
+import { FileMigrationStore } from '../../src/services/device-lists/store';
 import { FakeWorld } from '../helpers/fake-world';
 import { devServerEnv, installTestRuntime, testWorker } from '../helpers/temporal';
 import { until } from '../helpers/eventually';

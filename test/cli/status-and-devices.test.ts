@@ -1,4 +1,4 @@
-import { getDeviceState } from '../../src/workflows/messages';
+import { getDeviceState } from '../../src/workflows/device/messages';
 import { ABM, DONE, MISS, WAIT, ferry, lines, startFleet, type Fleet } from './fleet-fixture';
 
 /**

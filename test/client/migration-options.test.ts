@@ -3,8 +3,8 @@ import {
   MigrationOptionsError,
   migrationOptionsFromFlags,
   parseMigrationOptions,
-} from '../../src/config/migration-options';
-import { DEFAULT_DURATIONS, DEFAULT_MIGRATION_OPTIONS } from '../../src/workflows/messages';
+} from '../../src/client/migration-options';
+import { DEFAULT_DURATIONS, DEFAULT_MIGRATION_OPTIONS } from '../../src/workflows/device/messages';
 
 function problemsOf(input: unknown): string[] {
   try {

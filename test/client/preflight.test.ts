@@ -2,7 +2,10 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startWorkspaceOneSimulator, type WorkspaceOneSimulator } from '../../src/simulators/workspace-one';
+import {
+  startWorkspaceOneSimulator,
+  type WorkspaceOneSimulator,
+} from '../../src/services/workspace-one/simulator';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 let sim: WorkspaceOneSimulator;

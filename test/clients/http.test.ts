@@ -12,14 +12,14 @@ import {
   TransientError,
   UnauthorizedError,
   isFerryClientError,
-} from '../../src/clients/errors';
+} from '../../src/services/shared/errors';
 import {
   createHttpClient,
   networkError,
   parseBody,
   parseRetryAfter,
   statusError,
-} from '../../src/clients/http';
+} from '../../src/services/shared/http';
 
 const ctx = { service: 'Example', method: 'GET', path: '/v1/things' };
 

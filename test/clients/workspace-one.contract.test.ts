@@ -11,10 +11,13 @@ import {
   RateLimitedError,
   TransientError,
   UnauthorizedError,
-} from '../../src/clients/errors';
-import { WorkspaceOneClient } from '../../src/clients/workspace-one';
-import { NO_FAULTS } from '../../src/simulators/workspace-one/faults';
-import { startWorkspaceOneSimulator, type WorkspaceOneSimulator } from '../../src/simulators/workspace-one';
+} from '../../src/services/shared/errors';
+import { WorkspaceOneClient } from '../../src/services/workspace-one';
+import { NO_FAULTS } from '../../src/services/workspace-one/simulator/faults';
+import {
+  startWorkspaceOneSimulator,
+  type WorkspaceOneSimulator,
+} from '../../src/services/workspace-one/simulator';
 import {
   BASIC,
   SOURCE,

@@ -12,7 +12,7 @@ function run(
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
-      ['-r', 'ts-node/register/transpile-only', 'src/client/demo.ts', ...args],
+      ['-r', 'ts-node/register/transpile-only', 'src/demo/main.ts', ...args],
       {
         cwd: ROOT,
         env: { ...process.env, ...env },

@@ -1,14 +1,14 @@
 import { WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { startDeviceMigration } from '../../src/client/device-workflows';
+import { startDeviceMigration } from '../../src/temporal/start-device';
 import {
   REHEARSAL_DURATIONS,
   SOURCE_TENANT,
   startSimulatedTenants,
   type SimulatedTenants,
-} from '../../src/simulators/simulated-tenants';
-import { pathFor } from '../../src/workflows/device-paths';
-import { migrateDevice } from '../../src/workflows/device-migration';
+} from '../../src/demo/world';
+import { pathFor } from '../../src/workflows/device/paths';
+import { migrateDevice } from '../../src/workflows/device/workflow';
 import {
   DEFAULT_MIGRATION_OPTIONS,
   abmReassignmentConfirmed,
@@ -16,7 +16,7 @@ import {
   retryDevice,
   type DeviceInput,
   type MigrateDeviceInput,
-} from '../../src/workflows/messages';
+} from '../../src/workflows/device/messages';
 import { FerryStatus, FerrySubStatus } from '../../src/workflows/search-attributes';
 import { recordHistory, waitForStatus } from '../helpers/devices';
 import { devServerEnv, installTestRuntime, testWorker } from '../helpers/temporal';

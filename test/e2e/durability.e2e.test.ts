@@ -3,21 +3,21 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { startDeviceMigration } from '../../src/client/device-workflows';
-import type { migrateDevice } from '../../src/workflows/device-migration';
+import { startDeviceMigration } from '../../src/temporal/start-device';
+import type { migrateDevice } from '../../src/workflows/device/workflow';
 import {
   REHEARSAL_DURATIONS,
   SOURCE_TENANT,
   startSimulatedTenants,
   type SimulatedTenants,
-} from '../../src/simulators/simulated-tenants';
+} from '../../src/demo/world';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
 import { freePort } from '../../src/temporal/free-port';
 import {
   DEFAULT_MIGRATION_OPTIONS,
   confirmAbmReassignment,
   getDeviceState,
-} from '../../src/workflows/messages';
+} from '../../src/workflows/device/messages';
 import { installTestRuntime, uniqueTaskQueue, workflowBundle } from '../helpers/temporal';
 
 /** A migration survives its infrastructure: the worker restarting, and the server killed outright. */

@@ -1,17 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment, type TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { createFleetActivities } from '../../src/activities/fleet';
-import { runningDevicesQuery } from '../../src/activities/visibility-queries';
-import { FileMigrationStore } from '../../src/migrations/store';
-import { DEVICES_STILL_RUNNING } from '../../src/workflows/fleet-messages';
-import { DEFAULT_MIGRATION_OPTIONS, deviceWorkflowId } from '../../src/workflows/messages';
+import { runningDevicesQuery } from '../../src/temporal/visibility-queries';
+import type { FileMigrationStore } from '../../src/services/device-lists/store';
+import { DEVICES_STILL_RUNNING } from '../../src/workflows/fleet/messages';
+import { DEFAULT_MIGRATION_OPTIONS, deviceWorkflowId } from '../../src/workflows/device/messages';
 import { device } from '../helpers/devices';
-import { devServerEnv, installTestRuntime, uniqueTaskQueue } from '../helpers/temporal';
+import { startFleetSuite, uniqueTaskQueue, type FleetSuite } from '../helpers/temporal';
 
 /**
  * The fleet activities against the dev server, run as a worker would run a retried attempt
@@ -19,15 +16,13 @@ import { devServerEnv, installTestRuntime, uniqueTaskQueue } from '../helpers/te
  * task queue: the device workflows stay Running, which is all these tests need.
  */
 let env: TestWorkflowEnvironment;
-let dir: string;
 let store: FileMigrationStore;
+let suite: FleetSuite;
 const migrationIds: string[] = [];
 
 beforeAll(async () => {
-  installTestRuntime();
-  env = await devServerEnv();
-  dir = mkdtempSync(path.join(os.tmpdir(), 'ferry-fleet-acts-'));
-  store = new FileMigrationStore(dir);
+  suite = await startFleetSuite('ferry-fleet-acts-');
+  ({ env, store } = suite);
 });
 
 afterAll(async () => {
@@ -37,8 +32,7 @@ afterAll(async () => {
         await env.client.workflow.getHandle(wf.workflowId).terminate('test over');
     }
   }
-  await env?.teardown();
-  rmSync(dir, { recursive: true, force: true });
+  await suite?.close();
 });
 
 async function newMigration(count: number): Promise<string> {

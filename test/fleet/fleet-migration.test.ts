@@ -1,16 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import {
   WorkflowUpdateFailedError,
   type WorkflowHandle,
   type WorkflowHandleWithFirstExecutionRunId,
 } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { runningDevicesQuery } from '../../src/activities/visibility-queries';
-import { startFleetMigration } from '../../src/migrations/start-migration';
-import { FileMigrationStore } from '../../src/migrations/store';
-import type { migrateFleet } from '../../src/workflows/fleet-migration';
+import { runningDevicesQuery } from '../../src/temporal/visibility-queries';
+import { startFleetMigration } from '../../src/client/start-migration';
+import type { FileMigrationStore } from '../../src/services/device-lists/store';
+import type { migrateFleet } from '../../src/workflows/fleet/workflow';
 import {
   approveWave,
   cancelMigration,
@@ -21,7 +18,7 @@ import {
   startAll,
   type FleetProgress,
   type FleetRollout,
-} from '../../src/workflows/fleet-messages';
+} from '../../src/workflows/fleet/messages';
 import {
   DEFAULT_DURATIONS,
   DEFAULT_MIGRATION_OPTIONS,
@@ -29,29 +26,24 @@ import {
   getDeviceState,
   type DeviceInput,
   type MigrationOptions,
-} from '../../src/workflows/messages';
+} from '../../src/workflows/device/messages';
 import { FerryStatus } from '../../src/workflows/search-attributes';
 import { device, recordHistory } from '../helpers/devices';
 import { FakeWorld } from '../helpers/fake-world';
-import { devServerEnv, installTestRuntime, testWorker } from '../helpers/temporal';
+import { startFleetSuite, testWorker, type FleetSuite } from '../helpers/temporal';
 import { eventually } from '../helpers/eventually';
 
 /** The fleet workflow on the dev server (visibility, updates), over in-memory devices that finish fast. */
 let env: TestWorkflowEnvironment;
-let dir: string;
 let store: FileMigrationStore;
+let suite: FleetSuite;
 
 beforeAll(async () => {
-  installTestRuntime();
-  env = await devServerEnv();
-  dir = mkdtempSync(path.join(os.tmpdir(), 'ferry-fleet-'));
-  store = new FileMigrationStore(dir);
+  suite = await startFleetSuite('ferry-fleet-');
+  ({ env, store } = suite);
 });
 
-afterAll(async () => {
-  await env?.teardown();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => suite?.close());
 
 // Devices check the target every 200 ms, so a released device finishes within a fraction of a second.
 const OPTIONS: MigrationOptions = {

@@ -1,7 +1,12 @@
 import {
+  fleetWorkflowId,
+  type FleetCursor,
+  type FleetInput,
+  type FleetRollout,
+} from '../../src/workflows/fleet/messages';
+import {
   fleetInputProblems,
   fleetProgress,
-  fleetWorkflowId,
   msUntilTokens,
   newFleetCursor,
   rateBurst,
@@ -10,11 +15,8 @@ import {
   rejectionFor,
   waitingForWaveApproval,
   waveEnd,
-  type FleetCursor,
-  type FleetInput,
-  type FleetRollout,
-} from '../../src/workflows/fleet-messages';
-import { DEFAULT_MIGRATION_OPTIONS } from '../../src/workflows/messages';
+} from '../../src/workflows/fleet/rollout';
+import { DEFAULT_MIGRATION_OPTIONS } from '../../src/workflows/device/messages';
 
 function fleet(rollout: Partial<FleetRollout> = {}, deviceCount = 25): FleetInput {
   return {

@@ -6,8 +6,8 @@ import {
   DeviceListConflictError,
   DeviceListNotFoundError,
   FileMigrationStore,
-} from '../../src/migrations/store';
-import type { DeviceInput } from '../../src/workflows/messages';
+} from '../../src/services/device-lists/store';
+import type { DeviceInput } from '../../src/workflows/device/messages';
 import { device } from '../helpers/devices';
 
 let dir: string;

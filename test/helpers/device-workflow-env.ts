@@ -1,12 +1,12 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { startDeviceMigration } from '../../src/client/device-workflows';
-import type { migrateDevice } from '../../src/workflows/device-migration';
+import { startDeviceMigration } from '../../src/temporal/start-device';
+import type { migrateDevice } from '../../src/workflows/device/workflow';
 import {
   abmReassignmentConfirmed,
   deviceWorkflowId,
   type MigrateDeviceInput,
-} from '../../src/workflows/messages';
+} from '../../src/workflows/device/messages';
 import { FakeWorld } from './fake-world';
 import { installTestRuntime, testWorker, timeSkippingEnv } from './temporal';
 

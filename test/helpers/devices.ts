@@ -12,7 +12,7 @@ import {
   type DeviceStatus,
   type MigrateDeviceInput,
   type MigrationOptions,
-} from '../../src/workflows/messages';
+} from '../../src/workflows/device/messages';
 
 export const HISTORIES_DIR = path.join(__dirname, '..', 'fixtures', 'histories');
 

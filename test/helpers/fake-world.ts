@@ -1,8 +1,8 @@
 import { activityInfo } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { MigrationActivities } from '../../src/activities';
-import { NOT_YET } from '../../src/workflows/activity-failures';
-import type { TargetUserRef } from '../../src/workflows/messages';
+import type { MigrationActivities } from '../../src/activities/device';
+import { NOT_YET } from '../../src/workflows/failures';
+import type { TargetUserRef } from '../../src/workflows/device/messages';
 
 const DAY = 86_400_000;
 

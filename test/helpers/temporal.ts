@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import {
   DefaultLogger,
   Worker,
@@ -6,11 +9,11 @@ import {
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { MigrationActivities } from '../../src/activities';
-import type { AbmTargetServerCheck } from '../../src/activities/abm-assignment';
+import type { MigrationActivities } from '../../src/activities/device';
+import type { AbmTargetServerCheck } from '../../src/services/abm/gateway';
 import { createFleetActivities } from '../../src/activities/fleet';
 import { createLogger } from '../../src/logger';
-import type { MigrationStore } from '../../src/migrations/store';
+import { FileMigrationStore, type MigrationStore } from '../../src/services/device-lists/store';
 import { searchAttributeTypes } from '../../src/temporal/dev-server';
 import { installRuntime } from '../../src/temporal/runtime';
 
@@ -41,6 +44,28 @@ export function devServerEnv(): Promise<TestWorkflowEnvironment> {
     address,
     namespace: process.env.FERRY_TEST_NAMESPACE ?? 'default',
   });
+}
+
+/** What a file of fleet tests shares: the suite's dev server and a migration store of its own. */
+export interface FleetSuite {
+  env: TestWorkflowEnvironment;
+  store: FileMigrationStore;
+  /** Tears the environment down and deletes the store's folder. */
+  close(): Promise<void>;
+}
+
+export async function startFleetSuite(dirPrefix: string): Promise<FleetSuite> {
+  installTestRuntime();
+  const env = await devServerEnv();
+  const dir = mkdtempSync(path.join(os.tmpdir(), dirPrefix));
+  return {
+    env,
+    store: new FileMigrationStore(dir),
+    close: async () => {
+      await env.teardown();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** A time-skipping server of this file's own (time skipping is global to one server). */

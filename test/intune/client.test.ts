@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { IntuneClient } from '../../src/clients/intune';
+import { IntuneClient } from '../../src/services/intune';
 import { CLIENT_ID, CLIENT_SECRET, iphone, rejectionOf, startEnv, TENANT_ID, type Env } from './fixture';
 
 describe('IntuneClient against the Intune simulator', () => {

@@ -1,10 +1,10 @@
-import { IntuneClient, type IntuneClientOptions } from '../../src/clients/intune';
+import { IntuneClient, type IntuneClientOptions } from '../../src/services/intune';
 import {
   startIntuneSimulator,
   type IntuneSimulator,
   type IntuneSimulatorOptions,
   type SimIntuneDeviceSeed,
-} from '../../src/simulators/intune';
+} from '../../src/services/intune/simulator';
 
 export const TENANT_ID = '4f1c2a9e-8d33-4b7a-9c61-0f5e2d7a1b10';
 export const CLIENT_ID = 'a2b7e0c1-5d4f-4e3a-8b9c-6d7e8f901234';

@@ -1,4 +1,4 @@
-import { IntuneSource, inventoryToDeviceList, type IntuneDevice } from '../../src/clients/intune';
+import { IntuneSource, inventoryToDeviceList, type IntuneDevice } from '../../src/services/intune';
 import { iphone, startEnv, type Env } from './fixture';
 
 const at = '2026-11-20T07:00:00Z';

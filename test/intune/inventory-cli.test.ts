@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { parseDeviceList } from '../../src/client/device-list';
-import { FileMigrationStore } from '../../src/migrations/store';
-import { fleetWorkflowId } from '../../src/workflows/fleet-messages';
+import { FileMigrationStore } from '../../src/services/device-lists/store';
+import { fleetWorkflowId } from '../../src/workflows/fleet/messages';
 import { ferry as runFerry } from '../helpers/ferry-cli';
 import { CLIENT_ID, CLIENT_SECRET, TENANT_ID, iphone, startEnv, type Env } from './fixture';
 

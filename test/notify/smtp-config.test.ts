@@ -1,4 +1,4 @@
-import { smtpConfigFromEnv } from '../../src/notify/smtp-notifier';
+import { smtpConfigFromEnv } from '../../src/config';
 
 const SECRET = 'pw-Sup3r-S3cret';
 

@@ -5,9 +5,9 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { ApplicationFailure } from '@temporalio/common';
 import { createLogger } from '../../src/logger';
-import type { UserNotification } from '../../src/notify/notifier';
-import { SmtpNotifier } from '../../src/notify/smtp-notifier';
-import { TemplateError } from '../../src/notify/templates';
+import type { UserNotification } from '../../src/services/mail/notifier';
+import { SmtpNotifier } from '../../src/services/mail/smtp-notifier';
+import { TemplateError } from '../../src/services/mail/templates';
 import { startSmtpCapture } from './smtp-capture';
 
 const TOKEN = 'RT-7F3A9C21-ZQ';

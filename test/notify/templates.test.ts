@@ -1,8 +1,13 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { loadTemplates, NOTIFICATION_PATHS, renderTemplate, TemplateError } from '../../src/notify/templates';
-import { usesToken } from '../../src/workflows/device-paths';
+import {
+  loadTemplates,
+  NOTIFICATION_PATHS,
+  renderTemplate,
+  TemplateError,
+} from '../../src/services/mail/templates';
+import { usesToken } from '../../src/workflows/device/paths';
 
 const TOKEN = 'RT-7F3A9C21-ZQ';
 

@@ -1,5 +1,5 @@
-import { WorkspaceOneClient } from '../../src/clients/workspace-one';
-import { startWorkspaceOneSimulator } from '../../src/simulators/workspace-one';
+import { WorkspaceOneClient } from '../../src/services/workspace-one';
+import { startWorkspaceOneSimulator } from '../../src/services/workspace-one/simulator';
 
 test('when the 429 fault is on, then the client gets RateLimited carrying the simulator Retry-After', async () => {
   const sim = await startWorkspaceOneSimulator({

@@ -2,8 +2,11 @@
  * Device behaviour across tenants, on a fake clock so that every boundary is exact. Requests still go
  * over HTTP through the real client; only time is simulated.
  */
-import { WorkspaceOneClient } from '../../src/clients/workspace-one';
-import { startWorkspaceOneSimulator, type WorkspaceOneSimulator } from '../../src/simulators/workspace-one';
+import { WorkspaceOneClient } from '../../src/services/workspace-one';
+import {
+  startWorkspaceOneSimulator,
+  type WorkspaceOneSimulator,
+} from '../../src/services/workspace-one/simulator';
 import { SOURCE, TARGET, basicClient, fixtureSeed } from './ws1-fixture';
 
 const T0 = Date.UTC(2026, 10, 24, 9, 0, 0);

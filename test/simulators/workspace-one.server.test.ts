@@ -5,13 +5,13 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import { parseCsv } from '../../src/simulators/workspace-one/csv';
-import { corrupt, FaultInjector } from '../../src/simulators/workspace-one/faults';
+import { parseCsv } from '../../src/services/workspace-one/simulator/csv';
+import { corrupt, FaultInjector } from '../../src/services/workspace-one/simulator/faults';
 import {
   generateFleet,
   startWorkspaceOneSimulator,
   type WorkspaceOneSimulator,
-} from '../../src/simulators/workspace-one';
+} from '../../src/services/workspace-one/simulator';
 import { BASIC, OAUTH, SOURCE, TARGET, basicClient, fixtureSeed } from './ws1-fixture';
 
 let sim: WorkspaceOneSimulator;
@@ -219,7 +219,7 @@ describe('command line', () => {
       [
         require.resolve('ts-node/dist/bin'),
         '--transpile-only',
-        'src/simulators/workspace-one/main.ts',
+        'src/services/workspace-one/simulator/main.ts',
         '--generate',
         '4',
         '--device-list',

@@ -1,6 +1,6 @@
 import pino from 'pino';
-import { WorkspaceOneClient, type WorkspaceOneClientOptions } from '../../src/clients/workspace-one';
-import type { SimSeed, WorkspaceOneSimulator } from '../../src/simulators/workspace-one';
+import { WorkspaceOneClient, type WorkspaceOneClientOptions } from '../../src/services/workspace-one';
+import type { SimSeed, WorkspaceOneSimulator } from '../../src/services/workspace-one/simulator';
 import { rejectionOf as anyRejection } from '../helpers/rejection';
 
 export const SOURCE = 'SRC-TENANT';

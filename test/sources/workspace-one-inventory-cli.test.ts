@@ -7,9 +7,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { parseDeviceList } from '../../src/client/device-list';
-import { FileMigrationStore } from '../../src/migrations/store';
-import { startWorkspaceOneSimulator, type WorkspaceOneSimulator } from '../../src/simulators/workspace-one';
-import { fleetWorkflowId } from '../../src/workflows/fleet-messages';
+import { FileMigrationStore } from '../../src/services/device-lists/store';
+import {
+  startWorkspaceOneSimulator,
+  type WorkspaceOneSimulator,
+} from '../../src/services/workspace-one/simulator';
+import { fleetWorkflowId } from '../../src/workflows/fleet/messages';
 import { ferry as runFerry } from '../helpers/ferry-cli';
 import { BASIC } from '../simulators/ws1-fixture';
 

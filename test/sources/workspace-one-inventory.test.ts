@@ -2,14 +2,14 @@
  * Workspace ONE as the source's inventory: the client pages an OG's devices over real HTTP against the
  * simulator (mdm v2 search), and the records map to Ferry's device list with the rest named.
  */
-import { RateLimitedError, UnauthorizedError } from '../../src/clients/errors';
-import { inventoryToDeviceList, WorkspaceOneClient } from '../../src/clients/workspace-one';
-import { sourceDevicePageSchema } from '../../src/clients/workspace-one/schemas';
+import { RateLimitedError, UnauthorizedError } from '../../src/services/shared/errors';
+import { inventoryToDeviceList, WorkspaceOneClient } from '../../src/services/workspace-one';
+import { sourceDevicePageSchema } from '../../src/services/workspace-one/schemas';
 import {
   startWorkspaceOneSimulator,
   type SimSeed,
   type WorkspaceOneSimulator,
-} from '../../src/simulators/workspace-one';
+} from '../../src/services/workspace-one/simulator';
 import { BASIC, OAUTH, basicClient, captureLogs, rejectionOf } from '../simulators/ws1-fixture';
 
 const SOURCE = 'SRC';

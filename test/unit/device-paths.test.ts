@@ -4,8 +4,8 @@ import {
   sourceCommandFor,
   targetEmailFor,
   usesToken,
-} from '../../src/workflows/device-paths';
-import { DEFAULT_MIGRATION_OPTIONS, type DeviceInput } from '../../src/workflows/messages';
+} from '../../src/workflows/device/paths';
+import { DEFAULT_MIGRATION_OPTIONS, type DeviceInput } from '../../src/workflows/device/messages';
 
 const device = (
   platform: DeviceInput['platform'],

@@ -6,7 +6,7 @@ import {
   cancelDevice,
   confirmSourceRemoval,
   retryDevice,
-} from '../../src/workflows/messages';
+} from '../../src/workflows/device/messages';
 import { deviceWorkflowTests, worldWithUser } from '../helpers/device-workflow-env';
 import { device, input, recordHistory, waitForStatus } from '../helpers/devices';
 

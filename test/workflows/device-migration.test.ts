@@ -9,7 +9,7 @@ import {
   retryDevice,
   type DeviceInput,
   type MigrationOptions,
-} from '../../src/workflows/messages';
+} from '../../src/workflows/device/messages';
 import { device, input, recordHistory, waitForStatus } from '../helpers/devices';
 import { FakeWorld } from '../helpers/fake-world';
 import { deviceWorkflowTests, worldWithUser } from '../helpers/device-workflow-env';

@@ -9,9 +9,9 @@ import {
   retryDevice,
   type AdminRequest,
   type DeviceState,
-} from '../../workflows/messages';
-import { EXIT_FAILED, EXIT_OK, UsageError, type Command } from '../cli';
-import { forEachLimit } from '../../for-each-limit';
+} from '../../workflows/device/messages';
+import { EXIT_FAILED, EXIT_OK, UsageError, type Command } from './command';
+import pLimit from 'p-limit';
 import {
   firstLine,
   loginName,
@@ -184,13 +184,18 @@ function deviceAction(name: DeviceActionName): Command {
         const counts = { done: 0, skipped: 0, failed: 0 };
         const results: Record<string, string | undefined>[] = [];
         if (targets.length === 0) io.out(`${name}: no device of ${migrationId} matches`);
-        await forEachLimit(targets, concurrency, async (target) => {
-          const outcome = await act(client, name, target, request);
-          counts[outcome.kind]++;
-          // Status only, not the whole state: a target user name can be an email address.
-          if (values.json) results.push({ serialNumber: target.serialNumber, ...brief(outcome) });
-          else io.out(`${target.serialNumber} ${describeOutcome(name, outcome)}`);
-        });
+        const acting = pLimit(concurrency);
+        await Promise.all(
+          targets.map((target) =>
+            acting(async () => {
+              const outcome = await act(client, name, target, request);
+              counts[outcome.kind]++;
+              // Status only, not the whole state: a target user name can be an email address.
+              if (values.json) results.push({ serialNumber: target.serialNumber, ...brief(outcome) });
+              else io.out(`${target.serialNumber} ${describeOutcome(name, outcome)}`);
+            }),
+          ),
+        );
         if (values.json) {
           results.sort((a, b) => a.serialNumber!.localeCompare(b.serialNumber!));
           io.out(JSON.stringify({ action: name, migrationId, ...counts, results }, null, 2));

@@ -1,4 +1,4 @@
-import { EXIT_OK, type Command } from '../cli';
+import { EXIT_OK, type Command } from './command';
 import { migrationArg, plural, statusFlag, stringFlag, table } from './flags';
 import { withTemporal } from './temporal-session';
 import { filterDevices, requireDevices } from './visibility';

@@ -1,6 +1,6 @@
 import os from 'node:os';
-import { DEVICE_STATUSES, type DeviceStatus } from '../../workflows/messages';
-import { UsageError, type CommandValues } from '../cli';
+import { DEVICE_STATUSES, type DeviceStatus } from '../../workflows/device/messages';
+import { UsageError, type CommandValues } from './command';
 
 /** Flag parsing and small helpers the device-facing commands share. */
 

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { loadConfig } from '../../config';
 import { deviceListCsv, isInventorySource, pullInventory, skippedLine } from '../source-inventory';
-import { EXIT_OK, UsageError, type Command } from '../cli';
+import { EXIT_OK, UsageError, type Command } from './command';
 import { stringFlag } from './flags';
 
 /** Pulls the source's inventory into a device list file an admin can check, edit and start from. */

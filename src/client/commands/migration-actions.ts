@@ -8,8 +8,8 @@ import {
   resumeMigration,
   startAll,
   type FleetProgress,
-} from '../../workflows/fleet-messages';
-import { EXIT_FAILED, EXIT_OK, type Command } from '../cli';
+} from '../../workflows/fleet/messages';
+import { EXIT_FAILED, EXIT_OK, type Command } from './command';
 import { loginName, migrationArg, stringFlag } from './flags';
 import { withTemporal } from './temporal-session';
 

@@ -1,11 +1,11 @@
 import { loadConfig } from '../../config';
-import { MIGRATION_OPTION_FLAGS, migrationOptionsFromFlags } from '../../config/migration-options';
+import { MIGRATION_OPTION_FLAGS, migrationOptionsFromFlags } from '../migration-options';
 import { readDeviceList } from '../device-list';
 import { formatIssue } from '../list-file';
 import { runPreflight, type CheckResult } from '../preflight';
-import { workspaceOneClient } from '../../config/tenant-clients';
+import { workspaceOneClient } from '../../services/tenant-clients';
 import { createLogger } from '../../logger';
-import { EXIT_FAILED, EXIT_OK, UsageError, type Command } from '../cli';
+import { EXIT_FAILED, EXIT_OK, UsageError, type Command } from './command';
 
 const MARK: Record<CheckResult, string> = {
   ok: '[ok]',

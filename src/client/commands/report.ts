@@ -1,17 +1,17 @@
-import { csvText } from '../csv-text';
+import { csvText } from '../../services/shared/csv';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
-import type { migrateDevice } from '../../workflows/device-migration';
+import type { migrateDevice } from '../../workflows/device/workflow';
 import {
   DEVICE_STATUSES,
   getDeviceState,
   type DeviceState,
   type DeviceStatus,
-} from '../../workflows/messages';
-import { EXIT_OK, UsageError, type CliIo, type Command } from '../cli';
+} from '../../workflows/device/messages';
+import { EXIT_OK, UsageError, type CliIo, type Command } from './command';
 import { devicesReportCsv, devicesReportJson } from '../devices-report';
-import { forEachLimit } from '../../for-each-limit';
+import pLimit from 'p-limit';
 import { firstLine, plural, positiveNumber, stringFlag, withTimeout } from './flags';
 import { withTemporal } from './temporal-session';
 import { MIGRATIONS_LIMIT, listMigrations, requireDevices, type DeviceRow } from './visibility';
@@ -72,9 +72,14 @@ async function deviceState(client: Client, migrationId: string, d: DeviceRow, io
 async function devicesReport(client: Client, migrationId: string, format: string, io: CliIo) {
   const devices = await requireDevices(client, migrationId);
   const states = new Map<string, DeviceState>();
-  await forEachLimit(devices, QUERY_CONCURRENCY, async (d) => {
-    states.set(d.workflowId, await deviceState(client, migrationId, d, io));
-  });
+  const queries = pLimit(QUERY_CONCURRENCY);
+  await Promise.all(
+    devices.map((d) =>
+      queries(async () => {
+        states.set(d.workflowId, await deviceState(client, migrationId, d, io));
+      }),
+    ),
+  );
   const ordered = devices.map((d) => states.get(d.workflowId)!);
   return {
     text: format === 'json' ? devicesReportJson(ordered) : devicesReportCsv(ordered),

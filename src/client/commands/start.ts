@@ -1,11 +1,11 @@
 import type { Duration } from '@temporalio/common';
-import { msToNumber } from '@temporalio/common/lib/time';
 import { loadConfig, type FerryConfig } from '../../config';
-import { MIGRATION_OPTION_FLAGS, migrationOptionsFromFlags } from '../../config/migration-options';
-import { startFleetMigration } from '../../migrations/start-migration';
-import { fleetInputProblems } from '../../workflows/fleet-messages';
-import { FileMigrationStore } from '../../migrations/store';
-import { EXIT_FAILED, EXIT_OK, UsageError, type CliIo, type Command, type CommandValues } from '../cli';
+import { MIGRATION_OPTION_FLAGS, migrationOptionsFromFlags } from '../migration-options';
+import { startFleetMigration } from '../start-migration';
+import { fleetInputProblems } from '../../workflows/fleet/rollout';
+import { durationMs } from '../../workflows/device/messages';
+import { FileMigrationStore } from '../../services/device-lists/store';
+import { EXIT_FAILED, EXIT_OK, UsageError, type CliIo, type Command, type CommandValues } from './command';
 import {
   deviceListCsv,
   isInventorySource,
@@ -37,7 +37,7 @@ function intervalFlag(values: CommandValues, flag: string): Duration | undefined
   if (text === undefined) return undefined;
   let ms = NaN;
   try {
-    ms = msToNumber(text as Duration);
+    ms = durationMs(text as Duration);
   } catch {
     // reported below
   }

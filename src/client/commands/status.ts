@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
-import { fleetWorkflowId, getMigrationProgress, type FleetProgress } from '../../workflows/fleet-messages';
-import { EXIT_OK, UsageError, type CliIo, type Command } from '../cli';
+import { fleetWorkflowId, getMigrationProgress, type FleetProgress } from '../../workflows/fleet/messages';
+import { EXIT_OK, UsageError, type CliIo, type Command } from './command';
 import { countByStatus } from '../devices-report';
 import { ProgressLine } from '../progress';
 import { positiveNumber } from './flags';

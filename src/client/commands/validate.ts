@@ -1,5 +1,5 @@
-import { ENROLLMENT_KINDS, PLATFORMS, type DeviceInput } from '../../workflows/messages';
-import { EXIT_FAILED, EXIT_OK, UsageError, type Command } from '../cli';
+import { ENROLLMENT_KINDS, PLATFORMS, type DeviceInput } from '../../workflows/device/messages';
+import { EXIT_FAILED, EXIT_OK, UsageError, type Command } from './command';
 import { readDeviceList } from '../device-list';
 import { formatIssue, type DeviceListIssue } from '../list-file';
 import { plural } from './flags';

@@ -7,7 +7,7 @@ import {
   FerrySubStatus,
 } from '../../workflows/search-attributes';
 import { countByStatus } from '../devices-report';
-import { DEVICE_WORKFLOWS, migrationDevicesQuery } from '../../activities/visibility-queries';
+import { DEVICE_WORKFLOWS, migrationDevicesQuery } from '../../temporal/visibility-queries';
 
 /**
  * What the commands and the demo read from Temporal's visibility: a migration's devices, and the

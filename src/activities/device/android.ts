@@ -1,0 +1,12 @@
+import type { TargetTenant } from '../../services/workspace-one/target-tenant';
+
+export function createAndroidActivities(target: TargetTenant) {
+  return {
+    /** Fully managed enrollment needs the target OG registered with Google (EMM registration). */
+    async checkAndroidEnterprise(): Promise<{ registered: boolean }> {
+      const group = await target.organizationGroup();
+      const registration = await target.client.getAndroidWorkRegistration(group.id);
+      return { registered: registration.registered };
+    },
+  };
+}

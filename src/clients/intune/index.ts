@@ -1,5 +1,0 @@
-export { IntuneClient } from './client';
-export type { IntuneClientOptions, ListManagedDevicesOptions, WipeOptions } from './client';
-export type { IntuneActionResult, IntuneDevice } from './schemas';
-export { IntuneSource, inventoryToDeviceList } from './intune-source';
-export type { IntuneInventory, SkippedIntuneDevice } from './intune-source';

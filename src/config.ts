@@ -1,0 +1,253 @@
+import { z } from 'zod';
+import { envFlag, optionalText } from './config/env-values';
+
+export { smtpConfigFromEnv, smtpConfigSchema, type ResolvedSmtpConfig, type SmtpConfig } from './config/smtp';
+
+/**
+ * Everything the worker, the CLI and the demo read from the environment, validated once at start-up.
+ * Secrets (passwords, client secrets, API keys) are only ever read here, on the worker's side: they never
+ * travel through workflow inputs or histories. The SMTP settings (config/smtp.ts) are the worker's
+ * alone: the CLI and the demo never read them.
+ */
+
+const port = z.coerce.number().int().min(1).max(65535);
+
+const workspaceOneTenant = (prefix: string) =>
+  z
+    .object({
+      [`${prefix}_BASE_URL`]: optionalText.pipe(z.url().optional()),
+      [`${prefix}_TENANT_CODE`]: optionalText,
+      [`${prefix}_USERNAME`]: optionalText,
+      [`${prefix}_PASSWORD`]: optionalText,
+      [`${prefix}_OAUTH_TOKEN_URL`]: optionalText.pipe(z.url().optional()),
+      [`${prefix}_OAUTH_CLIENT_ID`]: optionalText,
+      [`${prefix}_OAUTH_CLIENT_SECRET`]: optionalText,
+      [`${prefix}_GROUP_ID`]: optionalText,
+    })
+    .superRefine((v, ctx) => {
+      if (!v[`${prefix}_BASE_URL`]) return;
+      for (const key of [`${prefix}_TENANT_CODE`, `${prefix}_GROUP_ID`]) {
+        if (!v[key])
+          ctx.addIssue({ code: 'custom', path: [key], message: `required with ${prefix}_BASE_URL` });
+      }
+      const basic = v[`${prefix}_USERNAME`] && v[`${prefix}_PASSWORD`];
+      const oauth =
+        v[`${prefix}_OAUTH_TOKEN_URL`] &&
+        v[`${prefix}_OAUTH_CLIENT_ID`] &&
+        v[`${prefix}_OAUTH_CLIENT_SECRET`];
+      if (!basic && !oauth) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [`${prefix}_USERNAME`],
+          message: `set ${prefix}_USERNAME and ${prefix}_PASSWORD, or ${prefix}_OAUTH_TOKEN_URL, ${prefix}_OAUTH_CLIENT_ID and ${prefix}_OAUTH_CLIENT_SECRET`,
+        });
+      }
+    });
+
+export const envSchema = z
+  .object({
+    TEMPORAL_ADDRESS: optionalText,
+    TEMPORAL_NAMESPACE: z.string().trim().min(1).default('default'),
+    TEMPORAL_API_KEY: optionalText,
+    TEMPORAL_TLS: envFlag,
+    TEMPORAL_TLS_CLIENT_CERT_PATH: optionalText,
+    TEMPORAL_TLS_CLIENT_KEY_PATH: optionalText,
+    TEMPORAL_TLS_SERVER_CA_CERT_PATH: optionalText,
+    TEMPORAL_TLS_SERVER_NAME: optionalText,
+    TEMPORAL_CLI_PATH: optionalText,
+    FERRY_TASK_QUEUE: z.string().trim().min(1).default('ferry'),
+    FERRY_STATE_DIR: z.string().trim().min(1).default('.ferry'),
+    FERRY_DEV_SERVER_PORT: port.default(7233),
+    FERRY_DEV_SERVER_UI_PORT: port.default(8233),
+    FERRY_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().positive().default(100),
+    FERRY_MAX_CACHED_WORKFLOWS: z.coerce.number().int().positive().optional(),
+    INTUNE_TENANT_ID: optionalText,
+    INTUNE_CLIENT_ID: optionalText,
+    INTUNE_CLIENT_SECRET: optionalText,
+    INTUNE_GRAPH_BASE_URL: optionalText.pipe(z.url().optional()),
+    INTUNE_TOKEN_URL: optionalText.pipe(z.url().optional()),
+    ABM_CLIENT_ID: optionalText,
+    ABM_KEY_ID: optionalText,
+    ABM_PRIVATE_KEY_PATH: optionalText,
+    ABM_TARGET_SERVER_ID: optionalText,
+    ABM_SOURCE_SERVER_ID: optionalText,
+    ABM_API_BASE_URL: optionalText.pipe(z.url().optional()),
+    ABM_TOKEN_URL: optionalText.pipe(z.url().optional()),
+    LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  })
+  .and(workspaceOneTenant('WS1_TARGET'))
+  .and(workspaceOneTenant('WS1_SOURCE'));
+
+/** Rules across keys, checked on the raw environment so they are reported alongside every other problem. */
+function crossKeyProblems(env: Record<string, string | undefined>): string[] {
+  const problems = [...allOrNothing(env, ABM_KEYS), ...allOrNothing(env, INTUNE_KEYS)];
+  if (env.ABM_SOURCE_SERVER_ID?.trim() && !env.ABM_CLIENT_ID?.trim()) {
+    problems.push('ABM_SOURCE_SERVER_ID: needs the ABM_* credentials (ABM_CLIENT_ID and its companions)');
+  }
+  if (env.WS1_SOURCE_BASE_URL?.trim() && env.INTUNE_TENANT_ID?.trim()) {
+    problems.push('INTUNE_TENANT_ID: one source per worker: set WS1_SOURCE_* or INTUNE_*, not both');
+  }
+  const cert = env.TEMPORAL_TLS_CLIENT_CERT_PATH?.trim();
+  const key = env.TEMPORAL_TLS_CLIENT_KEY_PATH?.trim();
+  if (Boolean(cert) === Boolean(key)) return problems;
+  const missing = cert ? 'TEMPORAL_TLS_CLIENT_KEY_PATH' : 'TEMPORAL_TLS_CLIENT_CERT_PATH';
+  return [
+    ...problems,
+    `${missing}: mTLS needs both TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH`,
+  ];
+}
+
+const ABM_KEYS = ['ABM_CLIENT_ID', 'ABM_KEY_ID', 'ABM_PRIVATE_KEY_PATH', 'ABM_TARGET_SERVER_ID'];
+const INTUNE_KEYS = ['INTUNE_TENANT_ID', 'INTUNE_CLIENT_ID', 'INTUNE_CLIENT_SECRET'];
+
+/** A service's settings are all or nothing: any one of its keys asks for the others. */
+function allOrNothing(env: Record<string, string | undefined>, keys: string[]): string[] {
+  const set = keys.filter((k) => env[k]?.trim());
+  if (set.length === 0 || set.length === keys.length) return [];
+  return keys.filter((k) => !set.includes(k)).map((k) => `${k}: required with ${set[0]}`);
+}
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface WorkspaceOneTenantConfig {
+  baseUrl: string;
+  tenantCode: string;
+  groupId: string;
+  auth:
+    | { kind: 'basic'; username: string; password: string }
+    | { kind: 'oauth'; tokenUrl: string; clientId: string; clientSecret: string };
+}
+
+export interface TemporalConfig {
+  /** Unset: Ferry starts (or reuses) its embedded dev server. */
+  address?: string;
+  namespace: string;
+  apiKey?: string;
+  tls?: { clientCertPath?: string; clientKeyPath?: string; serverCaCertPath?: string; serverName?: string };
+  cliPath?: string;
+}
+
+export interface AbmConfig {
+  clientId: string;
+  keyId: string;
+  /** Read by the worker at start-up; the key never leaves the worker. */
+  privateKeyPath: string;
+  /** The target's MDM server id in Apple Business Manager. */
+  targetServerId: string;
+  /** The source's MDM server id: a rollback assigns devices back to it (without it, unassigns them). */
+  sourceServerId?: string;
+  apiBaseUrl?: string;
+  tokenUrl?: string;
+}
+
+export interface IntuneConfig {
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+  graphBaseUrl?: string;
+  tokenUrl?: string;
+}
+
+export interface FerryConfig {
+  temporal: TemporalConfig;
+  taskQueue: string;
+  stateDir: string;
+  devServer: { port: number; uiPort: number };
+  worker: { maxConcurrentActivities: number; maxCachedWorkflows?: number };
+  logLevel: Env['LOG_LEVEL'];
+  target?: WorkspaceOneTenantConfig;
+  source?: WorkspaceOneTenantConfig;
+  abm?: AbmConfig;
+  /** Microsoft Intune as the source tenant (instead of WS1_SOURCE_*). */
+  intune?: IntuneConfig;
+}
+
+export class ConfigError extends Error {
+  readonly type = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+function tenant(
+  env: Record<string, string | undefined>,
+  prefix: string,
+): WorkspaceOneTenantConfig | undefined {
+  const baseUrl = env[`${prefix}_BASE_URL`];
+  if (!baseUrl) return undefined;
+  const username = env[`${prefix}_USERNAME`];
+  const password = env[`${prefix}_PASSWORD`];
+  return {
+    baseUrl,
+    tenantCode: env[`${prefix}_TENANT_CODE`]!,
+    groupId: env[`${prefix}_GROUP_ID`]!,
+    auth:
+      username && password
+        ? { kind: 'basic', username, password }
+        : {
+            kind: 'oauth',
+            tokenUrl: env[`${prefix}_OAUTH_TOKEN_URL`]!,
+            clientId: env[`${prefix}_OAUTH_CLIENT_ID`]!,
+            clientSecret: env[`${prefix}_OAUTH_CLIENT_SECRET`]!,
+          },
+  };
+}
+
+/** Parses the environment; throws a ConfigError listing every bad key (never its value). */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): FerryConfig {
+  const parsed = envSchema.safeParse(source);
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`)),
+    ...crossKeyProblems(source),
+  ];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
+  const env = parsed.data! as Env & Record<string, string | undefined>;
+  const tls =
+    env.TEMPORAL_TLS || env.TEMPORAL_TLS_CLIENT_CERT_PATH || env.TEMPORAL_TLS_SERVER_CA_CERT_PATH
+      ? {
+          clientCertPath: env.TEMPORAL_TLS_CLIENT_CERT_PATH,
+          clientKeyPath: env.TEMPORAL_TLS_CLIENT_KEY_PATH,
+          serverCaCertPath: env.TEMPORAL_TLS_SERVER_CA_CERT_PATH,
+          serverName: env.TEMPORAL_TLS_SERVER_NAME,
+        }
+      : undefined;
+  return {
+    temporal: {
+      address: env.TEMPORAL_ADDRESS,
+      namespace: env.TEMPORAL_NAMESPACE,
+      apiKey: env.TEMPORAL_API_KEY,
+      tls,
+      cliPath: env.TEMPORAL_CLI_PATH,
+    },
+    taskQueue: env.FERRY_TASK_QUEUE,
+    stateDir: env.FERRY_STATE_DIR,
+    devServer: { port: env.FERRY_DEV_SERVER_PORT, uiPort: env.FERRY_DEV_SERVER_UI_PORT },
+    worker: {
+      maxConcurrentActivities: env.FERRY_MAX_CONCURRENT_ACTIVITIES,
+      maxCachedWorkflows: env.FERRY_MAX_CACHED_WORKFLOWS,
+    },
+    logLevel: env.LOG_LEVEL,
+    target: tenant(env, 'WS1_TARGET'),
+    source: tenant(env, 'WS1_SOURCE'),
+    intune: env.INTUNE_TENANT_ID
+      ? {
+          tenantId: env.INTUNE_TENANT_ID,
+          clientId: env.INTUNE_CLIENT_ID!,
+          clientSecret: env.INTUNE_CLIENT_SECRET!,
+          graphBaseUrl: env.INTUNE_GRAPH_BASE_URL,
+          tokenUrl: env.INTUNE_TOKEN_URL,
+        }
+      : undefined,
+    abm: env.ABM_CLIENT_ID
+      ? {
+          clientId: env.ABM_CLIENT_ID,
+          keyId: env.ABM_KEY_ID!,
+          privateKeyPath: env.ABM_PRIVATE_KEY_PATH!,
+          targetServerId: env.ABM_TARGET_SERVER_ID!,
+          sourceServerId: env.ABM_SOURCE_SERVER_ID,
+          apiBaseUrl: env.ABM_API_BASE_URL,
+          tokenUrl: env.ABM_TOKEN_URL,
+        }
+      : undefined,
+  };
+}

@@ -1,0 +1,105 @@
+import crypto from 'node:crypto';
+import { AppleBusinessManagerClient } from '../services/abm';
+import { AbmTargetServerCheck } from '../services/abm/gateway';
+import {
+  startAppleBusinessManagerSimulator,
+  type AppleBusinessManagerSimulator,
+  type SimAbmActivity,
+} from '../services/abm/simulator';
+import type { FleetDevice, WorkspaceOneSimulator } from '../services/workspace-one/simulator';
+import type { Logger } from '../logger';
+
+/** The simulated ABM's MDM servers (ids in Apple's 32-hex-digit form), standing for the two tenants. */
+export const ABM_SOURCE_SERVER = { id: '50C0E5E7A1B24C3D8E9F00112233A001', name: 'SOURCE-MDM' } as const;
+export const ABM_TARGET_SERVER = { id: '7A26E7B4C5D64E7F8091A2B3C4D5B002', name: 'TARGET-MDM' } as const;
+
+/** A simulated Apple Business Manager next to the tenants (`true`: every default). */
+export interface SimulatedAbmOptions {
+  /** Time an ABM activity stays IN_PROGRESS; default 0. */
+  assignDelayMs?: number;
+  /** Serials ABM reports COMPLETED for without moving them. */
+  leaveUnassigned?: string[];
+  rateLimit?: { getPerMinute?: number; postPerHour?: number };
+}
+
+export interface SimulatedAbm {
+  sim: AppleBusinessManagerSimulator;
+  client: AppleBusinessManagerClient;
+  sourceServerId: string;
+  targetServerId: string;
+  /** What the activities use; follows simulated activities every 100 ms (Apple's take minutes). */
+  check: AbmTargetServerCheck;
+}
+
+/**
+ * ABM with the fleet's ADE iPhones on the source's MDM server, wired to the Workspace ONE simulator the
+ * way Apple reaches the devices and the target's ADE token: a device joins the target's ADE device list
+ * once an assignment to the target's server completes (and leaves it when moved away); a completed
+ * assignment with a migration deadline to the target's server starts each moved device's migration; a
+ * completed cancel of the migration (or unassignment, or move to another server) stops it if the device
+ * has not left.
+ */
+export async function startSimulatedAbm(
+  ws1: WorkspaceOneSimulator,
+  tenants: { source: string; target: string },
+  devices: FleetDevice[],
+  options: SimulatedAbmOptions,
+  logger?: Logger,
+): Promise<SimulatedAbm> {
+  const { privateKey, publicKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  const clientId = `BUSINESSAPI.${crypto.randomUUID()}`;
+  const ade = devices.filter((d) => d.platform === 'ios' && d.enrollment_kind === 'ade');
+  const models = new Map(ade.map((d) => [d.serial_number, d.model || undefined]));
+  // On the source's server in ABM, so the target has not synced them yet.
+  for (const d of ade) ws1.syncAdeAssignment(tenants.target, { serialNumber: d.serial_number }, false);
+  const onActivityCompleted = (activity: SimAbmActivity, moved: string[]) => {
+    const type = activity.activityType;
+    const reassigns = type !== 'CANCEL_MDM_MIGRATION';
+    const toTarget = type !== 'UNASSIGN_DEVICES' && activity.mdmServerId === ABM_TARGET_SERVER.id;
+    const migrates = toTarget && type === 'ASSIGN_DEVICES_WITH_MDM_MIGRATION_DEADLINE';
+    for (const serial of moved) {
+      if (reassigns) {
+        ws1.syncAdeAssignment(tenants.target, { serialNumber: serial, model: models.get(serial) }, toTarget);
+      }
+      if (migrates) ws1.startAbmMigration(tenants.source, serial);
+      else if (!toTarget) ws1.cancelAbmMigration(tenants.source, serial);
+    }
+  };
+  const sim = await startAppleBusinessManagerSimulator({
+    publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    clientId,
+    devices: ade.map((d) => ({
+      serial: d.serial_number,
+      assignedServerId: ABM_SOURCE_SERVER.id,
+      productFamily: /ipad/i.test(d.model) ? 'iPad' : 'iPhone',
+      deviceModel: d.model || undefined,
+    })),
+    servers: [ABM_SOURCE_SERVER, ABM_TARGET_SERVER],
+    assignDelayMs: options.assignDelayMs,
+    leaveUnassigned: options.leaveUnassigned,
+    rateLimit: options.rateLimit,
+    onActivityCompleted,
+  });
+  const client = new AppleBusinessManagerClient(
+    {
+      apiBaseUrl: sim.url,
+      tokenUrl: sim.tokenUrl,
+      clientId,
+      keyId: crypto.randomUUID(),
+      privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      timeoutMs: 5_000,
+    },
+    logger,
+  );
+  return {
+    sim,
+    client,
+    sourceServerId: ABM_SOURCE_SERVER.id,
+    targetServerId: ABM_TARGET_SERVER.id,
+    check: new AbmTargetServerCheck(client, {
+      targetServerId: ABM_TARGET_SERVER.id,
+      sourceServerId: ABM_SOURCE_SERVER.id,
+      activityPollMs: 100,
+    }),
+  };
+}

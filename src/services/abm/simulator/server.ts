@@ -1,0 +1,132 @@
+/**
+ * The Apple Business Manager simulator's HTTP server (fastify, 127.0.0.1, random port by default).
+ *
+ * `POST /auth/oauth2/token`: OAuth (no bearer, no rate limit). `/v1/...`: bearer → rate limit (GET per
+ * minute, POST per hour, 429 + Retry-After in seconds) → JSON body → activities settle → route →
+ * optional corruption. Every `/v1/...` request is counted, whatever its answer.
+ */
+import type { KeyObject } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  listenOnLoopback,
+  rawBody,
+  requestUrl,
+  sendJson,
+  type JsonResponse,
+} from '../../shared/simulator/loopback-http';
+import { issueToken } from './oauth';
+import { apiRoutes, appleError, notFoundRoute } from './routes';
+import { retryAfter, SlidingWindow } from '../../shared/simulator/sliding-window';
+import type { SimAbmState } from './state';
+
+export const TOKEN_PATH = '/auth/oauth2/token';
+
+export interface ServerConfig {
+  state: SimAbmState;
+  clientId: string;
+  publicKey: KeyObject;
+  tokenTtlSeconds: number;
+  rateLimit: { getPerMinute?: number; postPerHour?: number };
+  port?: number;
+}
+
+export interface RunningServer {
+  url: string;
+  /** Replaces the body of the next `/v1/...` response with a malformed one (a missing `data`). */
+  corruptNextResponse(): void;
+  close(): Promise<void>;
+}
+
+const notFound = () => appleError(404, 'NOT_FOUND', 'Not found');
+
+export async function startServer(config: ServerConfig): Promise<RunningServer> {
+  const { state } = config;
+  const getWindow = new SlidingWindow(config.rateLimit.getPerMinute, 60_000);
+  const postWindow = new SlidingWindow(config.rateLimit.postPerHour, 3_600_000);
+  let corruptNext = false;
+  let baseUrl = '';
+  const bodies = new WeakMap<FastifyRequest, unknown>();
+
+  function token(request: FastifyRequest, reply: FastifyReply) {
+    if (request.method !== 'POST')
+      return sendJson(reply, { status: 405, body: { error: 'invalid_request' } });
+    const params = new URLSearchParams(requestUrl(request).searchParams);
+    if ((request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
+      for (const [key, value] of new URLSearchParams(rawBody(request))) params.set(key, value);
+    }
+    return sendJson(reply, issueToken(state, config, params));
+  }
+
+  function answer(reply: FastifyReply, response: JsonResponse) {
+    if (corruptNext && response.status < 300) {
+      corruptNext = false;
+      response.body = { links: { self: 'corrupted' } };
+    }
+    return sendJson(reply, response);
+  }
+
+  function v1(api: FastifyInstance, _options: unknown, done: () => void) {
+    api.addHook('onRequest', async (request, reply) => {
+      const path = requestUrl(request).pathname;
+      if (!path.startsWith('/v1/')) return sendJson(reply, notFound());
+      state.apiRequests.push({ method: request.method, path });
+      if (!state.tokens.authorizes(request.headers.authorization)) {
+        const message = 'Authentication credentials are missing or invalid.';
+        return sendJson(reply, appleError(401, 'UNAUTHORIZED', message));
+      }
+      const waitMs = (request.method === 'POST' ? postWindow : getWindow).check(state.now());
+      if (waitMs !== undefined) {
+        const limited = appleError(429, 'RATE_LIMIT_EXCEEDED', 'The request rate limit has been reached.');
+        return sendJson(reply, { ...limited, headers: retryAfter(waitMs) });
+      }
+    });
+    api.addHook('preHandler', async (request, reply) => {
+      const raw = rawBody(request);
+      try {
+        bodies.set(request, raw === '' ? undefined : JSON.parse(raw));
+      } catch {
+        return sendJson(reply, appleError(400, 'PARAMETER_ERROR.INVALID', 'The request body is not JSON'));
+      }
+      state.settle();
+    });
+    api.setNotFoundHandler((request, reply) =>
+      answer(reply, notFoundRoute({ path: requestUrl(request).pathname })),
+    );
+    for (const [key, handler] of Object.entries(apiRoutes)) {
+      const [method = '', url = ''] = key.split(' ');
+      api.route({
+        method,
+        url,
+        handler: async (request, reply) => {
+          const { pathname, searchParams } = requestUrl(request);
+          const params = request.params as Record<string, string>;
+          const body = bodies.get(request);
+          return answer(
+            reply,
+            handler({ state, baseUrl, path: pathname, params, query: searchParams, body }),
+          );
+        },
+      });
+    }
+    done();
+  }
+
+  const listening = await listenOnLoopback({
+    port: config.port,
+    ignoreTrailingSlash: true,
+    onError: (err) => appleError(500, 'INTERNAL_ERROR', 'Simulator failure', String(err)),
+    notFound,
+    routes: (app) => {
+      app.all(TOKEN_PATH, token);
+      void app.register(v1, { prefix: '/v1' });
+    },
+  });
+  baseUrl = listening.origin;
+  return {
+    url: baseUrl,
+    corruptNextResponse: () => {
+      corruptNext = true;
+    },
+    close: listening.close,
+  };
+}

@@ -1,0 +1,146 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { DeviceInput } from '../../workflows/device/messages';
+
+/**
+ * Where a migration's device list lives while it runs. The fleet workflow carries only an offset into
+ * it (a 100,000-device list would not fit a 2 MB payload, nor belong in history); its activities read
+ * one page at a time. The CLI saves the validated list before starting the fleet workflow.
+ */
+export interface MigrationStore {
+  saveDeviceList(migrationId: string, devices: DeviceInput[]): Promise<{ count: number }>;
+  readDevicePage(migrationId: string, offset: number, limit: number): Promise<DeviceInput[]>;
+}
+
+/** A migration's list is fixed once started: saving a different one under its id is refused. */
+export class DeviceListConflictError extends Error {
+  override readonly name = 'DeviceListConflict';
+}
+
+/** No list saved under the id (or the folder is not mounted on this worker): retried, not failed. */
+export class DeviceListNotFoundError extends Error {
+  override readonly name = 'DeviceListNotFound';
+}
+
+const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/** Flat objects only (DeviceInput is): the same device always serializes to the same line. */
+function deviceLine(device: DeviceInput): string {
+  return JSON.stringify(device, Object.keys(device).sort());
+}
+
+/**
+ * The device lists as files: `<dir>/migrations/<migrationId>/devices.jsonl`, one device per line. The
+ * CLI and the worker must see the same folder: run them on one machine, or mount a shared volume at
+ * the same path on every worker (the worker only reads).
+ */
+export class FileMigrationStore implements MigrationStore {
+  /** Byte offset of each line (plus the file size at the end); lists never change once saved. */
+  private readonly lineStarts = new Map<string, Promise<number[]>>();
+
+  constructor(readonly dir: string) {}
+
+  deviceListFile(migrationId: string): string {
+    if (!SAFE_ID.test(migrationId)) {
+      throw new Error(
+        `migration id must be letters, digits, '.', '_' or '-' (got ${JSON.stringify(migrationId)})`,
+      );
+    }
+    return path.join(this.dir, 'migrations', migrationId, 'devices.jsonl');
+  }
+
+  async saveDeviceList(migrationId: string, devices: DeviceInput[]): Promise<{ count: number }> {
+    const file = this.deviceListFile(migrationId);
+    const text = devices.map((d) => `${deviceLine(d)}\n`).join('');
+    const existing = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return undefined;
+      throw err;
+    });
+    if (existing !== undefined) {
+      // Saving the same list again (a re-run of the same command) is fine; changing it is not.
+      if (existing === text) return { count: devices.length };
+      throw new DeviceListConflictError(
+        `migration ${migrationId} already has a different device list; start a new migration instead`,
+      );
+    }
+    await mkdir(path.dirname(file), { recursive: true });
+    // Readers see either no list or the whole list: write aside, flush, then rename into place.
+    const temp = `${file}.${randomUUID()}.tmp`;
+    try {
+      const handle = await open(temp, 'wx');
+      try {
+        await handle.writeFile(text);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      await rename(temp, file);
+    } catch (err) {
+      await rm(temp, { force: true });
+      throw err;
+    }
+    await syncFolder(path.dirname(file));
+    return { count: devices.length };
+  }
+
+  async readDevicePage(migrationId: string, offset: number, limit: number): Promise<DeviceInput[]> {
+    const starts = await this.index(migrationId);
+    const count = starts.length - 1;
+    const from = Math.min(Math.max(0, offset), count);
+    const to = Math.min(count, from + Math.max(0, limit));
+    if (to <= from) return [];
+    const handle = await open(this.deviceListFile(migrationId), 'r');
+    try {
+      const bytes = Buffer.alloc(starts[to]! - starts[from]!);
+      await handle.read(bytes, 0, bytes.length, starts[from]!);
+      return bytes
+        .toString('utf8')
+        .split('\n')
+        .filter((line) => line.length > 0)
+        .map((line) => JSON.parse(line) as DeviceInput);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** Reads a list once per process to find its lines, then each page reads only its own bytes. */
+  private index(migrationId: string): Promise<number[]> {
+    let starts = this.lineStarts.get(migrationId);
+    if (!starts) {
+      starts = indexLines(this.deviceListFile(migrationId), migrationId);
+      this.lineStarts.set(migrationId, starts);
+      // A missing list may appear later (a volume mounted late): do not remember the failure.
+      void starts.catch(() => this.lineStarts.delete(migrationId));
+    }
+    return starts;
+  }
+}
+
+async function indexLines(file: string, migrationId: string): Promise<number[]> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    throw new DeviceListNotFoundError(`no device list saved for migration ${migrationId} at ${file}`);
+  }
+  // JSON escapes newlines inside strings, and no UTF-8 multi-byte sequence holds 0x0a: each is a line end.
+  const starts = [0];
+  for (let i = bytes.indexOf(0x0a); i !== -1; i = bytes.indexOf(0x0a, i + 1)) starts.push(i + 1);
+  if (starts[starts.length - 1] !== bytes.length) starts.push(bytes.length);
+  return starts;
+}
+
+/** Makes the rename itself durable (POSIX); some platforms cannot open a folder, which is fine. */
+async function syncFolder(folder: string): Promise<void> {
+  const handle = await open(folder, 'r').catch(() => undefined);
+  if (!handle) return;
+  try {
+    await handle.sync();
+  } catch {
+    // Not supported here (e.g. Windows); the rename is still atomic.
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,230 @@
+/**
+ * Microsoft Intune through Microsoft Graph v1.0 (shared notes C): managed devices (paged with
+ * `@odata.nextLink`), one device with its `deviceActionResults`, and the `retire` / `wipe` actions.
+ * Bearer token from `auth.ts`, one re-mint on a 401, typed errors from the shared transport (service
+ * `Microsoft Graph`), every body parsed with zod. 429, and 503 with a Retry-After, are `RateLimited`.
+ */
+import { sendWithFreshTokenOn401 } from '../shared/oauth-token';
+import type { AxiosResponse } from 'axios';
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import {
+  InvalidResponseError,
+  RateLimitedError,
+  errorToken,
+  type RemoteErrorInfo,
+  type RequestContext,
+} from '../shared/errors';
+import {
+  createHttpClient,
+  networkError,
+  parseBody,
+  parseRetryAfter,
+  statusError,
+  type HttpClient,
+} from '../shared/http';
+import { intuneToken } from './auth';
+import type { ClientCredentialsToken } from '../shared/oauth-token';
+import {
+  graphErrorBodySchema,
+  managedDeviceSchema,
+  managedDevicesPageSchema,
+  oauthErrorBodySchema,
+  toIntuneDevice,
+  type IntuneDevice,
+} from './schemas';
+
+const MICROSOFT_GRAPH_SERVICE = 'Microsoft Graph';
+const DEVICES_PATH = '/deviceManagement/managedDevices';
+
+export interface IntuneClientOptions {
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+  /** Default https://graph.microsoft.com/v1.0 (the client appends /deviceManagement/...). */
+  graphBaseUrl?: string;
+  /** Default https://login.microsoftonline.com/{tenantId}/oauth2/v2.0/token. */
+  tokenUrl?: string;
+  /** Per-request timeout; default 30 000 ms. */
+  timeoutMs?: number;
+  /** Safety bound on pages read by one list call; default 10 000. */
+  maxPages?: number;
+}
+
+export interface ListManagedDevicesOptions {
+  /** An OData `$filter`, e.g. `operatingSystem eq 'iOS'`. */
+  filter?: string;
+  /** `$top`; Graph decides the page size when absent. */
+  pageSize?: number;
+}
+
+export interface WipeOptions {
+  keepEnrollmentData: boolean;
+  keepUserData: boolean;
+}
+
+interface GraphRequest {
+  method: 'GET' | 'POST';
+  /** Relative to the Graph base URL, or an absolute `@odata.nextLink` on the same origin. */
+  url: string;
+  query?: Record<string, string | number | undefined>;
+  body?: unknown;
+}
+
+/** An OData string literal: single quotes doubled. */
+const odataString = (value: string) => `'${value.replace(/'/g, "''")}'`;
+const seg = encodeURIComponent;
+
+export class IntuneClient {
+  private readonly http: HttpClient;
+  private readonly auth: ClientCredentialsToken;
+  private readonly baseUrl: URL;
+  private readonly timeoutMs: number;
+  private readonly maxPages: number;
+
+  constructor(
+    options: IntuneClientOptions,
+    private readonly logger?: Logger,
+  ) {
+    const base = (options.graphBaseUrl ?? 'https://graph.microsoft.com/v1.0').replace(/\/+$/, '');
+    this.baseUrl = new URL(base);
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.maxPages = options.maxPages ?? 10_000;
+    this.http = createHttpClient({
+      service: MICROSOFT_GRAPH_SERVICE,
+      baseURL: base,
+      timeoutMs: this.timeoutMs,
+      readErrorInfo: readGraphErrorInfo,
+      logger,
+    });
+    const tokenUrl =
+      options.tokenUrl ?? `https://login.microsoftonline.com/${seg(options.tenantId)}/oauth2/v2.0/token`;
+    this.auth = intuneToken(
+      { tokenUrl, clientId: options.clientId, clientSecret: options.clientSecret },
+      this.http,
+    );
+  }
+
+  /** Every managed device matching `filter`, page by page (follows `@odata.nextLink` until absent). */
+  async *iterateManagedDevices(options: ListManagedDevicesOptions = {}): AsyncGenerator<IntuneDevice> {
+    let request: GraphRequest | undefined = {
+      method: 'GET',
+      url: DEVICES_PATH,
+      query: { $filter: options.filter, $top: options.pageSize },
+    };
+    for (let page = 0; request && page < this.maxPages; page++) {
+      const body: z.output<typeof managedDevicesPageSchema> = await this.fetch(
+        managedDevicesPageSchema,
+        request,
+      );
+      yield* body.value.map(toIntuneDevice);
+      const next = body['@odata.nextLink'];
+      request = next ? { method: 'GET', url: this.sameOrigin(next) } : undefined;
+    }
+  }
+
+  async listManagedDevices(options: ListManagedDevicesOptions = {}): Promise<IntuneDevice[]> {
+    const devices: IntuneDevice[] = [];
+    for await (const device of this.iterateManagedDevices(options)) devices.push(device);
+    return devices;
+  }
+
+  /** Every record with this serial (Intune can hold stale duplicates); [] when none. */
+  findBySerial(serialNumber: string): Promise<IntuneDevice[]> {
+    return this.listManagedDevices({ filter: `serialNumber eq ${odataString(serialNumber)}` });
+  }
+
+  /** One device with its `deviceActionResults`. Throws NotFound when Intune no longer has it. */
+  async getDevice(id: string): Promise<IntuneDevice> {
+    const raw = await this.fetch(managedDeviceSchema, { method: 'GET', url: `${DEVICES_PATH}/${seg(id)}` });
+    return toIntuneDevice(raw);
+  }
+
+  /** Retire (remove company data and management); 204. */
+  async retire(id: string): Promise<void> {
+    await this.fetch(undefined, { method: 'POST', url: `${DEVICES_PATH}/${seg(id)}/retire` });
+  }
+
+  /** Wipe (factory reset unless told to keep data); 204. */
+  async wipe(id: string, options: WipeOptions): Promise<void> {
+    const body = { keepEnrollmentData: options.keepEnrollmentData, keepUserData: options.keepUserData };
+    await this.fetch(undefined, { method: 'POST', url: `${DEVICES_PATH}/${seg(id)}/wipe`, body });
+  }
+
+  // ------------------------------------------------------------------ transport
+
+  /** An absolute next link is followed only on the Graph origin, so the token never goes elsewhere. */
+  private sameOrigin(next: string): string {
+    const url = new URL(next, this.baseUrl);
+    if (url.origin !== this.baseUrl.origin) {
+      throw new InvalidResponseError(
+        { service: MICROSOFT_GRAPH_SERVICE, method: 'GET', path: DEVICES_PATH },
+        '@odata.nextLink points to another origin',
+      );
+    }
+    return url.toString();
+  }
+
+  private fetch<S extends z.ZodType>(schema: S, request: GraphRequest): Promise<z.output<S>>;
+  private fetch(schema: undefined, request: GraphRequest): Promise<void>;
+  private async fetch(schema: z.ZodType | undefined, request: GraphRequest): Promise<unknown> {
+    const response = await sendWithFreshTokenOn401(this.auth, (authorization) =>
+      this.sendOnce(request, authorization),
+    );
+    return schema ? parseBody(schema, response.data, this.context(request)) : undefined;
+  }
+
+  private context(request: GraphRequest): RequestContext {
+    const path = new URL(request.url.split('?')[0] ?? '', 'http://x').pathname;
+    const relative = /^https?:/i.test(request.url) ? path.replace(this.baseUrl.pathname, '') : path;
+    return { service: MICROSOFT_GRAPH_SERVICE, method: request.method, path: relative };
+  }
+
+  private async sendOnce(request: GraphRequest, authorization: string): Promise<AxiosResponse<unknown>> {
+    const headers: Record<string, string> = { Authorization: authorization, Accept: 'application/json' };
+    if (request.body !== undefined) headers['Content-Type'] = 'application/json';
+    const ctx = this.context(request);
+    const started = Date.now();
+    let response: AxiosResponse<unknown>;
+    try {
+      response = await this.http.instance.request({
+        method: request.method,
+        url: withQuery(request.url, request.query),
+        headers,
+        data: request.body,
+      });
+    } catch (err) {
+      throw networkError(err, ctx, this.timeoutMs);
+    }
+    const durationMs = Date.now() - started;
+    this.logger?.debug({ ...ctx, status: response.status, durationMs }, 'http request');
+    if (response.status >= 200 && response.status < 300) return response;
+    const retryAfter = (response.headers as Record<string, unknown>)['retry-after'];
+    const retryAfterMs = parseRetryAfter(typeof retryAfter === 'string' ? retryAfter : undefined);
+    if (response.status === 503 && retryAfterMs !== undefined) {
+      // Graph also throttles with 503 + Retry-After (shared notes C.4).
+      const info = readGraphErrorInfo(response.data);
+      throw new RateLimitedError(ctx, retryAfterMs, { status: 503, ...info });
+    }
+    throw statusError(response, ctx, { readErrorInfo: readGraphErrorInfo });
+  }
+}
+
+/** Query encoded with %20 (not `+`) and `$` kept literal, as Graph's own examples write OData options. */
+function withQuery(url: string, query: GraphRequest['query']): string {
+  const parts = Object.entries(query ?? {})
+    .filter((entry): entry is [string, string | number] => entry[1] !== undefined)
+    .map(([key, value]) => `${key}=${encodeURIComponent(String(value))}`);
+  return parts.length > 0 ? `${url}?${parts.join('&')}` : url;
+}
+
+/** Graph's `error.code` and `innerError.request-id` only (never `message`, which may quote ids or UPNs). */
+function readGraphErrorInfo(data: unknown): RemoteErrorInfo {
+  const graph = graphErrorBodySchema.safeParse(data);
+  if (graph.success) {
+    const { code, innerError } = graph.data.error;
+    return { code: errorToken(code), requestId: errorToken(innerError?.['request-id']) };
+  }
+  const oauth = oauthErrorBodySchema.safeParse(data);
+  return oauth.success ? { code: errorToken(oauth.data.error) } : {};
+}

@@ -1,0 +1,121 @@
+/**
+ * The Intune simulator's state: managed devices (insertion order), issued tokens, the retire/wipe
+ * actions received, and a sliding-window rate limit. Actions are `pending` for `actionDelayMs`, then
+ * `done`, and the device leaves managedDevices (as Intune removes a retired or wiped record).
+ */
+import { SimAccessTokens } from '../../shared/simulator/access-tokens';
+
+export interface SimActionResult {
+  actionName: string;
+  actionState: string;
+  startDateTime: string;
+  lastUpdatedDateTime: string;
+}
+
+/** A Graph managedDevice: `id` and `serialNumber` required, any other field passed through as given. */
+export interface SimIntuneDeviceSeed {
+  id: string;
+  serialNumber: string;
+  deviceName?: string;
+  userPrincipalName?: string;
+  emailAddress?: string;
+  operatingSystem?: string;
+  model?: string;
+  managedDeviceOwnerType?: string;
+  deviceEnrollmentType?: string;
+  isSupervised?: boolean;
+  imei?: string | null;
+  deviceActionResults?: SimActionResult[];
+  [field: string]: unknown;
+}
+
+export interface SimIntuneAction {
+  deviceId: string;
+  action: 'retire' | 'wipe';
+  at: string;
+  body?: unknown;
+}
+
+interface SimDevice {
+  seed: SimIntuneDeviceSeed;
+  results: SimActionResult[];
+  /** When each pending result of ours becomes done (index into `results`). */
+  dueAt: Map<number, number>;
+  removed: boolean;
+}
+
+export class SimIntuneState {
+  readonly devices = new Map<string, SimDevice>();
+  readonly tokens: SimAccessTokens;
+  readonly actions: SimIntuneAction[] = [];
+  tokenRequests = 0;
+
+  constructor(
+    seeds: SimIntuneDeviceSeed[],
+    private readonly actionDelayMs: number,
+    readonly now: () => number,
+  ) {
+    this.tokens = new SimAccessTokens(now);
+    for (const seed of seeds) {
+      const results = (seed.deviceActionResults ?? []).map((r) => ({ ...r }));
+      this.devices.set(seed.id, { seed: { ...seed }, results, dueAt: new Map(), removed: false });
+    }
+  }
+
+  /** Devices still in Intune. */
+  visible(): SimDevice[] {
+    this.settle();
+    return [...this.devices.values()].filter((d) => !d.removed);
+  }
+
+  find(id: string): SimDevice | undefined {
+    this.settle();
+    const device = this.devices.get(id);
+    return device && !device.removed ? device : undefined;
+  }
+
+  record(device: SimDevice, action: 'retire' | 'wipe', body: unknown): void {
+    const at = new Date(this.now()).toISOString();
+    this.actions.push({ deviceId: device.seed.id, action, at, body });
+    device.results.push({
+      actionName: action,
+      actionState: 'pending',
+      startDateTime: at,
+      lastUpdatedDateTime: at,
+    });
+    device.dueAt.set(device.results.length - 1, this.now() + this.actionDelayMs);
+  }
+
+  /** Completes due actions; a device whose retire or wipe is done leaves managedDevices. */
+  settle(): void {
+    const now = this.now();
+    for (const device of this.devices.values()) {
+      for (const [index, due] of device.dueAt) {
+        const result = device.results[index];
+        if (!result || now < due) continue;
+        result.actionState = 'done';
+        result.lastUpdatedDateTime = new Date(due).toISOString();
+        device.dueAt.delete(index);
+        device.removed = true;
+      }
+    }
+  }
+
+  /** The device as Graph returns it; `withActions` as on GET by id. */
+  static view(device: SimDevice, withActions: boolean): Record<string, unknown> {
+    const { deviceActionResults: _omit, ...rest } = device.seed;
+    const base = {
+      deviceName: '',
+      userPrincipalName: '',
+      emailAddress: '',
+      operatingSystem: 'iOS',
+      model: '',
+      managedDeviceOwnerType: 'company',
+      deviceEnrollmentType: 'unknown',
+      isSupervised: false,
+      imei: null,
+      ...rest,
+    };
+    return withActions ? { ...base, deviceActionResults: device.results.map((r) => ({ ...r })) } : base;
+  }
+}

@@ -1,0 +1,75 @@
+import { CancellationScope, patched } from '@temporalio/workflow';
+import { PATH_STEPS, pathFor, type MigrationPath, type Step } from './paths';
+import { DeviceStateKeeper } from './state';
+import type {
+  AbmAssignmentResult,
+  DeviceInput,
+  MigrateDeviceInput,
+  MigrationDurations,
+  MigrationOptions,
+} from './messages';
+
+/** Patch ids (`patched()`): histories recorded before a change replay the way they ran. */
+export const ABM_DEADLINE_PATH = 'abm-deadline-path';
+export const MANUAL_REMOVAL_WAIT = 'manual-source-removal-wait';
+export const ABM_ROLLBACK_BEFORE_SOURCE_COMMAND = 'abm-rollback-before-source-command';
+
+/** One device's run, shared by its admin handlers, its steps and its rollback. */
+export interface DeviceRun {
+  readonly migrationId: string;
+  readonly device: DeviceInput;
+  readonly options: MigrationOptions;
+  readonly durations: MigrationDurations;
+  readonly path: MigrationPath;
+  readonly steps: readonly Step[];
+  readonly state: DeviceStateKeeper;
+  /** The steps run in it; a cancel cancels it. */
+  readonly work: CancellationScope;
+  abmConfirmed: boolean;
+  /** The fleet's bulk ABM assignment result for the current wait, and how many it has sent in all. */
+  bulk: AbmAssignmentResult | undefined;
+  bulkResults: number;
+  /**
+   * The fleet may have assigned the device in ABM: a cancel must undo it. On the deadline path until the
+   * end; on the erase and standard paths until the source takes its command.
+   */
+  abmMayBeAssigned: boolean;
+  manualRemovalWait: boolean;
+  removalConfirmed: boolean;
+  retryRequested: boolean;
+  cancelled: boolean;
+  tokenBusy: boolean;
+  expiredReissues: number;
+}
+
+export function startDeviceRun(input: MigrateDeviceInput): DeviceRun {
+  const { migrationId, device, options } = input;
+  const path = pathFor(device, options);
+  // Devices on this path started before it existed failed at once; their histories replay that way.
+  const steps = path === 'ios_ade_abm_deadline' && !patched(ABM_DEADLINE_PATH) ? [] : PATH_STEPS[path];
+  const state = new DeviceStateKeeper(migrationId, device, path);
+  return {
+    migrationId,
+    device,
+    options,
+    durations: options.durations,
+    path,
+    steps,
+    state,
+    work: new CancellationScope(),
+    abmConfirmed: false,
+    bulk: undefined,
+    bulkResults: 0,
+    abmMayBeAssigned: false,
+    manualRemovalWait: false,
+    removalConfirmed: false,
+    retryRequested: false,
+    cancelled: false,
+    tokenBusy: false,
+    expiredReissues: 0,
+  };
+}
+
+export type StepResult = { ok: true } | { ok: false; reason: string; detail?: string };
+export const OK: StepResult = { ok: true };
+export const fail = (reason: string, detail?: string): StepResult => ({ ok: false, reason, detail });

@@ -1,0 +1,217 @@
+import type { Duration } from '@temporalio/common';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import ms from 'ms';
+
+/**
+ * The contract between the device workflow, the CLI and the tests: inputs, statuses, admin actions.
+ * Everything here is plain JSON (it crosses history, queries and continue-as-new).
+ */
+
+export const PLATFORMS = ['ios', 'android'] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+export const ENROLLMENT_KINDS = ['ade', 'standard', 'legacy', 'work_profile', 'fully_managed'] as const;
+export type EnrollmentKind = (typeof ENROLLMENT_KINDS)[number];
+
+export const DEVICE_STATUSES = [
+  'getting_ready',
+  'abm_reassignment_pending',
+  'ade_sync',
+  'ready',
+  'started',
+  'unenrolling',
+  'unenrolled',
+  'reenrolling',
+  'reenrolled',
+  'failed',
+] as const;
+export type DeviceStatus = (typeof DEVICE_STATUSES)[number];
+
+/** Failure reasons in words an admin can act on (SPEC §3); retry policies never parse them. */
+export const FailureReason = {
+  TargetUserNotFound: 'Target user not found',
+  AbmNotConfirmed: 'ABM reassignment not confirmed in time',
+  AdeNotSynced: 'Device not synced to the target ADE token',
+  AdeProfileMisconfigured: 'ADE profile misconfigured',
+  AndroidEnterpriseNotRegistered: 'Android Enterprise not registered on the target',
+  TokenExpiredTooManyTimes: 'Token expired too many times',
+  EnrollmentTimedOut: 'Enrollment timed out',
+  EnrolledToWrongUser: 'Enrolled to a different user',
+  SourceRefusedCommand: 'Source refused command',
+  SourceRemovalTimedOut: 'Source did not confirm removal',
+  CancelledByAdmin: 'Cancelled by admin',
+  PathNotAvailable: 'Migration path not available',
+  AbmAssignmentNotDone: 'ABM assignment not done',
+  ServiceUnavailable: 'A service did not answer',
+  ServiceRejectedCredentials: 'A service rejected Ferry credentials',
+  ServiceRejectedRequest: 'A service rejected the request',
+} as const;
+
+export interface DeviceInput {
+  serialNumber: string;
+  platform: Platform;
+  enrollmentKind: EnrollmentKind;
+  /** The source user's email; sensitive: pino redacts it, the workflow never logs it. */
+  userEmail: string;
+  udid?: string;
+  imei?: string;
+  model?: string;
+  friendlyName?: string;
+  sourceDeviceId?: string;
+}
+
+/** Durations are strings Temporal understands ('5 minutes', '14 days'). */
+export interface MigrationDurations {
+  abmWait: Duration;
+  abmCheckInterval: Duration;
+  adeSyncTimeout: Duration;
+  adeSyncCheckInterval: Duration;
+  sourceRemovalTimeout: Duration;
+  sourceRemovalCheckInterval: Duration;
+  enrollmentTimeout: Duration;
+  enrollmentCheckInterval: Duration;
+  /** How long a failed device stays open for retry or cancel before its workflow closes. */
+  failedRetention: Duration;
+}
+
+export interface MigrationOptions {
+  iosAdeMethod: 'erase' | 'standard' | 'abm_deadline';
+  android: 'wipe_to_fully_managed' | 'keep';
+  userMatching: 'email' | 'local_part';
+  /** With local_part matching: source mail domain -> target mail domain. */
+  domainMap: Record<string, string>;
+  /** Where un-enrollment happens: the worker's source tenant (Workspace ONE or Intune), or by hand ('manual'). */
+  source: 'workspace-one' | 'intune' | 'manual';
+  maxTokenReissues: number;
+  durations: MigrationDurations;
+  /**
+   * Ferry assigns ADE devices to the target's MDM server in Apple Business Manager itself, in bulk, once an
+   * admin approves it on the migration (`ferry approve-abm`). The ABM-deadline path always does. Optional:
+   * inputs recorded before it existed leave it out.
+   */
+  abmAutoAssign?: boolean;
+  /** ABM-deadline path: days from the bulk assignment to the deadline Apple enforces (1 to 90; default 14). */
+  abmDeadlineDays?: number;
+}
+
+/** A Duration in milliseconds, read as Temporal reads it: a number passes through, a string it cannot read throws. */
+export function durationMs(duration: Duration): number {
+  if (typeof duration === 'number') return duration;
+  const millis = ms(duration);
+  if (Number.isNaN(millis)) throw new TypeError(`Invalid duration string: '${duration}'`);
+  return millis;
+}
+
+export const DEFAULT_ABM_DEADLINE_DAYS = 14;
+
+export const DEFAULT_DURATIONS: MigrationDurations = {
+  abmWait: '30 days',
+  abmCheckInterval: '1 hour',
+  adeSyncTimeout: '2 days',
+  adeSyncCheckInterval: '15 minutes',
+  sourceRemovalTimeout: '3 days',
+  sourceRemovalCheckInterval: '10 minutes',
+  enrollmentTimeout: '14 days',
+  enrollmentCheckInterval: '10 minutes',
+  failedRetention: '30 days',
+};
+
+export const DEFAULT_MIGRATION_OPTIONS: MigrationOptions = {
+  iosAdeMethod: 'erase',
+  android: 'keep',
+  userMatching: 'email',
+  domainMap: {},
+  source: 'workspace-one',
+  maxTokenReissues: 3,
+  durations: DEFAULT_DURATIONS,
+  abmAutoAssign: false,
+  abmDeadlineDays: DEFAULT_ABM_DEADLINE_DAYS,
+};
+
+/** Apple refuses a migration deadline further ahead than this. */
+export const MAX_ABM_DEADLINE_DAYS = 90;
+
+/**
+ * The sub-status of a device waiting for the fleet's bulk ABM assignment: the fleet finds these devices
+ * through visibility by this exact value.
+ */
+export const ABM_BULK_WAITING = 'waiting for the bulk ABM assignment';
+
+export interface MigrateDeviceInput {
+  migrationId: string;
+  device: DeviceInput;
+  options: MigrationOptions;
+}
+
+export interface StatusChange {
+  status: DeviceStatus;
+  subStatus?: string;
+  at: string;
+}
+
+export interface TargetUserRef {
+  id: number;
+  uuid: string;
+  userName: string;
+}
+
+export interface AdminActionRecord {
+  action: string;
+  by?: string;
+  reason?: string;
+  at: string;
+}
+
+export interface DeviceState {
+  migrationId: string;
+  serialNumber: string;
+  platform: Platform;
+  path: string;
+  status: DeviceStatus;
+  subStatus?: string;
+  /** The step a retry re-runs; set while failed. */
+  failedStep?: string;
+  history: StatusChange[];
+  adminActions: AdminActionRecord[];
+  targetUser?: TargetUserRef;
+  tokenExpiresAt?: string;
+  tokensIssued: number;
+  targetDeviceId?: number;
+  /** ABM-deadline path: the migration deadline Apple enforces, once the device is assigned. */
+  abmDeadline?: string;
+  /** True once the workflow has closed (re-enrolled, cancelled, or failed past its retention). */
+  closed: boolean;
+}
+
+export interface AdminRequest {
+  /** Who asked, for the device's history (an admin name or ticket), never a credential. */
+  by?: string;
+  reason?: string;
+}
+
+/** What the fleet's bulk ABM assignment read back for one device (never just Apple's COMPLETED). */
+export interface AbmAssignmentResult {
+  assigned: boolean;
+  /** Apple's orgDeviceActivity id, for the admin to find it in ABM. */
+  activityId?: string;
+  /** Where ABM shows the device when it is not on the target's server; absent: no server. */
+  assignedServer?: string;
+  deadline?: string;
+}
+
+export const getDeviceState = defineQuery<DeviceState>('getDeviceState');
+/** Fire-and-forget confirmation, for bulk tools; the update below answers instead. */
+export const abmReassignmentConfirmed = defineSignal<[AdminRequest]>('abmReassignmentConfirmed');
+export const confirmAbmReassignment = defineUpdate<DeviceState, [AdminRequest]>('confirmAbmReassignment');
+export const retryDevice = defineUpdate<DeviceState, [AdminRequest]>('retryDevice');
+export const cancelDevice = defineUpdate<DeviceState, [AdminRequest]>('cancelDevice');
+export const renotifyUser = defineUpdate<DeviceState, [AdminRequest]>('renotifyUser');
+export const reissueToken = defineUpdate<DeviceState, [AdminRequest]>('reissueToken');
+/** Sent by the fleet's bulk ABM assignment to each device it covered. */
+export const abmAssignmentResult = defineSignal<[AbmAssignmentResult]>('abmAssignmentResult');
+/** Manual source: an admin confirms the device was removed from the source by hand. */
+export const confirmSourceRemoval = defineUpdate<DeviceState, [AdminRequest]>('confirmSourceRemoval');
+
+export function deviceWorkflowId(migrationId: string, serialNumber: string): string {
+  return `${migrationId}/${serialNumber}`;
+}

@@ -1,0 +1,86 @@
+import { upsertSearchAttributes } from '@temporalio/workflow';
+import type { MigrationPath, Step } from './paths';
+import type { AdminRequest, DeviceInput, DeviceState, DeviceStatus } from './messages';
+import {
+  FerryMigrationId,
+  FerryPlatform,
+  FerrySerial,
+  FerryStatus,
+  FerrySubStatus,
+} from '../search-attributes';
+
+/**
+ * The device's state as queries and reports see it. Every status change is timestamped (workflow time)
+ * into the history and published as search attributes, so admins can filter devices in Temporal itself.
+ */
+export class DeviceStateKeeper {
+  readonly current: DeviceState;
+  private beforeFailure: { status: DeviceStatus; subStatus?: string } | undefined;
+
+  constructor(migrationId: string, device: DeviceInput, path: MigrationPath) {
+    this.current = {
+      migrationId,
+      serialNumber: device.serialNumber,
+      platform: device.platform,
+      path,
+      status: 'getting_ready',
+      history: [],
+      adminActions: [],
+      tokensIssued: 0,
+      closed: false,
+    };
+    upsertSearchAttributes([
+      { key: FerryMigrationId, value: migrationId },
+      { key: FerrySerial, value: device.serialNumber },
+      { key: FerryPlatform, value: device.platform },
+    ]);
+  }
+
+  set(status: DeviceStatus, subStatus?: string): void {
+    const s = this.current;
+    if (s.history.length > 0 && s.status === status && s.subStatus === subStatus) return;
+    s.status = status;
+    s.subStatus = subStatus;
+    if (status !== 'failed') s.failedStep = undefined;
+    s.history.push({ status, ...(subStatus ? { subStatus } : {}), at: new Date().toISOString() });
+    upsertSearchAttributes([
+      { key: FerryStatus, value: status },
+      { key: FerrySubStatus, value: subStatus ?? null },
+    ]);
+  }
+
+  fail(reason: string, detail?: string, step?: Step): void {
+    if (this.current.status !== 'failed') {
+      this.beforeFailure = { status: this.current.status, subStatus: this.current.subStatus };
+    }
+    this.set('failed', detail ? `${reason}: ${detail}` : reason);
+    this.current.failedStep = step;
+  }
+
+  /** Back to where the device was when it failed, so a retried step starts from a status that makes sense. */
+  resume(): void {
+    this.set(this.beforeFailure?.status ?? 'getting_ready', 'retry requested by admin');
+  }
+
+  /**
+   * Counts distinct tokens by their expiry: a token an earlier attempt of the same activity issued (and
+   * the retry found) is new to the device; the same token found again after an admin retry is not.
+   */
+  tokenIssued(expiresAt: string): void {
+    if (expiresAt !== this.current.tokenExpiresAt) this.current.tokensIssued++;
+    this.current.tokenExpiresAt = expiresAt;
+  }
+
+  note(action: string, request: AdminRequest): void {
+    this.current.adminActions.push({ action, ...request, at: new Date().toISOString() });
+  }
+
+  close(): void {
+    this.current.closed = true;
+  }
+
+  /** A copy, so a query never hands out the live object. */
+  snapshot(): DeviceState {
+    return JSON.parse(JSON.stringify(this.current)) as DeviceState;
+  }
+}
