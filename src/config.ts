@@ -1,13 +1,15 @@
 import { z } from 'zod';
 import { envFlag, optionalText } from './config/env-values';
 
-export { smtpConfigFromEnv, smtpConfigSchema, type ResolvedSmtpConfig, type SmtpConfig } from './config/smtp';
+import { readSmtpEnv, type ResolvedSmtpConfig } from './config/smtp';
+
+export { smtpConfigSchema, type ResolvedSmtpConfig, type SmtpConfig } from './config/smtp';
 
 /**
  * Everything the worker, the CLI and the demo read from the environment, validated once at start-up.
  * Secrets (passwords, client secrets, API keys) are only ever read here, on the worker's side: they never
- * travel through workflow inputs or histories. The SMTP settings (config/smtp.ts) are the worker's
- * alone: the CLI and the demo never read them.
+ * travel through workflow inputs or histories. The SMTP settings (config/smtp.ts) are checked with every
+ * other key, though only the worker sends mail.
  */
 
 const port = z.coerce.number().int().min(1).max(65535);
@@ -160,6 +162,8 @@ export interface FerryConfig {
   abm?: AbmConfig;
   /** Microsoft Intune as the source tenant (instead of WS1_SOURCE_*). */
   intune?: IntuneConfig;
+  /** The end users' mail (unset FERRY_SMTP_HOST: a redacted log line per message instead). */
+  smtp?: ResolvedSmtpConfig;
 }
 
 export class ConfigError extends Error {
@@ -196,9 +200,11 @@ function tenant(
 /** Parses the environment; throws a ConfigError listing every bad key (never its value). */
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): FerryConfig {
   const parsed = envSchema.safeParse(source);
+  const mail = readSmtpEnv(source);
   const problems = [
     ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`)),
     ...crossKeyProblems(source),
+    ...mail.problems,
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const env = parsed.data! as Env & Record<string, string | undefined>;
@@ -249,5 +255,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): FerryConfig
           tokenUrl: env.ABM_TOKEN_URL,
         }
       : undefined,
+    smtp: mail.smtp,
   };
 }

@@ -6,7 +6,7 @@ import { WorkspaceOneSource } from './services/workspace-one/source';
 import { readFileSync } from 'node:fs';
 import { AbmTargetServerCheck } from './services/abm/gateway';
 import { AppleBusinessManagerClient } from './services/abm';
-import { loadConfig, smtpConfigFromEnv, type AbmConfig, type FerryConfig } from './config';
+import { loadConfig, type AbmConfig, type FerryConfig } from './config';
 import { intuneClient, workspaceOneClient } from './services/tenant-clients';
 import { IntuneSource } from './services/intune';
 import { createLogger, type Logger } from './logger';
@@ -45,9 +45,8 @@ export function createFerryWorker(options: FerryWorkerOptions): Promise<Worker> 
 }
 
 /** SMTP when FERRY_SMTP_HOST is set (templates checked at start-up), otherwise a log line per message. */
-async function notifierFromEnv(logger: Logger): Promise<Notifier> {
-  const smtp = smtpConfigFromEnv();
-  return smtp ? SmtpNotifier.create(smtp, { logger }) : new LogNotifier(logger);
+async function notifierFor(config: FerryConfig, logger: Logger): Promise<Notifier> {
+  return config.smtp ? SmtpNotifier.create(config.smtp, { logger }) : new LogNotifier(logger);
 }
 
 function abmCheck(abm: AbmConfig, logger: Logger): AbmTargetServerCheck {
@@ -75,7 +74,7 @@ export async function activitiesFromConfig(
 ): Promise<MigrationActivities & FleetActivities> {
   if (!config.target) {
     throw new Error(
-      'The worker needs a target tenant: set WS1_TARGET_BASE_URL and its companions (see README).',
+      'The worker needs a target tenant: set WS1_TARGET_BASE_URL and its companions (see docs/configuration.md).',
     );
   }
   const abm = config.abm ? abmCheck(config.abm, logger) : undefined;
@@ -88,7 +87,7 @@ export async function activitiesFromConfig(
         : config.intune
           ? new IntuneSource(intuneClient(config.intune, logger.child({ tenant: 'source' })))
           : undefined,
-      notifier: await notifierFromEnv(logger.child({ component: 'notifier' })),
+      notifier: await notifierFor(config, logger.child({ component: 'notifier' })),
       abm,
     }),
     // Device lists are read from the state folder the CLI saved them in (shared with `ferry start`).

@@ -56,8 +56,12 @@ export function readCsvRecords(text: string): { records: CsvRecord[]; problems: 
   } catch (err) {
     if (!(err instanceof CsvError)) throw err;
     if (err.code !== 'CSV_QUOTE_NOT_CLOSED') {
-      // csv-parse's message may quote the row: say what is wrong in our words.
-      const message = 'text follows a closing quote; quote the whole value';
+      // csv-parse's message may quote the row (an email, say): say what is wrong in our words. Text after
+      // a closing quote (`"ab"cd`) is ambiguous, so the file is refused rather than guessed at.
+      const message =
+        err.code === 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE'
+          ? 'text follows a closing quote; quote the whole value'
+          : `not readable as CSV (${err.code})`;
       problems.push({ line: lineAtError(text, err), message });
       return { records: [], problems };
     }

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { envFlag, optionalText } from './env-values';
 
 /**
- * The SMTP notifier's settings, read from the environment by the worker only (the CLI never needs them).
- * The password is read here only; problems name the key, never the value.
+ * The SMTP notifier's settings: part of the one configuration `loadConfig` checks; only the worker uses
+ * them. The password is read here only; problems name the key, never the value.
  */
 export const smtpConfigSchema = z
   .object({
@@ -59,13 +59,14 @@ const SMTP_ENV = {
 type SmtpField = keyof typeof SMTP_ENV;
 
 /**
- * The SMTP settings from `FERRY_SMTP_*`, `FERRY_SUPPORT_CONTACT` and `FERRY_TEMPLATES_DIR`, or undefined
- * when `FERRY_SMTP_HOST` is unset (the worker then keeps the LogNotifier). Throws one error listing every
- * problem by key.
+ * The SMTP settings from `FERRY_SMTP_*`, `FERRY_SUPPORT_CONTACT` and `FERRY_TEMPLATES_DIR`, with every
+ * problem by key (never a value). `smtp` is undefined when `FERRY_SMTP_HOST` is unset (the worker then
+ * keeps the LogNotifier) or when there are problems. `loadConfig` reports these with every other key.
  */
-export function smtpConfigFromEnv(
-  env: Record<string, string | undefined> = process.env,
-): ResolvedSmtpConfig | undefined {
+export function readSmtpEnv(env: Record<string, string | undefined>): {
+  smtp?: ResolvedSmtpConfig;
+  problems: string[];
+} {
   const problems: string[] = [];
   // Each key on its own, so that one unreadable value does not hide the problems of the others.
   const raw: Partial<Record<SmtpField, unknown>> = {};
@@ -75,7 +76,7 @@ export function smtpConfigFromEnv(
     if (read.success) raw[field] = read.data;
     else problems.push(`${key}: ${read.error.issues[0]!.message}`);
   }
-  if (!raw.host) return undefined;
+  if (!raw.host) return { problems: [] };
   const { user, password } = SMTP_ENV;
   // Also a rule of the schema, but zod skips refinements while other fields fail: checked here too.
   if (Boolean(raw.user) !== Boolean(raw.password)) {
@@ -96,8 +97,5 @@ export function smtpConfigFromEnv(
       if (!problems.some((p) => p.startsWith(`${key}:`))) problems.push(`${key}: ${message}`);
     }
   }
-  if (problems.length > 0 || !parsed.success) {
-    throw new Error(`Invalid SMTP settings: ${problems.join('; ')}`);
-  }
-  return parsed.data;
+  return parsed.success && problems.length === 0 ? { smtp: parsed.data, problems } : { problems };
 }

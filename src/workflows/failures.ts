@@ -24,6 +24,10 @@ export const FailureType = {
 
   // The fleet's.
   InvalidFleetInput: 'InvalidFleetInput',
+  /** No device list saved under the migration's id, or the state folder is not mounted on this worker. */
+  DeviceListNotFound: 'DeviceListNotFound',
+  /** A different list is already saved under the migration's id: a started migration's list is fixed. */
+  DeviceListConflict: 'DeviceListConflict',
   /** countRunningDevices while too many devices run (benign: retried, not logged). */
   DevicesStillRunning: 'DevicesStillRunning',
   /** findDevicesAwaitingAbm while no device waits for the bulk ABM assignment. */

@@ -1,9 +1,7 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { awaitingAbmQuery } from '../../src/activities/fleet/abm-bulk';
 import { devicesReportCsv } from '../../src/client/devices-report';
 import { startFleetMigration } from '../../src/client/start-migration';
-import type { FileMigrationStore } from '../../src/services/device-lists/store';
 import { ABM_SOURCE_SERVER } from '../../src/demo/simulated-abm';
 import {
   REHEARSAL_DURATIONS,
@@ -30,7 +28,7 @@ import {
   type MigrationOptions,
 } from '../../src/workflows/device/messages';
 import { recordHistory } from '../helpers/devices';
-import { startFleetSuite, testWorker, type FleetSuite } from '../helpers/temporal';
+import { fleetSuitePerFile, testWorker } from '../helpers/temporal';
 import { eventually } from '../helpers/eventually';
 
 /**
@@ -38,16 +36,7 @@ import { eventually } from '../helpers/eventually';
  * the Workspace ONE and Apple Business Manager simulators, linked so that a deadline assignment moves
  * the device from the source tenant to the target by itself.
  */
-let env: TestWorkflowEnvironment;
-let store: FileMigrationStore;
-let suite: FleetSuite;
-
-beforeAll(async () => {
-  suite = await startFleetSuite('ferry-abm-bulk-');
-  ({ env, store } = suite);
-});
-
-afterAll(() => suite?.close());
+const { env, store } = fleetSuitePerFile('ferry-abm-bulk-');
 
 interface World {
   tenants: SimulatedTenants;

@@ -2,12 +2,7 @@
  * The Workspace ONE simulator's side of an ABM migration with a deadline, on a fake clock so that every
  * boundary is exact: the device leaves the source without an erase and enrolls in the target via ADE.
  */
-import type { WorkspaceOneClient } from '../../src/services/workspace-one';
-import {
-  startWorkspaceOneSimulator,
-  type WorkspaceOneSimulator,
-} from '../../src/services/workspace-one/simulator';
-import { SOURCE, TARGET, basicClient, fixtureSeed } from '../simulators/ws1-fixture';
+import { SOURCE, TARGET, fixtureSimulatorPerTest } from '../simulators/ws1-fixture';
 
 const T0 = Date.UTC(2026, 10, 24, 9, 0, 0);
 const COMMAND_DELAY = 1_000;
@@ -18,20 +13,11 @@ const ADE_IPHONE = 'IOSADE0002';
 const NON_ADE_IPHONE = 'IOSSTD0001';
 
 let now: number;
-let sim: WorkspaceOneSimulator;
-let target: WorkspaceOneClient;
-
-beforeEach(async () => {
-  now = T0;
-  sim = await startWorkspaceOneSimulator({
-    seed: fixtureSeed(),
-    clock: () => now,
-    behaviour: { commandDelayMs: COMMAND_DELAY, enrollDelayMs: ENROLL_DELAY },
-  });
-  target = basicClient(sim, TARGET);
+beforeEach(() => (now = T0));
+const { sim, target } = fixtureSimulatorPerTest({
+  clock: () => now,
+  behaviour: { commandDelayMs: COMMAND_DELAY, enrollDelayMs: ENROLL_DELAY },
 });
-
-afterEach(() => sim.close());
 
 const sourceStatus = (serial: string) => sim.device(SOURCE, serial)?.enrollmentStatus;
 

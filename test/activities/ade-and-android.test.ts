@@ -1,14 +1,8 @@
 /** ADE sync and profile checks (SPEC §2), and the Android Enterprise registration check. */
 import { adeProfileProblems } from '../../src/activities/device/ade';
-import { PLAIN_OG, failureOf, run, startWorld, type World } from './fixture';
+import { PLAIN_OG, failureOf, run, worldPerTest } from './fixture';
 
-let world: World;
-
-beforeEach(async () => {
-  world = await startWorld();
-});
-
-afterEach(() => world.sim.close());
+const world = worldPerTest();
 
 describe('awaitAdeSync', () => {
   it('when the serial is not in the target ADE list, then a retryable AdeNotYetSynced', async () => {

@@ -9,17 +9,10 @@ import {
   TARGET,
   failureOf,
   run,
-  startWorld,
-  type World,
+  worldPerTest,
 } from './fixture';
 
-let world: World;
-
-beforeEach(async () => {
-  world = await startWorld();
-});
-
-afterEach(() => world.sim.close());
+const world = worldPerTest();
 
 async function user(email: string): Promise<TargetUserRef> {
   const found = await run(world.activities.lookupTargetUser, { email });

@@ -12,18 +12,11 @@ import {
   client,
   failureOf,
   run,
-  startWorld,
+  worldPerTest,
   visibleText,
-  type World,
 } from './fixture';
 
-let world: World;
-
-beforeEach(async () => {
-  world = await startWorld();
-});
-
-afterEach(() => world.sim.close());
+const world = worldPerTest();
 
 /** What must never appear in a failure: the user's email, credentials, the tenant code, token values. */
 function secrets(): string[] {

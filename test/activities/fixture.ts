@@ -18,6 +18,7 @@ import {
   type SimSeed,
   type WorkspaceOneSimulator,
 } from '../../src/services/workspace-one/simulator';
+import { perTest, standIn } from '../helpers/set-up';
 
 export const SOURCE = 'SRC-TENANT';
 export const TARGET = 'TGT-TENANT';
@@ -123,6 +124,11 @@ export async function startWorld(): Promise<World> {
         .map((entry) => `${entry.method} ${entry.path}`),
     newActivities,
   };
+}
+
+/** A fresh world before each test of the file (its simulator closed after); read it inside tests. */
+export function worldPerTest(): World {
+  return standIn(perTest('the activities world', startWorld, (world) => world.sim.close()));
 }
 
 export function client(

@@ -1,14 +1,8 @@
 /** Commands to a Workspace ONE source tenant and the wait for the device to leave it. */
 import { createMigrationActivities } from '../../src/activities/device';
-import { COMMAND_DELAY_MS, SOURCE, TARGET_OG, failureOf, run, startWorld, type World } from './fixture';
+import { COMMAND_DELAY_MS, SOURCE, TARGET_OG, failureOf, run, worldPerTest } from './fixture';
 
-let world: World;
-
-beforeEach(async () => {
-  world = await startWorld();
-});
-
-afterEach(() => world.sim.close());
+const world = worldPerTest();
 
 const SERIAL = 'IOSSTD0001';
 const commands = (name: string, serialNumber = SERIAL) =>

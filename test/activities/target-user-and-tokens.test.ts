@@ -1,15 +1,9 @@
 /** Target user lookup, registration tokens and the user notification, against the simulator over HTTP. */
 import type { IssueTokenInput } from '../../src/activities/device/registration-token';
 import type { TargetUserRef } from '../../src/workflows/device/messages';
-import { JANE, TARGET, TARGET_OG, activityLogs, run, startWorld, type World } from './fixture';
+import { JANE, TARGET, TARGET_OG, activityLogs, run, worldPerTest } from './fixture';
 
-let world: World;
-
-beforeEach(async () => {
-  world = await startWorld();
-});
-
-afterEach(() => world.sim.close());
+const world = worldPerTest();
 
 const SERIAL = 'IOSSTD0001';
 const simUser = (email: string) =>

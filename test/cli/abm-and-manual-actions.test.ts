@@ -1,7 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { listDevices } from '../../src/client/commands/visibility';
 import { startDeviceMigration } from '../../src/temporal/start-device';
 import { FileMigrationStore } from '../../src/services/device-lists/store';
@@ -9,16 +8,11 @@ import { SOURCE_TENANT, startSimulatedTenants } from '../../src/demo/world';
 import { getDeviceState } from '../../src/workflows/device/messages';
 import { device, input } from '../helpers/devices';
 import { worldWithUser } from '../helpers/device-workflow-env';
-import { devServerEnv, installTestRuntime, testWorker } from '../helpers/temporal';
+import { devServerEnvPerFile, testWorker } from '../helpers/temporal';
 import { until } from '../helpers/eventually';
 import { ferry, lines } from './fleet-fixture';
 
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  installTestRuntime();
-  env = await devServerEnv();
-});
-afterAll(() => env?.teardown());
+const env = devServerEnvPerFile();
 
 const FAST_CHECKS = [
   '--enrollment-check-interval',

@@ -1,22 +1,16 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ABM, DONE, MISS, MISSING_EMAIL, WAIT, ferry, lines, startFleet, type Fleet } from './fleet-fixture';
+import { ABM, DONE, MISS, MISSING_EMAIL, WAIT, ferry, lines, fleetPerFile } from './fleet-fixture';
 
 /**
  * Acting on a migration with the CLI as an admin would, in order: retry the failed device once its
  * user exists, confirm ABM, cancel the rest while `status --watch` looks on, then export the reports.
  */
 
-let fleet: Fleet;
+const fleet = fleetPerFile();
 let M: string;
-
-beforeAll(async () => {
-  fleet = await startFleet();
-  M = fleet.migrationId;
-});
-
-afterAll(() => fleet?.close());
+beforeAll(() => (M = fleet.migrationId));
 
 test('when the missing user is created, then retry --status failed retries the device and it finishes', async () => {
   fleet.world.addUser(MISSING_EMAIL);

@@ -7,6 +7,7 @@ import type { migrateDevice } from '../../src/workflows/device/workflow';
 import { DEFAULT_MIGRATION_OPTIONS, type MigrationOptions } from '../../src/workflows/device/messages';
 import { device } from '../helpers/devices';
 import { FakeWorld } from '../helpers/fake-world';
+import { perFile, standIn } from '../helpers/set-up';
 import { devServerEnv, installTestRuntime, testWorker } from '../helpers/temporal';
 
 /**
@@ -39,6 +40,11 @@ export interface Fleet {
   /** Visibility trails the workflows: waits until it shows what the next command should see. */
   visibleWhen(check: (bySerial: Map<string, DeviceRow>) => boolean): Promise<void>;
   close(): Promise<void>;
+}
+
+/** The fleet started once before the file's tests and closed after them; read it inside tests. */
+export function fleetPerFile(): Fleet {
+  return standIn(perFile('the CLI fleet', startFleet, (fleet) => fleet.close()));
 }
 
 /**

@@ -1,20 +1,14 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { listDevices } from '../../src/client/commands/visibility';
 import { FileMigrationStore } from '../../src/services/device-lists/store';
 import { FakeWorld } from '../helpers/fake-world';
-import { devServerEnv, installTestRuntime, testWorker } from '../helpers/temporal';
+import { devServerEnvPerFile, testWorker } from '../helpers/temporal';
 import { until } from '../helpers/eventually';
 import { ferry, lines } from './fleet-fixture';
 
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  installTestRuntime();
-  env = await devServerEnv();
-});
-afterAll(() => env?.teardown());
+const env = devServerEnvPerFile();
 
 test('when an admin starts a migration in approved waves, then the second wave starts only after approve-wave', async () => {
   const stateDir = mkdtempSync(path.join(os.tmpdir(), 'ferry-start-'));

@@ -1,20 +1,14 @@
 import { getDeviceState } from '../../src/workflows/device/messages';
-import { ABM, DONE, MISS, WAIT, ferry, lines, startFleet, type Fleet } from './fleet-fixture';
+import { ABM, DONE, MISS, WAIT, ferry, lines, fleetPerFile } from './fleet-fixture';
 
 /**
  * Looking at a migration with the CLI, and actions that do not fit a device: `ferry status`,
  * `ferry devices`, skipped and rejected actions, on four real device workflows in different statuses.
  */
 
-let fleet: Fleet;
+const fleet = fleetPerFile();
 let M: string;
-
-beforeAll(async () => {
-  fleet = await startFleet();
-  M = fleet.migrationId;
-});
-
-afterAll(() => fleet?.close());
+beforeAll(() => (M = fleet.migrationId));
 
 test('when devices are in several statuses, then status counts them in lifecycle order with progress and failure reasons', async () => {
   const [human, json, migrations, report] = await Promise.all([

@@ -132,6 +132,15 @@ describe('parseDeviceList, CSV', () => {
       message: 'a quoted field is never closed',
     });
   });
+
+  it('when text follows a closing quote, then the file is refused on that line rather than guessed at', () => {
+    // `"jane"@corp.example` could mean `jane@corp.example` or a typo: no device is read from such a file.
+    const { devices, errors } = parseDeviceList(
+      csv('C02X01,ios,ade,jane@corp.example', 'C02X02,ios,ade,"jane"@corp.example'),
+    );
+    expect(devices).toEqual([]);
+    expect(errors).toEqual([{ line: 3, message: 'text follows a closing quote; quote the whole value' }]);
+  });
 });
 
 describe('parseDeviceList, JSON', () => {

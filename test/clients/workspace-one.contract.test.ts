@@ -13,11 +13,6 @@ import {
   UnauthorizedError,
 } from '../../src/services/shared/errors';
 import { WorkspaceOneClient } from '../../src/services/workspace-one';
-import { NO_FAULTS } from '../../src/services/workspace-one/simulator/faults';
-import {
-  startWorkspaceOneSimulator,
-  type WorkspaceOneSimulator,
-} from '../../src/services/workspace-one/simulator';
 import {
   BASIC,
   SOURCE,
@@ -25,28 +20,14 @@ import {
   basicClient,
   captureLogs,
   eventually,
-  fixtureSeed,
+  fixtureSimulatorPerTest,
   oauthClient,
   rejectionOf,
   sleep,
 } from '../simulators/ws1-fixture';
 
-let sim: WorkspaceOneSimulator;
-let target: WorkspaceOneClient;
-let source: WorkspaceOneClient;
-
-beforeEach(async () => {
-  sim = await startWorkspaceOneSimulator({
-    seed: fixtureSeed(),
-    behaviour: { commandDelayMs: 40, enrollDelayMs: 60 },
-  });
-  target = basicClient(sim, TARGET);
-  source = basicClient(sim, SOURCE);
-});
-
-afterEach(async () => {
-  sim.setFaults(NO_FAULTS);
-  await sim.close();
+const { sim, source, target } = fixtureSimulatorPerTest({
+  behaviour: { commandDelayMs: 40, enrollDelayMs: 60 },
 });
 
 const targetOg = () => sim.tenant(TARGET).groups[0]!;

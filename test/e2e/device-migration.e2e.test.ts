@@ -1,12 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { startDeviceMigration } from '../../src/temporal/start-device';
-import {
-  REHEARSAL_DURATIONS,
-  SOURCE_TENANT,
-  startSimulatedTenants,
-  type SimulatedTenants,
-} from '../../src/demo/world';
+import { REHEARSAL_DURATIONS, SOURCE_TENANT } from '../../src/demo/world';
 import { pathFor } from '../../src/workflows/device/paths';
 import { migrateDevice } from '../../src/workflows/device/workflow';
 import {
@@ -19,27 +13,14 @@ import {
 } from '../../src/workflows/device/messages';
 import { FerryStatus, FerrySubStatus } from '../../src/workflows/search-attributes';
 import { recordHistory, waitForStatus } from '../helpers/devices';
-import { devServerEnv, installTestRuntime, testWorker } from '../helpers/temporal';
+import { e2eTenantsPerFile } from '../helpers/simulated-tenants';
+import { devServerEnvPerFile, testWorker } from '../helpers/temporal';
 
 /** Real server, real activities, real HTTP: the device workflow against the Workspace ONE simulator. */
-let env: TestWorkflowEnvironment;
-let tenants: SimulatedTenants;
+const tenants = e2eTenantsPerFile({ commandDelayMs: 300, enrollDelayMs: 300 });
+const env = devServerEnvPerFile();
 
 const OPTIONS = { ...DEFAULT_MIGRATION_OPTIONS, durations: REHEARSAL_DURATIONS };
-
-beforeAll(async () => {
-  installTestRuntime();
-  env = await devServerEnv();
-  tenants = await startSimulatedTenants(
-    { devices: 12, seed: 1, missingTargetUserShare: 0 },
-    { behaviour: { commandDelayMs: 300, enrollDelayMs: 300 } },
-  );
-});
-
-afterAll(async () => {
-  await tenants?.close();
-  await env?.teardown();
-});
 
 /** ADE devices start with the admin's ABM confirmation already given (as the demo's admin does). */
 async function start(

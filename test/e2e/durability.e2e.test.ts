@@ -5,12 +5,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { startDeviceMigration } from '../../src/temporal/start-device';
 import type { migrateDevice } from '../../src/workflows/device/workflow';
-import {
-  REHEARSAL_DURATIONS,
-  SOURCE_TENANT,
-  startSimulatedTenants,
-  type SimulatedTenants,
-} from '../../src/demo/world';
+import { REHEARSAL_DURATIONS, SOURCE_TENANT } from '../../src/demo/world';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
 import { freePort } from '../../src/temporal/free-port';
 import {
@@ -18,23 +13,12 @@ import {
   confirmAbmReassignment,
   getDeviceState,
 } from '../../src/workflows/device/messages';
-import { installTestRuntime, uniqueTaskQueue, workflowBundle } from '../helpers/temporal';
+import { e2eTenantsPerFile } from '../helpers/simulated-tenants';
+import { uniqueTaskQueue, workflowBundle } from '../helpers/temporal';
 
 /** A migration survives its infrastructure: the worker restarting, and the server killed outright. */
-let tenants: SimulatedTenants;
+const tenants = e2eTenantsPerFile({ commandDelayMs: 300, enrollDelayMs: 1_500 });
 const OPTIONS = { ...DEFAULT_MIGRATION_OPTIONS, durations: REHEARSAL_DURATIONS };
-
-beforeAll(async () => {
-  installTestRuntime();
-  tenants = await startSimulatedTenants(
-    { devices: 12, seed: 1, missingTargetUserShare: 0 },
-    { behaviour: { commandDelayMs: 300, enrollDelayMs: 1_500 } },
-  );
-});
-
-afterAll(async () => {
-  await tenants?.close();
-});
 
 async function connect(server: DevServer) {
   const client = new Client({ connection: await Connection.connect({ address: server.address }) });

@@ -3,10 +3,8 @@ import {
   type WorkflowHandle,
   type WorkflowHandleWithFirstExecutionRunId,
 } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { runningDevicesQuery } from '../../src/temporal/visibility-queries';
 import { startFleetMigration } from '../../src/client/start-migration';
-import type { FileMigrationStore } from '../../src/services/device-lists/store';
 import type { migrateFleet } from '../../src/workflows/fleet/workflow';
 import {
   approveWave,
@@ -30,20 +28,11 @@ import {
 import { FerryStatus } from '../../src/workflows/search-attributes';
 import { device, recordHistory } from '../helpers/devices';
 import { FakeWorld } from '../helpers/fake-world';
-import { startFleetSuite, testWorker, type FleetSuite } from '../helpers/temporal';
+import { fleetSuitePerFile, testWorker } from '../helpers/temporal';
 import { eventually } from '../helpers/eventually';
 
 /** The fleet workflow on the dev server (visibility, updates), over in-memory devices that finish fast. */
-let env: TestWorkflowEnvironment;
-let store: FileMigrationStore;
-let suite: FleetSuite;
-
-beforeAll(async () => {
-  suite = await startFleetSuite('ferry-fleet-');
-  ({ env, store } = suite);
-});
-
-afterAll(() => suite?.close());
+const { env, store } = fleetSuitePerFile('ferry-fleet-');
 
 // Devices check the target every 200 ms, so a released device finishes within a fraction of a second.
 const OPTIONS: MigrationOptions = {

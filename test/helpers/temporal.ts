@@ -16,6 +16,7 @@ import { createLogger } from '../../src/logger';
 import { FileMigrationStore, type MigrationStore } from '../../src/services/device-lists/store';
 import { searchAttributeTypes } from '../../src/temporal/dev-server';
 import { installRuntime } from '../../src/temporal/runtime';
+import { perFile, standIn } from './set-up';
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
@@ -46,6 +47,15 @@ export function devServerEnv(): Promise<TestWorkflowEnvironment> {
   });
 }
 
+/** The suite's dev server for this file's tests (torn down after them); read it inside tests. */
+export function devServerEnvPerFile(): TestWorkflowEnvironment {
+  const start = async () => {
+    installTestRuntime();
+    return devServerEnv();
+  };
+  return standIn(perFile('the dev server environment', start, (env) => env.teardown()));
+}
+
 /** What a file of fleet tests shares: the suite's dev server and a migration store of its own. */
 export interface FleetSuite {
   env: TestWorkflowEnvironment;
@@ -66,6 +76,16 @@ export async function startFleetSuite(dirPrefix: string): Promise<FleetSuite> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A fleet suite started before this file's tests and closed after them; read it inside tests. */
+export function fleetSuitePerFile(dirPrefix: string): Pick<FleetSuite, 'env' | 'store'> {
+  const suite = perFile(
+    'the fleet suite',
+    () => startFleetSuite(dirPrefix),
+    (s) => s.close(),
+  );
+  return { env: standIn(() => suite().env), store: standIn(() => suite().store) };
 }
 
 /** A time-skipping server of this file's own (time skipping is global to one server). */

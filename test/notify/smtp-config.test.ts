@@ -1,8 +1,11 @@
-import { smtpConfigFromEnv } from '../../src/config';
+import { loadConfig } from '../../src/config';
+
+/** The SMTP part of the one configuration. */
+const smtpConfigFromEnv = (env: Record<string, string>) => loadConfig(env).smtp;
 
 const SECRET = 'pw-Sup3r-S3cret';
 
-describe('smtpConfigFromEnv', () => {
+describe('the SMTP settings of loadConfig', () => {
   it('when FERRY_SMTP_HOST is unset, then there is no SMTP config', () => {
     expect(smtpConfigFromEnv({ FERRY_SMTP_FROM: 'ferry@example.test' })).toBeUndefined();
     expect(smtpConfigFromEnv({ FERRY_SMTP_HOST: '  ' })).toBeUndefined();

@@ -2,12 +2,7 @@
  * Device behaviour across tenants, on a fake clock so that every boundary is exact. Requests still go
  * over HTTP through the real client; only time is simulated.
  */
-import { WorkspaceOneClient } from '../../src/services/workspace-one';
-import {
-  startWorkspaceOneSimulator,
-  type WorkspaceOneSimulator,
-} from '../../src/services/workspace-one/simulator';
-import { SOURCE, TARGET, basicClient, fixtureSeed } from './ws1-fixture';
+import { SOURCE, TARGET, fixtureSimulatorPerTest } from './ws1-fixture';
 
 const T0 = Date.UTC(2026, 10, 24, 9, 0, 0);
 const COMMAND_DELAY = 1_000;
@@ -15,23 +10,12 @@ const ENROLL_DELAY = 5_000;
 const HOUR = 3_600_000;
 
 let now: number;
-let sim: WorkspaceOneSimulator;
-let source: WorkspaceOneClient;
-let target: WorkspaceOneClient;
-
-beforeEach(async () => {
-  now = T0;
-  sim = await startWorkspaceOneSimulator({
-    seed: fixtureSeed(),
-    clock: () => now,
-    behaviour: { commandDelayMs: COMMAND_DELAY, enrollDelayMs: ENROLL_DELAY },
-  });
-  sim.tenant(TARGET).tokenLifetimeMs = HOUR;
-  source = basicClient(sim, SOURCE);
-  target = basicClient(sim, TARGET);
+beforeEach(() => (now = T0));
+const { sim, source, target } = fixtureSimulatorPerTest({
+  clock: () => now,
+  behaviour: { commandDelayMs: COMMAND_DELAY, enrollDelayMs: ENROLL_DELAY },
 });
-
-afterEach(() => sim.close());
+beforeEach(() => (sim.tenant(TARGET).tokenLifetimeMs = HOUR));
 
 const og = () => sim.tenant(TARGET).groups[0]!.uuid;
 const issue = (serialNumber: string, email = 'jane.doe@corp.example') =>

@@ -7,14 +7,10 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { parseCsv } from '../../src/services/workspace-one/simulator/csv';
 import { corrupt, FaultInjector } from '../../src/services/workspace-one/simulator/faults';
-import {
-  generateFleet,
-  startWorkspaceOneSimulator,
-  type WorkspaceOneSimulator,
-} from '../../src/services/workspace-one/simulator';
-import { BASIC, OAUTH, SOURCE, TARGET, basicClient, fixtureSeed } from './ws1-fixture';
+import { generateFleet, startWorkspaceOneSimulator } from '../../src/services/workspace-one/simulator';
+import { BASIC, OAUTH, SOURCE, TARGET, basicClient, fixtureSimulatorPerTest } from './ws1-fixture';
 
-let sim: WorkspaceOneSimulator;
+const { sim } = fixtureSimulatorPerTest({ behaviour: { commandDelayMs: 10, enrollDelayMs: 10 } });
 const basic = `Basic ${Buffer.from(`${BASIC.username}:${BASIC.password}`).toString('base64')}`;
 const headers = (extra: Record<string, string> = {}) => ({
   'aw-tenant-code': SOURCE,
@@ -22,14 +18,6 @@ const headers = (extra: Record<string, string> = {}) => ({
   Accept: 'application/json;version=1',
   ...extra,
 });
-
-beforeEach(async () => {
-  sim = await startWorkspaceOneSimulator({
-    seed: fixtureSeed(),
-    behaviour: { commandDelayMs: 10, enrollDelayMs: 10 },
-  });
-});
-afterEach(() => sim.close());
 
 describe('HTTP surface', () => {
   it('when the prefix and query names change case, then the same endpoint answers', async () => {

@@ -1,7 +1,14 @@
 import pino from 'pino';
 import { WorkspaceOneClient, type WorkspaceOneClientOptions } from '../../src/services/workspace-one';
-import type { SimSeed, WorkspaceOneSimulator } from '../../src/services/workspace-one/simulator';
+import {
+  startWorkspaceOneSimulator,
+  type SimSeed,
+  type WorkspaceOneSimulator,
+  type WorkspaceOneSimulatorOptions,
+} from '../../src/services/workspace-one/simulator';
+import { NO_FAULTS } from '../../src/services/workspace-one/simulator/faults';
 import { rejectionOf as anyRejection } from '../helpers/rejection';
+import { perTest, standIn } from '../helpers/set-up';
 
 export const SOURCE = 'SRC-TENANT';
 export const TARGET = 'TGT-TENANT';
@@ -105,6 +112,36 @@ export function oauthClient(sim: WorkspaceOneSimulator, tenantCode: string): Wor
     auth: { kind: 'oauth', tokenUrl: `${sim.url}/connect/token`, ...OAUTH },
     timeoutMs: 2_000,
   });
+}
+
+export interface FixtureSimulator {
+  sim: WorkspaceOneSimulator;
+  /** Basic-auth clients of the fixture's source and target tenants, pointed at `sim`. */
+  source: WorkspaceOneClient;
+  target: WorkspaceOneClient;
+}
+
+/**
+ * Before each test: the simulator on fixtureSeed() with `options` (e.g. the test's manual clock and its
+ * delays) and clients of both tenants; after it, faults cleared and the simulator closed. Read them
+ * inside tests.
+ */
+export function fixtureSimulatorPerTest(
+  options: Omit<WorkspaceOneSimulatorOptions, 'seed'>,
+): FixtureSimulator {
+  const start = async (): Promise<FixtureSimulator> => {
+    const sim = await startWorkspaceOneSimulator({ seed: fixtureSeed(), ...options });
+    return { sim, source: basicClient(sim, SOURCE), target: basicClient(sim, TARGET) };
+  };
+  const current = perTest('the Workspace ONE simulator', start, async ({ sim }) => {
+    sim.setFaults(NO_FAULTS);
+    await sim.close();
+  });
+  return {
+    sim: standIn(() => current().sim),
+    source: standIn(() => current().source),
+    target: standIn(() => current().target),
+  };
 }
 
 /** Polls until `check` returns a value (not undefined) or the time is up. */

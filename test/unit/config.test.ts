@@ -118,3 +118,38 @@ test('when both a Workspace ONE source and Intune are configured, then the worke
     }),
   ).toThrow(/INTUNE_TENANT_ID: one source per worker/);
 });
+
+describe('loadConfig and the SMTP settings', () => {
+  test('when SMTP is set, then the one configuration carries it', () => {
+    const config = loadConfig({
+      FERRY_SMTP_HOST: 'smtp.example.test',
+      FERRY_SMTP_FROM: 'ferry@example.test',
+    });
+    expect(config.smtp).toMatchObject({ host: 'smtp.example.test', port: 587, from: 'ferry@example.test' });
+    expect(loadConfig({}).smtp).toBeUndefined();
+  });
+
+  test('when an SMTP key is wrong beside another key, then one error lists both, without the password', () => {
+    let error: ConfigError | undefined;
+    try {
+      loadConfig({
+        FERRY_SMTP_HOST: 'smtp.example.test',
+        FERRY_SMTP_PORT: 'twenty-five',
+        FERRY_SMTP_PASSWORD: 'mail-secret',
+        LOG_LEVEL: 'loud',
+      });
+    } catch (err) {
+      error = err as ConfigError;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error!.problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^LOG_LEVEL: /),
+        'FERRY_SMTP_PORT: must be a port number',
+        expect.stringMatching(/^FERRY_SMTP_USER: set both or neither/),
+        'FERRY_SMTP_FROM: required',
+      ]),
+    );
+    expect(error!.message).not.toContain('mail-secret');
+  });
+});

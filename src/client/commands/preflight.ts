@@ -19,7 +19,7 @@ export const preflightCommand: Command = {
 
 Checks the target tenant's prerequisites (SPEC §2) for this device list and looks every user up,
 touching no device and writing nothing: a checklist, then every device that would fail, and why.
-Needs WS1_TARGET_* in the environment (see README). Exit 0 when no device would fail, 1 otherwise.
+Needs WS1_TARGET_* in the environment (see docs/configuration.md). Exit 0 when no device would fail, 1 otherwise.
 
 Migration options (as for ferry start): --ios-ade-method, --android, --user-matching, --domain-map, …`,
   options: { devices: { type: 'string', short: 'd' }, json: { type: 'boolean' }, ...MIGRATION_OPTION_FLAGS },
@@ -27,7 +27,8 @@ Migration options (as for ferry start): --ios-ade-method, --android, --user-matc
     if (typeof values.devices !== 'string') throw new UsageError('--devices FILE is required');
     const options = migrationOptionsFromFlags(values);
     const config = loadConfig();
-    if (!config.target) throw new UsageError('set WS1_TARGET_BASE_URL and its companions (see README)');
+    if (!config.target)
+      throw new UsageError('set WS1_TARGET_BASE_URL and its companions (see docs/configuration.md)');
     const list = await readDeviceList(values.devices);
     if (list.errors.length > 0) {
       for (const issue of list.errors) io.out(`error: ${formatIssue(issue, values.devices)}`);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { DeviceInput } from '../../workflows/device/messages';
+import { FailureType } from '../../workflows/failures';
 
 /**
  * Where a migration's device list lives while it runs. The fleet workflow carries only an offset into
@@ -15,12 +16,12 @@ export interface MigrationStore {
 
 /** A migration's list is fixed once started: saving a different one under its id is refused. */
 export class DeviceListConflictError extends Error {
-  override readonly name = 'DeviceListConflict';
+  override readonly name = FailureType.DeviceListConflict;
 }
 
 /** No list saved under the id (or the folder is not mounted on this worker): retried, not failed. */
 export class DeviceListNotFoundError extends Error {
-  override readonly name = 'DeviceListNotFound';
+  override readonly name = FailureType.DeviceListNotFound;
 }
 
 const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;

@@ -10,6 +10,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { csvText } from '../../shared/csv';
 import { startWorkspaceOneSimulator, type FleetDevice } from '.';
 import type { SimSeed } from './seed';
 
@@ -25,10 +26,9 @@ const COLUMNS: (keyof FleetDevice)[] = [
 ];
 
 function toCsv(devices: FleetDevice[]): string {
-  const cell = (v: string | undefined) =>
-    v === undefined ? '' : /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-  return (
-    [COLUMNS.join(','), ...devices.map((d) => COLUMNS.map((c) => cell(d[c])).join(','))].join('\n') + '\n'
+  return csvText(
+    COLUMNS,
+    devices.map((d) => COLUMNS.map((c) => d[c])),
   );
 }
 
