@@ -1,9 +1,15 @@
 import { z } from 'zod';
-import { envFlag, optionalText } from './config/env-values';
-
-import { readSmtpEnv, type ResolvedSmtpConfig } from './config/smtp';
+import { envDuration, envFlag, optionalText } from './config/env-values';
+import { unknownKeyProblems } from './config/known-keys';
+import { readSmtpEnv, SMTP_KEYS, type ResolvedSmtpConfig } from './config/smtp';
+import {
+  ANDROID_STAGING_KEYS,
+  readAndroidStagingEnv,
+  type AndroidStagingEnrollment,
+} from './config/android-staging';
 
 export { smtpConfigSchema, type ResolvedSmtpConfig, type SmtpConfig } from './config/smtp';
+export type { AndroidStagingEnrollment } from './config/android-staging';
 
 /**
  * Everything the worker, the CLI and the demo read from the environment, validated once at start-up.
@@ -46,39 +52,51 @@ const workspaceOneTenant = (prefix: string) =>
       }
     });
 
-export const envSchema = z
-  .object({
-    TEMPORAL_ADDRESS: optionalText,
-    TEMPORAL_NAMESPACE: z.string().trim().min(1).default('default'),
-    TEMPORAL_API_KEY: optionalText,
-    TEMPORAL_TLS: envFlag,
-    TEMPORAL_TLS_CLIENT_CERT_PATH: optionalText,
-    TEMPORAL_TLS_CLIENT_KEY_PATH: optionalText,
-    TEMPORAL_TLS_SERVER_CA_CERT_PATH: optionalText,
-    TEMPORAL_TLS_SERVER_NAME: optionalText,
-    TEMPORAL_CLI_PATH: optionalText,
-    FERRY_TASK_QUEUE: z.string().trim().min(1).default('ferry'),
-    FERRY_STATE_DIR: z.string().trim().min(1).default('.ferry'),
-    FERRY_DEV_SERVER_PORT: port.default(7233),
-    FERRY_DEV_SERVER_UI_PORT: port.default(8233),
-    FERRY_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().positive().default(100),
-    FERRY_MAX_CACHED_WORKFLOWS: z.coerce.number().int().positive().optional(),
-    INTUNE_TENANT_ID: optionalText,
-    INTUNE_CLIENT_ID: optionalText,
-    INTUNE_CLIENT_SECRET: optionalText,
-    INTUNE_GRAPH_BASE_URL: optionalText.pipe(z.url().optional()),
-    INTUNE_TOKEN_URL: optionalText.pipe(z.url().optional()),
-    ABM_CLIENT_ID: optionalText,
-    ABM_KEY_ID: optionalText,
-    ABM_PRIVATE_KEY_PATH: optionalText,
-    ABM_TARGET_SERVER_ID: optionalText,
-    ABM_SOURCE_SERVER_ID: optionalText,
-    ABM_API_BASE_URL: optionalText.pipe(z.url().optional()),
-    ABM_TOKEN_URL: optionalText.pipe(z.url().optional()),
-    LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
-  })
-  .and(workspaceOneTenant('WS1_TARGET'))
-  .and(workspaceOneTenant('WS1_SOURCE'));
+const ferryEnv = z.object({
+  TEMPORAL_ADDRESS: optionalText,
+  TEMPORAL_NAMESPACE: z.string().trim().min(1).default('default'),
+  TEMPORAL_API_KEY: optionalText,
+  TEMPORAL_TLS: envFlag,
+  TEMPORAL_TLS_CLIENT_CERT_PATH: optionalText,
+  TEMPORAL_TLS_CLIENT_KEY_PATH: optionalText,
+  TEMPORAL_TLS_SERVER_CA_CERT_PATH: optionalText,
+  TEMPORAL_TLS_SERVER_NAME: optionalText,
+  TEMPORAL_CLI_PATH: optionalText,
+  FERRY_TASK_QUEUE: z.string().trim().min(1).default('ferry'),
+  FERRY_STATE_DIR: z.string().trim().min(1).default('.ferry'),
+  FERRY_DEV_SERVER_PORT: port.default(7233),
+  FERRY_DEV_SERVER_UI_PORT: port.default(8233),
+  FERRY_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().positive().default(100),
+  FERRY_MAX_CACHED_WORKFLOWS: z.coerce.number().int().positive().optional(),
+  INTUNE_TENANT_ID: optionalText,
+  INTUNE_CLIENT_ID: optionalText,
+  INTUNE_CLIENT_SECRET: optionalText,
+  INTUNE_GRAPH_BASE_URL: optionalText.pipe(z.url().optional()),
+  INTUNE_TOKEN_URL: optionalText.pipe(z.url().optional()),
+  ABM_CLIENT_ID: optionalText,
+  ABM_KEY_ID: optionalText,
+  ABM_PRIVATE_KEY_PATH: optionalText,
+  ABM_TARGET_SERVER_ID: optionalText,
+  ABM_SOURCE_SERVER_ID: optionalText,
+  ABM_API_BASE_URL: optionalText.pipe(z.url().optional()),
+  ABM_TOKEN_URL: optionalText.pipe(z.url().optional()),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  /** How long the stored device list of an ended migration is kept (housekeeping). */
+  FERRY_DEVICE_LIST_RETENTION: envDuration('30 days'),
+});
+const targetEnv = workspaceOneTenant('WS1_TARGET');
+const sourceEnv = workspaceOneTenant('WS1_SOURCE');
+
+export const envSchema = ferryEnv.and(targetEnv).and(sourceEnv);
+
+/** Every key loadConfig reads; any other key under Ferry's prefixes is reported (config/known-keys.ts). */
+export const KNOWN_KEYS: readonly string[] = [
+  ...Object.keys(ferryEnv.shape),
+  ...Object.keys(targetEnv.shape),
+  ...Object.keys(sourceEnv.shape),
+  ...SMTP_KEYS,
+  ...ANDROID_STAGING_KEYS,
+];
 
 /** Rules across keys, checked on the raw environment so they are reported alongside every other problem. */
 function crossKeyProblems(env: Record<string, string | undefined>): string[] {
@@ -164,6 +182,10 @@ export interface FerryConfig {
   intune?: IntuneConfig;
   /** The end users' mail (unset FERRY_SMTP_HOST: a redacted log line per message instead). */
   smtp?: ResolvedSmtpConfig;
+  /** FERRY_ANDROID_STAGING_*: the QR code (and token) fully managed devices' users get before the wipe. */
+  androidStaging?: AndroidStagingEnrollment;
+  /** FERRY_DEVICE_LIST_RETENTION: how long an ended migration's stored device list is kept. */
+  deviceListRetentionMs: number;
 }
 
 export class ConfigError extends Error {
@@ -201,10 +223,13 @@ function tenant(
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): FerryConfig {
   const parsed = envSchema.safeParse(source);
   const mail = readSmtpEnv(source);
+  const staging = readAndroidStagingEnv(source);
   const problems = [
     ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`)),
     ...crossKeyProblems(source),
     ...mail.problems,
+    ...staging.problems,
+    ...unknownKeyProblems(source, KNOWN_KEYS),
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const env = parsed.data! as Env & Record<string, string | undefined>;
@@ -256,5 +281,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): FerryConfig
         }
       : undefined,
     smtp: mail.smtp,
+    androidStaging: staging.androidStaging,
+    deviceListRetentionMs: env.FERRY_DEVICE_LIST_RETENTION,
   };
 }

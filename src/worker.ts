@@ -14,6 +14,7 @@ import { LogNotifier, type Notifier } from './services/mail/notifier';
 import { SmtpNotifier } from './services/mail/smtp-notifier';
 import { connectClient, connectWorker } from './temporal/connection';
 import { FileMigrationStore } from './services/device-lists/store';
+import { scheduleHousekeeping, temporalFleetLookup } from './services/device-lists/housekeeping';
 import { installRuntime } from './temporal/runtime';
 
 export interface FerryWorkerOptions {
@@ -46,7 +47,9 @@ export function createFerryWorker(options: FerryWorkerOptions): Promise<Worker> 
 
 /** SMTP when FERRY_SMTP_HOST is set (templates checked at start-up), otherwise a log line per message. */
 async function notifierFor(config: FerryConfig, logger: Logger): Promise<Notifier> {
-  return config.smtp ? SmtpNotifier.create(config.smtp, { logger }) : new LogNotifier(logger);
+  return config.smtp
+    ? SmtpNotifier.create(config.smtp, { logger, androidStaging: config.androidStaging })
+    : new LogNotifier(logger);
 }
 
 function abmCheck(abm: AbmConfig, logger: Logger): AbmTargetServerCheck {
@@ -100,6 +103,9 @@ export async function activitiesFromConfig(
   };
 }
 
+/** How often the worker removes the stored lists of migrations that ended more than the retention ago. */
+const HOUSEKEEPING_INTERVAL_MS = 60 * 60_000;
+
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel, name: 'ferry-worker' });
@@ -121,7 +127,18 @@ async function main(): Promise<void> {
       { address, namespace: config.temporal.namespace, taskQueue: config.taskQueue },
       'worker running',
     );
-    await worker.run();
+    const housekeeping = scheduleHousekeeping({
+      store: new FileMigrationStore(config.stateDir),
+      fleets: temporalFleetLookup(client),
+      retentionMs: config.deviceListRetentionMs,
+      intervalMs: HOUSEKEEPING_INTERVAL_MS,
+      logger: logger.child({ component: 'housekeeping' }),
+    });
+    try {
+      await worker.run();
+    } finally {
+      await housekeeping.stop();
+    }
     logger.info('worker stopped');
   } finally {
     await client.connection.close();

@@ -1,7 +1,6 @@
 import { activityInfo, cancellationSignal, heartbeat, sleep } from '@temporalio/activity';
 import {
   ServiceError,
-  WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
@@ -11,19 +10,17 @@ import {
   type WorkflowUpdateHandle,
 } from '@temporalio/client';
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
-import { startDeviceMigration } from '../temporal/start-device';
 import pLimit from 'p-limit';
 import type { MigrationStore } from '../services/device-lists/store';
 import { DEVICES_STILL_RUNNING } from '../workflows/fleet/messages';
 import type { AbmTargetServerCheck } from '../services/abm/gateway';
 import { createAbmBulkActivities } from './fleet/abm-bulk';
-import { runningDevicesQuery } from '../temporal/visibility-queries';
-import {
-  cancelDevice,
-  deviceWorkflowId,
-  type DeviceState,
-  type MigrationOptions,
-} from '../workflows/device/messages';
+import { failedRunningDevicesQuery, runningDevicesQuery } from '../temporal/visibility-queries';
+import { recentStartsUnlisted } from './fleet/recent-starts';
+import { createStartDeviceBatch } from './fleet/start-batch';
+import { cancelDevice, deviceWorkflowId, type DeviceState } from '../workflows/device/messages';
+
+export type { DeviceBatchResult, StartDeviceBatchInput } from './fleet/start-batch';
 
 export interface FleetActivityDeps {
   /** A Temporal client on the namespace the device workflows run in. */
@@ -35,25 +32,17 @@ export interface FleetActivityDeps {
   abm?: AbmTargetServerCheck;
 }
 
-export interface StartDeviceBatchInput {
-  migrationId: string;
-  offset: number;
-  limit: number;
-  options: MigrationOptions;
-}
-
-export interface DeviceBatchResult {
-  started: number;
-  alreadyStarted: number;
-  nextOffset: number;
-  /** The list ended within this page. */
-  done: boolean;
-}
-
 export interface CountRunningDevicesInput {
   migrationId: string;
   /** Wait mode: fail (benign, retried by the caller's policy) while the count is not below this. */
   below?: number;
+  /**
+   * Count failed devices waiting for an admin too. Without it, the count is of the devices holding a
+   * rollout slot: a failed device may wait weeks for a retry and must not hold the rollout meanwhile.
+   */
+  includeFailed?: boolean;
+  /** Devices started since the last count (list offsets): counted only once visibility lists them. */
+  recent?: { offset: number; limit: number };
 }
 
 export interface CancelMigrationDevicesInput {
@@ -79,12 +68,6 @@ const CANCEL_CONCURRENCY = 10;
  * rollbacks of the whole migration meet in the ABM batcher instead of ten at a time.
  */
 const CLOSE_WAIT_CONCURRENCY = 100;
-
-interface BatchProgress {
-  index: number;
-  started: number;
-  alreadyStarted: number;
-}
 
 const UPDATE_ATTEMPTS = 5;
 
@@ -138,48 +121,31 @@ export function createFleetActivities(deps: FleetActivityDeps) {
   return {
     ...createAbmBulkActivities({ client, abm: deps.abm }),
 
-    /**
-     * Starts one page of the list. Sequential on purpose: the heartbeat then names exactly how far it
-     * got, and a retried attempt resumes there. Starting is idempotent anyway (the workflow id is
-     * migration + serial): a running device is reused, a closed one is refused and counted.
-     */
-    async startDeviceBatch(input: StartDeviceBatchInput): Promise<DeviceBatchResult> {
-      const { migrationId, offset, limit, options } = input;
-      const page = await store.readDevicePage(migrationId, offset, limit);
-      const resumed = activityInfo().heartbeatDetails as BatchProgress | undefined;
-      const p: BatchProgress = resumed ?? { index: 0, started: 0, alreadyStarted: 0 };
-      const signal = cancellationSignal();
-      while (p.index < page.length) {
-        if (signal.aborted) throw signal.reason;
-        try {
-          await startDeviceMigration(client, deviceTaskQueue, {
-            migrationId,
-            device: page[p.index]!,
-            options,
-          });
-          p.started++;
-        } catch (err) {
-          if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-          p.alreadyStarted++;
-        }
-        p.index++;
-        heartbeat({ ...p });
-      }
-      return {
-        started: p.started,
-        alreadyStarted: p.alreadyStarted,
-        nextOffset: offset + page.length,
-        done: page.length < limit,
-      };
-    },
+    startDeviceBatch: createStartDeviceBatch(client, store, deviceTaskQueue),
 
     /**
-     * Running device workflows of the migration, from visibility. With `below`, it is a wait: the
-     * workflow retries it every poll interval until there is room, one activity in history however
+     * Running device workflows of the migration that hold a slot (or all, with includeFailed), from
+     * visibility, once it lists the devices started since the last count. With `below`, it is a wait:
+     * the workflow retries it every poll interval until there is room, one activity in history however
      * long it takes (the device workflow's polling pattern). BENIGN keeps the retries out of the logs.
      */
     async countRunningDevices(input: CountRunningDevicesInput): Promise<number> {
-      const { count } = await client.workflow.count(runningDevicesQuery(input.migrationId));
+      const unlisted = input.recent
+        ? await recentStartsUnlisted(client, store, input.migrationId, input.recent)
+        : 0;
+      if (unlisted > 0) {
+        throw ApplicationFailure.create({
+          message: `visibility does not list ${unlisted} of the devices just started yet`,
+          type: DEVICES_STILL_RUNNING,
+          category: ApplicationFailureCategory.BENIGN,
+        });
+      }
+      const { count: running } = await client.workflow.count(runningDevicesQuery(input.migrationId));
+      const failed = input.includeFailed
+        ? 0
+        : (await client.workflow.count(failedRunningDevicesQuery(input.migrationId))).count;
+      // Two counts, not one `!=`: a device listed between them can only make the window look fuller.
+      const count = Math.max(0, running - failed);
       if (input.below !== undefined && count >= input.below) {
         throw ApplicationFailure.create({
           message: `${count} devices running`,

@@ -67,6 +67,10 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: 'Replace the registration token of devices and notify their users',
     load: async () => (await import('./commands/device-actions')).deviceActionCommands['reissue-token'],
   },
+  'end-notice': {
+    summary: 'End the notice period of devices: the source retires or wipes them now',
+    load: async () => (await import('./commands/device-actions')).deviceActionCommands['end-notice'],
+  },
   report: {
     summary: 'Write the devices report of a migration, or the migrations report (CSV or JSON)',
     load: async () => (await import('./commands/report')).reportCommand,

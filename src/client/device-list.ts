@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import {
+  checkedText,
   checkUnique,
   emailText,
   NOT_UTF8,
+  quote,
   readListFile,
   readTable,
   tableIssues,
@@ -10,7 +12,9 @@ import {
   validateRows,
   type ColumnSpec,
   type DeviceListIssue,
+  type Table,
 } from './list-file';
+import { imeiCheckDigitWarning, imeiProblem, serialProblem, textProblem, udidProblem } from './device-fields';
 import {
   ENROLLMENT_KINDS,
   PLATFORMS,
@@ -32,20 +36,34 @@ export interface DeviceListResult {
   warnings: DeviceListIssue[];
 }
 
-/** An enum cell: case-insensitive, spaces and hyphens read as underscores (`Work Profile`). */
-function choice<T extends string>(values: readonly T[], noun: string) {
+/**
+ * An enum cell: case-insensitive, spaces and hyphens read as underscores (`Work Profile`). A refusal lists
+ * `shown`: the values an admin would write (not what only a source writes).
+ */
+function choice<T extends string>(values: readonly T[], noun: string, shown: readonly string[] = values) {
   return text().transform((raw, ctx): T => {
     const value = raw.toLowerCase().replace(/[\s-]+/g, '_');
     if ((values as readonly string[]).includes(value)) return value as T;
-    ctx.addIssue({ code: 'custom', input: raw, message: `"${raw}" is not ${noun} (${values.join(', ')})` });
+    ctx.addIssue({
+      code: 'custom',
+      input: raw,
+      message: `${quote(raw)} is not ${noun} (${shown.join(', ')})`,
+    });
     return z.NEVER;
   });
 }
 
+/** Android's `unknown` is what a source that cannot tell writes (see warnUnknownKinds). */
 const KINDS_BY_PLATFORM: Record<Platform, readonly EnrollmentKind[]> = {
   ios: ['ade', 'standard'],
-  android: ['legacy', 'work_profile', 'fully_managed'],
+  android: ['legacy', 'work_profile', 'fully_managed', 'unknown'],
 };
+
+const DECLARED_KINDS = ENROLLMENT_KINDS.filter((k) => k !== 'unknown');
+
+export const UNKNOWN_KIND_WARNING =
+  'Android enrollment kind unknown: declare it in the device list (work_profile, fully_managed or legacy); ' +
+  'as is, the device fails at its first step and nothing is sent to it';
 
 const OPTIONAL_FIELDS = {
   udid: 'udid',
@@ -62,21 +80,24 @@ const DEVICE_LIST_COLUMNS: ColumnSpec = {
 
 const deviceRowSchema = z
   .object({
-    serial_number: text(),
+    // Every field is bounded (device-fields.ts): a value that passes here fits a workflow id, a query,
+    // the target tenant and a report, so no row stalls the rollout later.
+    serial_number: checkedText(serialProblem),
     platform: choice(PLATFORMS, 'a platform'),
-    enrollment_kind: choice(ENROLLMENT_KINDS, 'an enrollment kind'),
+    enrollment_kind: choice(ENROLLMENT_KINDS, 'an enrollment kind', DECLARED_KINDS),
     user_email: emailText(),
-    udid: text().optional(),
-    imei: text().optional(),
-    model: text().optional(),
-    friendly_name: text().optional(),
-    source_device_id: text().optional(),
+    udid: checkedText(udidProblem).optional(),
+    imei: checkedText(imeiProblem).optional(),
+    model: checkedText((v) => textProblem(v, 'a model')).optional(),
+    friendly_name: checkedText((v) => textProblem(v, 'a friendly name')).optional(),
+    source_device_id: checkedText((v) => textProblem(v, 'a source device id')).optional(),
   })
   .superRefine(
     (row, ctx) => {
       const kinds = KINDS_BY_PLATFORM[row.platform];
       if (kinds.includes(row.enrollment_kind)) return;
-      const message = `"${row.enrollment_kind}" is not an enrollment kind for ${row.platform} (${kinds.join(', ')})`;
+      const declared = kinds.filter((k) => k !== 'unknown').join(', ');
+      const message = `"${row.enrollment_kind}" is not an enrollment kind for ${row.platform} (${declared})`;
       ctx.addIssue({ code: 'custom', path: ['enrollment_kind'], message });
     },
     // Runs beside other fields' issues, once platform and kind are each valid.
@@ -101,7 +122,40 @@ export function parseDeviceList(text: string, fileName?: string): DeviceListResu
   checkUnique(table, 'serial_number');
   const devices: DeviceInput[] = [];
   validateRows(table, deviceRowSchema, (device) => devices.push(device));
+  warnImeiCheckDigits(table);
+  warnUnknownKinds(table);
   return { devices, ...tableIssues(table, 'devices') };
+}
+
+/**
+ * A warning, not an error: a Workspace ONE source never tells fully managed from work profile, so an error
+ * would refuse a whole `ferry start --source workspace-one` for its Android devices; the iOS devices
+ * migrate, and these fail closed with the same words until the admin declares their kind.
+ */
+function warnUnknownKinds(table: Table): void {
+  for (const row of table.rows) {
+    if (row.bad || String(row.values.enrollment_kind).toLowerCase() !== 'unknown') continue;
+    table.warnings.push({
+      line: row.line,
+      ...(table.unit === 'item' && { unit: 'item' }),
+      field: 'enrollment_kind',
+      message: UNKNOWN_KIND_WARNING,
+    });
+  }
+}
+
+/** A 15-digit IMEI whose check digit does not add up: likely mistyped, though Ferry does not rely on it. */
+function warnImeiCheckDigits(table: Table): void {
+  for (const row of table.rows) {
+    const message = imeiCheckDigitWarning(row.values.imei);
+    if (!message) continue;
+    table.warnings.push({
+      line: row.line,
+      ...(table.unit === 'item' && { unit: 'item' }),
+      field: 'imei',
+      message,
+    });
+  }
 }
 
 /** Reads and parses a device list file; a file that cannot be read throws (ENOENT and the like). */

@@ -35,8 +35,37 @@ function deviceReportRow(state: DeviceState): DeviceReportRow {
   return row;
 }
 
-export function devicesReportCsv(states: DeviceState[]): string {
-  const rows = states.map(deviceReportRow);
+/** A device of the list Temporal refused to start: no workflow, so no path, user or timestamps. */
+export interface NotStartedReportDevice {
+  migrationId: string;
+  serialNumber: string;
+  platform: string;
+  reason: string;
+}
+
+function notStartedRow(d: NotStartedReportDevice): DeviceReportRow {
+  const row: DeviceReportRow = {
+    migration_id: d.migrationId,
+    serial_number: d.serialNumber,
+    platform: d.platform,
+    path: '',
+    status: 'not_started',
+    sub_status: d.reason,
+    target_user: '',
+    tokens_issued: 0,
+    abm_deadline: '',
+  };
+  for (const status of DEVICE_STATUSES) row[`${status}_at`] = '';
+  return row;
+}
+
+/** The devices with a workflow, then those not started (they have no status history to sort by). */
+function reportRows(states: DeviceState[], notStarted: NotStartedReportDevice[]): DeviceReportRow[] {
+  return [...states.map(deviceReportRow), ...notStarted.map(notStartedRow)];
+}
+
+export function devicesReportCsv(states: DeviceState[], notStarted: NotStartedReportDevice[] = []): string {
+  const rows = reportRows(states, notStarted);
   const header = Object.keys(rows[0] ?? deviceReportRow(emptyState()));
   return csvText(
     header,
@@ -44,8 +73,8 @@ export function devicesReportCsv(states: DeviceState[]): string {
   );
 }
 
-export function devicesReportJson(states: DeviceState[]): string {
-  return `${JSON.stringify(states.map(deviceReportRow), null, 2)}\n`;
+export function devicesReportJson(states: DeviceState[], notStarted: NotStartedReportDevice[] = []): string {
+  return `${JSON.stringify(reportRows(states, notStarted), null, 2)}\n`;
 }
 
 /** Device counts per status, every status present (zeros included) in lifecycle order. */

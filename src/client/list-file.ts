@@ -136,6 +136,13 @@ function jsonTable(text: string, spec: ColumnSpec): Table {
       if (!key) continue;
       seen.set(key, line);
       if (raw === null) continue;
+      if (typeof raw === 'number' && Number.isInteger(raw) && !Number.isSafeInteger(raw)) {
+        // JSON.parse has already rounded it (an 18-digit MEID, say): refuse rather than keep a wrong value.
+        const message = 'is a number too large to read exactly; write it as text, in quotes';
+        table.errors.push({ line, unit: 'item', field: key, message });
+        row.bad = true;
+        continue;
+      }
       const value = typeof raw === 'string' || typeof raw === 'number' ? String(raw).trim() : raw;
       if (value !== '') row.values[key] = value;
     }
@@ -163,8 +170,53 @@ const textError = (iss: { input?: unknown }): string | undefined =>
       ? undefined
       : `must be text, not ${typeName(iss.input)}`;
 export const text = () => z.string({ error: textError });
-export const emailText = () =>
-  z.email({ error: (iss) => textError(iss) ?? `"${String(iss.input)}" is not an email address` });
+
+/** Longer values are cut in messages: a message names the value, it does not reprint a 100 kB cell. */
+const SHOWN_MAX = 40;
+
+/** A value as a message quotes it: JSON-escaped (control characters never reach a terminal raw), cut short. */
+export function quote(value: string): string {
+  return JSON.stringify(value.length > SHOWN_MAX ? `${value.slice(0, SHOWN_MAX)}…` : value);
+}
+
+/** Text that `problemOf` accepts; it says what is wrong in words, or undefined when the value is fine. */
+export const checkedText = (problemOf: (value: string) => string | undefined) =>
+  text().superRefine((value, ctx) => {
+    const message = problemOf(value);
+    if (message) ctx.addIssue({ code: 'custom', message });
+  });
+
+/**
+ * zod's email rule: the common RFC 5322 dot-atom form with a dotted domain (no quoted local parts or
+ * IP literals, which no directory account has), plus RFC 5321's limits, which it leaves out: 254
+ * characters in all (a 256-octet path less its brackets), 64 before the @, 63 per domain label.
+ */
+const EMAIL = z.regexes.email;
+export const EMAIL_MAX = 254;
+const EMAIL_LOCAL_MAX = 64;
+const DOMAIN_LABEL_MAX = 63;
+
+export function emailProblem(value: string): string | undefined {
+  if (value.length > EMAIL_MAX) {
+    return `is ${value.length} characters long; an email address has at most ${EMAIL_MAX}`;
+  }
+  if (!EMAIL.test(value)) return `${quote(value)} is not an email address`;
+  const at = value.lastIndexOf('@');
+  if (at > EMAIL_LOCAL_MAX) {
+    return `${quote(value)} has ${at} characters before the @; an email address has at most ${EMAIL_LOCAL_MAX}`;
+  }
+  if (
+    value
+      .slice(at + 1)
+      .split('.')
+      .some((label) => label.length > DOMAIN_LABEL_MAX)
+  ) {
+    return `${quote(value)} has a domain label longer than ${DOMAIN_LABEL_MAX} characters`;
+  }
+  return undefined;
+}
+
+export const emailText = () => checkedText(emailProblem);
 
 /** Flags every row whose `field` repeats an earlier row's (case-insensitively), naming both rows. */
 export function checkUnique(table: Table, field: string): void {
@@ -178,7 +230,7 @@ export function checkUnique(table: Table, field: string): void {
       continue;
     }
     row.bad = true;
-    const message = `"${value}" is also on ${table.unit} ${first}`;
+    const message = `${quote(value)} is also on ${table.unit} ${first}`;
     table.errors.push({ line: row.line, ...itemUnit(table), field, message });
   }
 }

@@ -81,6 +81,16 @@ const deadlineDays = z
   })
   .pipe(z.number().int(DEADLINE).min(1, DEADLINE).max(MAX_ABM_DEADLINE_DAYS, DEADLINE));
 
+/** The target's token settings as declared (the console's Authentication tab; the API exposes none). */
+const wholeNumber = (min: number, max: number, range: string) => {
+  const error = { error: `must be a whole number ${range}` };
+  return z
+    .union([z.number(), z.string().trim().regex(/^\d+$/).transform(Number)], {
+      error: (iss) => `${JSON.stringify(iss.input)} is not a whole number`,
+    })
+    .pipe(z.number().int(error).min(min, error).max(max, error));
+};
+
 const FLAG_WORDS = new Map([
   ['true', true],
   ['yes', true],
@@ -105,6 +115,19 @@ const flag = z
   });
 
 const anObject = (iss: { code: string }) => (iss.code === 'invalid_type' ? 'must be an object' : undefined);
+
+const tokenSettingsSchema = z.strictObject(
+  {
+    enrollmentMode: choice(['registered_devices_only', 'open']).optional(),
+    requireRegistrationToken: flag.optional(),
+    registrationTokenType: choice(['single_factor', 'two_factor']).optional(),
+    // The console's own bounds (docs.vmware.com GUID-AWT-ENROLLMENT-ENABLEREGTOKENSDEFMSG).
+    registrationTokenLength: wholeNumber(6, 20, 'from 6 to 20 (the console allows no other)').optional(),
+    tokenExpirationHours: wholeNumber(1, 100_000, 'of hours, at least 1').optional(),
+  },
+  { error: anObject },
+);
+const TOKEN_SETTING_KEYS = Object.keys(tokenSettingsSchema.shape);
 
 const durationsSchema = z.strictObject(
   Object.fromEntries(Object.keys(DEFAULT_DURATIONS).map((key) => [key, duration.optional()])) as Record<
@@ -143,6 +166,9 @@ export const migrationOptionsSchema = z
       maxTokenReissues: count.optional(),
       abmAutoAssign: flag.optional(),
       abmDeadlineDays: deadlineDays.optional(),
+      // Absent: the retire or wipe follows the user's message at once (the message still names its time).
+      noticePeriod: duration.optional(),
+      tokenSettings: tokenSettingsSchema.optional(),
       durations: durationsSchema.optional(),
     },
     { error: anObject },
@@ -167,9 +193,11 @@ export const migrationOptionsSchema = z
     },
     { when: noIssueAt('durations') },
   )
-  .transform((input): MigrationOptions => ({
+  .transform(({ tokenSettings, ...input }): MigrationOptions => ({
     ...withDefaults(DEFAULT_MIGRATION_OPTIONS, input as Partial<MigrationOptions>),
     durations: withDefaults(DEFAULT_DURATIONS, input.durations),
+    // Only what was declared: an empty declaration is none.
+    ...(tokenSettings && Object.keys(tokenSettings).length > 0 ? { tokenSettings } : {}),
   }));
 
 export class MigrationOptionsError extends Error {
@@ -197,12 +225,16 @@ export function parseMigrationOptions(
 }
 
 const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-const OPTION_KEYS = Object.keys(DEFAULT_MIGRATION_OPTIONS).filter((key) => key !== 'durations');
+/** noticePeriod has no default (none), so it is named here: it is not among the defaults' keys. */
+const OPTION_KEYS = [
+  ...Object.keys(DEFAULT_MIGRATION_OPTIONS).filter((key) => key !== 'durations'),
+  'noticePeriod',
+];
 const DURATION_KEYS = Object.keys(DEFAULT_DURATIONS);
 
 /** One text flag per option for `node:util` parseArgs: `--ios-ade-method erase --enrollment-timeout 7d`. */
 export const MIGRATION_OPTION_FLAGS: Record<string, { type: 'string' }> = Object.fromEntries(
-  [...OPTION_KEYS, ...DURATION_KEYS].map((key) => [kebab(key), { type: 'string' }]),
+  [...OPTION_KEYS, ...DURATION_KEYS, ...TOKEN_SETTING_KEYS].map((key) => [kebab(key), { type: 'string' }]),
 );
 
 /** Options from parsed flags (see MIGRATION_OPTION_FLAGS); problems name the flags, not the keys. */
@@ -212,7 +244,7 @@ export function migrationOptionsFromFlags(values: Record<string, unknown>): Migr
       keys.filter((key) => values[kebab(key)] !== undefined).map((key) => [key, values[kebab(key)]]),
     );
   return parseMigrationOptions(
-    { ...pick(OPTION_KEYS), durations: pick(DURATION_KEYS) },
+    { ...pick(OPTION_KEYS), durations: pick(DURATION_KEYS), tokenSettings: pick(TOKEN_SETTING_KEYS) },
     (path) => `--${kebab(path.split('.').pop() ?? path)}`,
   );
 }

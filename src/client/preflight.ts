@@ -5,6 +5,9 @@ import type { WorkspaceOneClient, Ws1AdeDevice, Ws1AdeProfile } from '../service
 import { PATH_STEPS, pathFor, targetEmailFor, usesToken, type Step } from '../workflows/device/paths';
 import { FailureReason, type DeviceInput, type MigrationOptions } from '../workflows/device/messages';
 import { FailureType } from '../workflows/failures';
+import type { AndroidStagingEnrollment } from '../config/android-staging';
+import { showsStagingQr } from '../services/mail/templates';
+import { androidStagingCheck, tokenSettingsCheck } from './preflight-declared';
 
 /**
  * The preflight (SPEC §2, §7.4): the target's prerequisites checked in order before anything changes,
@@ -26,6 +29,11 @@ export interface DeviceVerdict {
   blocking: boolean;
 }
 
+/** What the worker declares in its configuration (the CLI reads the same environment). */
+export interface PreflightDeclarations {
+  androidStaging?: AndroidStagingEnrollment;
+}
+
 export interface PreflightReport {
   checks: PreflightCheck[];
   devices: DeviceVerdict[];
@@ -37,6 +45,7 @@ export async function runPreflight(
   groupId: string,
   devices: DeviceInput[],
   options: MigrationOptions,
+  declared: PreflightDeclarations = {},
 ): Promise<PreflightReport> {
   const checks: PreflightCheck[] = [];
   const verdicts: DeviceVerdict[] = [];
@@ -125,14 +134,26 @@ export async function runPreflight(
     if (!ae.registered) for (const d of fullyManaged) fail(d, FailureReason.AndroidEnterpriseNotRegistered);
   }
 
-  if (devices.some((d) => usesToken(paths.get(d.serialNumber)!))) {
+  const staged = devices.filter((d) => showsStagingQr(paths.get(d.serialNumber)!));
+  if (staged.length > 0) {
+    const staging = androidStagingCheck(declared.androidStaging, staged.length);
     checks.push({
-      name: 'Registration tokens',
-      result: 'declared',
-      detail:
-        'enrollment mode Registered Devices Only, Require Registration Token, Single-Factor, length 6-20: ' +
-        'not exposed by the API; declared, not verified',
+      name: 'Android staging enrollment (QR code)',
+      result: staging.result,
+      detail: staging.detail,
     });
+    for (const d of staging.problems.length > 0 ? staged : []) {
+      fail(d, `${FailureReason.AndroidStagingNotDeclared}: ${staging.problems.join('; ')}`);
+    }
+  }
+
+  const tokenDevices = devices.filter((d) => usesToken(paths.get(d.serialNumber)!));
+  if (tokenDevices.length > 0) {
+    const tokens = tokenSettingsCheck(options.tokenSettings);
+    checks.push({ name: 'Registration tokens', result: tokens.result, detail: tokens.detail });
+    for (const d of tokens.problems.length > 0 ? tokenDevices : []) {
+      fail(d, `Token settings unsupported: ${tokens.problems.join('; ')}`);
+    }
   }
   return { checks, devices: verdicts, total: devices.length };
 }

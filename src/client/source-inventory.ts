@@ -1,5 +1,5 @@
 import { csvText } from '../services/shared/csv';
-import { inventoryToDeviceList as intuneDeviceList } from '../services/intune';
+import { readIntuneInventory } from '../services/intune';
 import { inventoryToDeviceList as workspaceOneDeviceList } from '../services/workspace-one';
 import type { FerryConfig } from '../config';
 import { intuneClient, workspaceOneClient } from '../services/tenant-clients';
@@ -34,9 +34,7 @@ export async function pullInventory(config: FerryConfig, source: InventorySource
     if (!config.intune) {
       throw new UsageError('set INTUNE_TENANT_ID, INTUNE_CLIENT_ID and INTUNE_CLIENT_SECRET');
     }
-    const { devices, skipped } = intuneDeviceList(
-      await intuneClient(config.intune, logger).listManagedDevices(),
-    );
+    const { devices, skipped } = await readIntuneInventory(intuneClient(config.intune, logger));
     return {
       devices,
       skipped: skipped.map(({ operatingSystem, ...s }) => ({ ...s, platform: operatingSystem })),

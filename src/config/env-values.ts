@@ -1,3 +1,4 @@
+import ms, { type StringValue } from 'ms';
 import { z } from 'zod';
 
 /** How one environment value is read; every key of Ferry's environment goes through these. */
@@ -17,3 +18,31 @@ export const envFlag = optionalText
   .transform((v) => v?.toLowerCase())
   .pipe(z.enum([...ON, ...OFF], { error: 'must be true or false' }).optional())
   .transform((v) => (v === undefined ? undefined : (ON as readonly string[]).includes(v)));
+
+/**
+ * A duration such as `30 days`, `12h` or `1.5 hours`, read by `ms` as Temporal reads durations, into
+ * milliseconds; longer than zero. A bare number needs a unit (`30` would be 30 ms). Unset or blank is
+ * `fallback`. Messages never quote the value.
+ */
+export const envDuration = (fallback: StringValue) =>
+  optionalText.transform((value, ctx): number => {
+    const text = value ?? fallback;
+    if (/^[\d.]+$/.test(text)) {
+      ctx.addIssue({ code: 'custom', message: 'needs a unit, e.g. "30 days" or "12h"' });
+      return z.NEVER;
+    }
+    let millis = NaN;
+    try {
+      millis = ms(text as StringValue);
+    } catch {
+      // reported below
+    }
+    if (!Number.isFinite(millis) || millis <= 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be a duration longer than zero, e.g. "30 days" or "12h"',
+      });
+      return z.NEVER;
+    }
+    return millis;
+  });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { envFlag, optionalText } from './env-values';
+import { templatesDirProblems } from './templates-dir';
 
 /**
  * The SMTP notifier's settings: part of the one configuration `loadConfig` checks; only the worker uses
@@ -58,10 +59,16 @@ const SMTP_ENV = {
 
 type SmtpField = keyof typeof SMTP_ENV;
 
+/** Every mail key, for the check of unknown keys. */
+export const SMTP_KEYS: readonly string[] = Object.values(SMTP_ENV).map((s) => s.key);
+
 /**
  * The SMTP settings from `FERRY_SMTP_*`, `FERRY_SUPPORT_CONTACT` and `FERRY_TEMPLATES_DIR`, with every
  * problem by key (never a value). `smtp` is undefined when `FERRY_SMTP_HOST` is unset (the worker then
  * keeps the LogNotifier) or when there are problems. `loadConfig` reports these with every other key.
+ * Every key is read whether or not a host is set, and a mail key set without a host is an error: the
+ * worker would otherwise log the users' emails instead of sending them, and devices would wait for
+ * users who were never told what to do.
  */
 export function readSmtpEnv(env: Record<string, string | undefined>): {
   smtp?: ResolvedSmtpConfig;
@@ -76,7 +83,19 @@ export function readSmtpEnv(env: Record<string, string | undefined>): {
     if (read.success) raw[field] = read.data;
     else problems.push(`${key}: ${read.error.issues[0]!.message}`);
   }
-  if (!raw.host) return { problems: [] };
+  if (typeof raw.templatesDir === 'string') {
+    problems.push(...templatesDirProblems(SMTP_ENV.templatesDir.key, raw.templatesDir));
+  }
+  if (!raw.host) {
+    const set = (Object.keys(SMTP_ENV) as SmtpField[]).filter(
+      (f) => f !== 'host' && env[SMTP_ENV[f].key]?.trim(),
+    );
+    if (set.length > 0) {
+      const keys = set.map((f) => SMTP_ENV[f].key).join(', ');
+      problems.unshift(`${SMTP_ENV.host.key}: required with ${keys} (without it no email is sent)`);
+    }
+    return { problems };
+  }
   const { user, password } = SMTP_ENV;
   // Also a rule of the schema, but zod skips refinements while other fields fail: checked here too.
   if (Boolean(raw.user) !== Boolean(raw.password)) {

@@ -9,7 +9,8 @@ import type { SimulatedFleet } from './world';
 export const USAGE = `npm run demo [-- options]
 
 Migrates a generated, mixed fleet from a simulated source Workspace ONE tenant to a simulated target,
-on Temporal's embedded dev server (or TEMPORAL_ADDRESS), acting as the admin where one is needed.
+on Temporal's embedded dev server (or TEMPORAL_ADDRESS), acting as the admin where one is needed
+(or, with --admin none, showing what would wait for one).
 
   --devices N       fleet size (default 100)
   --seed N          fleet generator seed (default 1)
@@ -20,6 +21,13 @@ on Temporal's embedded dev server (or TEMPORAL_ADDRESS), acting as the admin whe
                       auto      Ferry assigns them in bulk after one admin approval (default)
                       deadline  the iOS 26 migration: assigned with a deadline, they move without erase
                       confirm   the admin confirms each device's reassignment by hand
+  --admin MODE      who acts where a device needs an admin:
+                      auto      the demo does: approves or confirms ABM, creates missing users and
+                                retries their devices (default)
+                      none      nobody: a rehearsal of an unattended migration; it stops once no device
+                                can move without an admin, reports what would need one, and exits 0
+                                when that is what the scenario expects (missing users fail, ADE iPhones
+                                wait for ABM, every other device re-enrolls)
   --faults SPEC     simulator faults, e.g. 5xx=0.2,429=0.1,hang=0.05,reset=0.05,malformed=0.02,latency=0.3
   --timeout SEC     after this many seconds cancel what still runs and exit 1 (default 600)
   --json            print one JSON summary object as the last line
@@ -47,9 +55,12 @@ export function parseFaults(spec: string | undefined): Partial<FaultConfig> {
 const ABM_MODES = ['auto', 'deadline', 'confirm'] as const;
 export type AbmMode = (typeof ABM_MODES)[number];
 
-function abmMode(value: string): AbmMode {
-  if ((ABM_MODES as readonly string[]).includes(value)) return value as AbmMode;
-  throw new Error(`--abm: "${value}" is not one of ${ABM_MODES.join(', ')}`);
+const ADMIN_MODES = ['auto', 'none'] as const;
+export type AdminMode = (typeof ADMIN_MODES)[number];
+
+function oneOf<T extends string>(flag: string, modes: readonly T[], value: string): T {
+  if ((modes as readonly string[]).includes(value)) return value as T;
+  throw new Error(`--${flag}: "${value}" is not one of ${modes.join(', ')}`);
 }
 
 function wholeNumber(flag: string, value: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
@@ -74,6 +85,7 @@ export interface DemoArgs {
   timeoutSeconds: number;
   faults: Partial<FaultConfig>;
   abm: AbmMode;
+  admin: AdminMode;
   fleetFile?: string;
   usersFile?: string;
   json: boolean;
@@ -88,6 +100,7 @@ export function parseDemoArgs(): DemoArgs | { help: true } {
       seed: { type: 'string', default: '1' },
       faults: { type: 'string' },
       abm: { type: 'string', default: 'auto' },
+      admin: { type: 'string', default: 'auto' },
       fleet: { type: 'string' },
       'target-users': { type: 'string' },
       timeout: { type: 'string', default: '600' },
@@ -103,7 +116,8 @@ export function parseDemoArgs(): DemoArgs | { help: true } {
     seed: wholeNumber('seed', values.seed, 0),
     timeoutSeconds: wholeNumber('timeout', values.timeout, 1),
     faults: parseFaults(values.faults),
-    abm: abmMode(values.abm),
+    abm: oneOf('abm', ABM_MODES, values.abm),
+    admin: oneOf('admin', ADMIN_MODES, values.admin),
     fleetFile: values.fleet,
     usersFile: values['target-users'],
     json: values.json,

@@ -1,14 +1,17 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Connection, Client, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
+import { Connection, Client, WorkflowNotFoundError } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import pino from 'pino';
 import { loadConfig } from '../config';
 import { createLogger } from '../logger';
-import { REHEARSAL_DURATIONS, startSimulatedTenants } from './world';
+import { REHEARSAL_DURATIONS, TARGET_TENANT, startSimulatedTenants } from './world';
+import { DEMO_ABM_RATE_LIMITS } from './simulated-abm';
 import { USAGE, demoFleet, parseDemoArgs, type DemoArgs } from './args';
 import { DemoAdmin } from './admin-bot';
 import { printSummary, summarize } from './summary';
+import { expectedOutcome } from './unattended';
+import { watchMigration } from './watch';
 import { startDevServer, type DevServer } from '../temporal/dev-server';
 import { installRuntime } from '../temporal/runtime';
 import { createFerryWorker } from '../worker';
@@ -23,50 +26,11 @@ import {
   type DeviceState,
   type MigrationOptions,
 } from '../workflows/device/messages';
-import { countByStatus, devicesReportCsv } from '../client/devices-report';
-import { listDevices } from '../client/commands/visibility';
+import { devicesReportCsv } from '../client/devices-report';
 import { ProgressLine } from '../client/progress';
 
-/**
- * Follows the migration every half second, showing progress and letting the admin act, until every
- * device has closed or the demo's time is up (then it cancels the migration).
- */
-async function watchMigration(
-  client: Client,
-  fleet: WorkflowHandle,
-  watch: { migrationId: string; total: number; deadline: number; timeoutSeconds: number },
-  admin: DemoAdmin,
-  progress: ProgressLine,
-): Promise<void> {
-  const { migrationId, total, deadline, timeoutSeconds } = watch;
-  for (;;) {
-    const devices = await listDevices(client, migrationId);
-    await admin.actOn(devices);
-    const counts = countByStatus(devices.map((d) => d.status));
-    const closed = devices.filter((d) => !d.running).length;
-    const busy = Object.entries(counts)
-      .filter(([s, n]) => n > 0 && s !== 'reenrolled')
-      .map(([s, n]) => `${s} ${n}`);
-    progress.update(
-      `${ProgressLine.bar(closed, total)} reenrolled ${counts.reenrolled}${busy.length ? ` · ${busy.join(' · ')}` : ''}`,
-    );
-    if (devices.length === total && closed === total) return;
-    if (Date.now() > deadline) {
-      progress.say(
-        `Timed out after ${timeoutSeconds} s with ${total - closed} devices still running: cancelling them.`,
-      );
-      // The migration would wait for them (a failed device stays open for an admin): end it instead.
-      await fleet.executeUpdate(cancelMigration, {
-        args: [{ by: 'demo admin', reason: 'demo timed out' }],
-      });
-      return;
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
-
 async function main(args: DemoArgs): Promise<number> {
-  const { concurrency, abm } = args;
+  const { concurrency, abm, admin } = args;
   const config = loadConfig();
   const started = Date.now();
   const progress = new ProgressLine();
@@ -104,13 +68,14 @@ async function main(args: DemoArgs): Promise<number> {
     {
       behaviour: { commandDelayMs: 500, enrollDelayMs: 1_500 },
       faults: args.faults,
-      abm: abm === 'confirm' ? undefined : { assignDelayMs: 1_000 },
+      abm: abm === 'confirm' ? undefined : { assignDelayMs: 1_000, rateLimit: DEMO_ABM_RATE_LIMITS },
     },
     logger,
   );
   const total = tenants.devices.length;
   say(`Simulated Workspace ONE tenants (source and target) at ${tenants.sim.url}; worker log: ${logFile}`);
-  if (tenants.abm) say(`Simulated Apple Business Manager at ${tenants.abm.sim.url}`);
+  if (tenants.abm)
+    say(`Simulated Apple Business Manager at ${tenants.abm.sim.url} · ${tenants.abm.rateLimits}`);
 
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace: config.temporal.namespace });
@@ -134,8 +99,19 @@ async function main(args: DemoArgs): Promise<number> {
     iosAdeMethod: abm === 'deadline' ? 'abm_deadline' : DEFAULT_MIGRATION_OPTIONS.iosAdeMethod,
   };
 
+  // What the scenario expects of each device, from the target's users before anyone creates one.
+  const target = tenants.sim.tenant(TARGET_TENANT);
+  const targetHasUser = (email: string) => tenants.sim.state.findUserByEmail(target, email) !== undefined;
+  const expected = tenants.devices.map((device) => ({
+    device,
+    expected: expectedOutcome(device, { admin, abm, targetHasUser }),
+  }));
+
   const outcome = await worker.runUntil(async () => {
     say(`Migration ${migrationId}: ${total} devices, ${concurrency} at a time …`);
+    if (admin === 'none') {
+      say('Nobody acts as admin (--admin none): the demo stops once no device can move without one.');
+    }
     const fleet = await startFleetMigration(client, store, taskQueue, {
       migrationId,
       name: 'demo',
@@ -149,44 +125,72 @@ async function main(args: DemoArgs): Promise<number> {
         abmAssignInterval: '2 seconds',
       },
     });
-    const admin = new DemoAdmin(client, fleet, tenants, abm, say);
+    const demoAdmin = admin === 'auto' ? new DemoAdmin(client, fleet, tenants, abm, say) : undefined;
     const deadline = started + args.timeoutSeconds * 1_000;
-    await watchMigration(
-      client,
-      fleet,
-      { migrationId, total, deadline, timeoutSeconds: args.timeoutSeconds },
-      admin,
-      progress,
-    );
-    progress.done(`${ProgressLine.bar(total, total)} done`);
-    await fleet.result();
+    const watch = { migrationId, total, concurrency, deadline, timeoutSeconds: args.timeoutSeconds };
+    const watched = await watchMigration(client, fleet, store, watch, demoAdmin, progress);
+    const deviceStates = async () => {
+      const all = await Promise.all(
+        tenants.devices.map((d) =>
+          client.workflow
+            .getHandle(deviceWorkflowId(migrationId, d.serialNumber))
+            .query(getDeviceState)
+            .catch((err: unknown) => {
+              // Devices the migration did not start (cancelled on timeout, held back, refused).
+              if (err instanceof WorkflowNotFoundError) return undefined;
+              throw err;
+            }),
+        ),
+      );
+      return all.filter((s): s is DeviceState => s !== undefined);
+    };
+    let states: DeviceState[];
+    if (watched.end === 'standstill') {
+      progress.done('No device can move without an admin now.');
+      // The report shows where the rehearsal stopped; then nothing is left waiting for an admin.
+      states = await deviceStates();
+      say('Rehearsal over: cancelling the migration, so that nothing stays open waiting for an admin.');
+      await fleet.executeUpdate(cancelMigration, {
+        args: [{ by: 'demo', reason: 'rehearsal with nobody acting as admin is over' }],
+      });
+      await fleet.result();
+    } else {
+      progress.done(`${ProgressLine.bar(total, total)} done`);
+      await fleet.result();
+      states = await deviceStates();
+    }
     const { abm: abmProgress } = await fleet.query(getMigrationProgress);
-    const all = await Promise.all(
-      tenants.devices.map((d) =>
-        client.workflow
-          .getHandle(deviceWorkflowId(migrationId, d.serialNumber))
-          .query(getDeviceState)
-          .catch((err: unknown) => {
-            // A migration cancelled on timeout may not have started every device.
-            if (err instanceof WorkflowNotFoundError) return undefined;
-            throw err;
-          }),
-      ),
-    );
-    const states = all.filter((s): s is DeviceState => s !== undefined);
-    return { states, admin: admin.tally, abm: abmProgress };
+    return {
+      states,
+      adminActions: demoAdmin?.actions ?? [],
+      abm: abmProgress,
+      rolloutHold: watched.end === 'standstill' ? watched.standstill.hold : undefined,
+    };
   });
   const { states } = outcome;
 
   const seconds = Math.round((Date.now() - started) / 100) / 10;
-  const summary = summarize({ migrationId, devices: total, seconds }, states, tenants.sim);
+  const summary = summarize(
+    {
+      migrationId,
+      seconds,
+      admin,
+      devices: expected,
+      states,
+      notStarted: await store.readNotStarted(migrationId),
+      rolloutHold: outcome.rolloutHold,
+      abm: outcome.abm,
+    },
+    tenants.sim,
+    tenants.notifier.log,
+  );
   const reportDir = path.join(config.stateDir, 'reports');
   mkdirSync(reportDir, { recursive: true });
   const reportFile = path.join(reportDir, `${migrationId}-devices.csv`);
   writeFileSync(reportFile, devicesReportCsv(states));
   const ui = server?.uiUrl;
   printSummary(process.stdout, summary, {
-    admin: outcome.admin,
+    adminActions: outcome.adminActions,
     abm: outcome.abm,
     reportFile,
     temporalUi: ui ? { url: ui, namespace: config.temporal.namespace } : undefined,

@@ -3,6 +3,8 @@ import { AppleBusinessManagerClient } from '../services/abm';
 import { AbmTargetServerCheck } from '../services/abm/gateway';
 import {
   startAppleBusinessManagerSimulator,
+  type AbmRateLimits,
+  type AbmSimulatorQuirks,
   type AppleBusinessManagerSimulator,
   type SimAbmActivity,
 } from '../services/abm/simulator';
@@ -13,13 +15,34 @@ import type { Logger } from '../logger';
 export const ABM_SOURCE_SERVER = { id: '50C0E5E7A1B24C3D8E9F00112233A001', name: 'SOURCE-MDM' } as const;
 export const ABM_TARGET_SERVER = { id: '7A26E7B4C5D64E7F8091A2B3C4D5B002', name: 'TARGET-MDM' } as const;
 
+/**
+ * The demo's ABM limits: Apple's observed 20 GETs a minute as they are, and 10 activity POSTs per hour
+ * of the demo's clock. The demo spaces bulk assignments 2 s apart where a migration spaces them 10
+ * minutes apart (DEFAULT_ABM_ASSIGN_INTERVAL), a clock 300 times faster: Apple's hour is its 12 s.
+ */
+export const DEMO_ABM_RATE_LIMITS = { getPerMinute: 20, postPerHour: 10, postWindowMs: 12_000 } as const;
+
+/** The limits as the demo prints them. */
+export function describeAbmRateLimits(limits: AbmRateLimits | false | undefined): string {
+  if (limits === false) return 'ABM rate limits off';
+  const gets = limits?.getPerMinute === undefined ? 20 : limits.getPerMinute;
+  const posts = limits?.postPerHour === undefined ? 10 : limits.postPerHour;
+  const hourMs = limits?.postWindowMs ?? 3_600_000;
+  const hour = hourMs === 3_600_000 ? 'an hour' : `per ${hourMs / 1000} s (Apple's hour at the demo's pace)`;
+  const get = gets === null ? 'GETs unlimited' : `${gets} GETs a minute`;
+  const post = posts === null ? 'activity POSTs unlimited' : `${posts} activity POSTs ${hour}`;
+  return `ABM rate limits: ${get}, ${post}, 429 + Retry-After beyond`;
+}
+
 /** A simulated Apple Business Manager next to the tenants (`true`: every default). */
 export interface SimulatedAbmOptions {
   /** Time an ABM activity stays IN_PROGRESS; default 0. */
   assignDelayMs?: number;
   /** Serials ABM reports COMPLETED for without moving them. */
   leaveUnassigned?: string[];
-  rateLimit?: { getPerMinute?: number; postPerHour?: number };
+  /** Default Apple's observed limits (20 GETs a minute, 10 POSTs an hour); `false` turns them off. */
+  rateLimit?: AbmRateLimits | false;
+  quirks?: Partial<AbmSimulatorQuirks>;
 }
 
 export interface SimulatedAbm {
@@ -27,8 +50,10 @@ export interface SimulatedAbm {
   client: AppleBusinessManagerClient;
   sourceServerId: string;
   targetServerId: string;
-  /** What the activities use; follows simulated activities every 100 ms (Apple's take minutes). */
+  /** What the activities use; follows simulated activities every second (Apple's take minutes). */
   check: AbmTargetServerCheck;
+  /** The rate limits in force, in words (the demo prints them). */
+  rateLimits: string;
 }
 
 /**
@@ -78,8 +103,18 @@ export async function startSimulatedAbm(
     assignDelayMs: options.assignDelayMs,
     leaveUnassigned: options.leaveUnassigned,
     rateLimit: options.rateLimit,
+    quirks: options.quirks,
     onActivityCompleted,
   });
+  const close = sim.close;
+  sim.close = async () => {
+    // What the run cost against Apple's limits, for the worker log.
+    const requests = sim.apiRequests();
+    const gets = requests.filter((r) => r.method === 'GET').length;
+    const counts = { gets, posts: requests.length - gets, rateLimited: sim.rateLimitedRequests() };
+    logger?.info({ ...counts, tokenRequests: sim.tokenRequests() }, 'simulated ABM requests');
+    await close();
+  };
   const client = new AppleBusinessManagerClient(
     {
       apiBaseUrl: sim.url,
@@ -96,10 +131,12 @@ export async function startSimulatedAbm(
     client,
     sourceServerId: ABM_SOURCE_SERVER.id,
     targetServerId: ABM_TARGET_SERVER.id,
+    rateLimits: describeAbmRateLimits(options.rateLimit),
     check: new AbmTargetServerCheck(client, {
       targetServerId: ABM_TARGET_SERVER.id,
       sourceServerId: ABM_SOURCE_SERVER.id,
-      activityPollMs: 100,
+      // Every 100 ms would be 600 GETs a minute against Apple's 20.
+      activityPollMs: 1_000,
     }),
   };
 }

@@ -25,8 +25,11 @@ const SIMULATOR_AUTH = { kind: 'basic', username: 'ferry-api', password: 'ferry-
 /** Keeps what users would have been sent, so a rehearsal can show it and tests can assert on it. */
 export class CapturingNotifier implements Notifier {
   readonly sent: UserNotification[] = [];
+  /** When each message went (epoch ms), to set against the source's ledger: was the user told first? */
+  readonly log: { serialNumber: string; at: number }[] = [];
   async notify(message: UserNotification): Promise<void> {
     this.sent.push(message);
+    this.log.push({ serialNumber: message.serialNumber, at: Date.now() });
   }
 }
 
@@ -108,7 +111,11 @@ export async function startSimulatedTenants(
 ): Promise<SimulatedTenants> {
   const { abm: abmOptions, ...ws1Options } = options;
   const seeded = fleetFor(fleet);
-  const sim = await startWorkspaceOneSimulator({ ...ws1Options, seed: seeded.seed });
+  // The simulated target moves an ADE iPhone off its single-staging user through the API, as VMware's
+  // macOS "Single-Staging with API" guide describes; the API reference says 400 (the simulator's
+  // default), after which a device ends failed "Device enrolled under the staging user" for an admin.
+  const quirks = { stagingUserSwitch: 'single-staging-too' as const, ...ws1Options.quirks };
+  const sim = await startWorkspaceOneSimulator({ ...ws1Options, quirks, seed: seeded.seed });
   let abm: SimulatedAbm | undefined;
   if (abmOptions) {
     try {

@@ -15,3 +15,16 @@ export function migrationDevicesQuery(migrationId: string): string {
 export function runningDevicesQuery(migrationId: string): string {
   return `${migrationDevicesQuery(migrationId)} AND ExecutionStatus = 'Running'`;
 }
+
+/** Running devices that failed and wait for an admin's retry: they hold no rollout slot. */
+export function failedRunningDevicesQuery(migrationId: string): string {
+  return `${runningDevicesQuery(migrationId)} AND FerryStatus = 'failed'`;
+}
+
+/** Running devices started at or after `since` (ISO 8601) that failed for `reason` (any detail). */
+export function failedForReasonQuery(migrationId: string, reason: string, since: string): string {
+  return (
+    `${failedRunningDevicesQuery(migrationId)} AND StartTime >= ${quoted(since)}` +
+    ` AND FerrySubStatus STARTS_WITH ${quoted(reason)}`
+  );
+}

@@ -13,8 +13,17 @@ export const FailureType = {
   InvalidResponse: 'InvalidResponse',
   /** The source tenant answered a retire or wipe with no (wipe protection, no UUID, …): an admin must look. */
   SourceRefused: 'SourceRefused',
+  /**
+   * The source holds no record that is surely the listed device (two with its serial, or another id
+   * than the list's): nothing was sent; an admin must tell which one.
+   */
+  SourceDeviceNotMatched: 'SourceDeviceNotMatched',
   /** The target did not show a registration token it had just issued yet. */
   TokenNotVisible: 'TokenNotVisible',
+  /** A new token does not match the migration's declared token settings (the message names the setting). */
+  TokenSettingsMismatch: 'TokenSettingsMismatch',
+  /** The worker has no Android staging enrollment (QR payload) for a fully managed device's message. */
+  StagingEnrollmentNotDeclared: 'StagingEnrollmentNotDeclared',
 
   // A polling activity's "not yet": the outside world has not caught up (retried at the interval).
   AbmNotYetAssigned: 'AbmNotYetAssigned',
@@ -47,6 +56,9 @@ export const NON_RETRYABLE_ERROR_TYPES: readonly FailureType[] = [
   FailureType.Unauthorized,
   FailureType.InvalidRequest,
   FailureType.SourceRefused,
+  FailureType.SourceDeviceNotMatched,
+  FailureType.TokenSettingsMismatch,
+  FailureType.StagingEnrollmentNotDeclared,
 ];
 
 export function isNonRetryable(type: string): boolean {

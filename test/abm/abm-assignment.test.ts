@@ -17,7 +17,11 @@ function awaitAbmAssignment() {
   // The ABM check reads Apple only; the target tenant is never called on this path.
   const target = new TargetTenant({} as WorkspaceOneClient, 'unused');
   return withTypedFailures(
-    createAdeActivities(target, new AbmTargetServerCheck(env.client, { targetServerId: NEW_SERVER })),
+    // Checks asked within 100 ms share a read (6 s in production): the test need not wait that long.
+    createAdeActivities(
+      target,
+      new AbmTargetServerCheck(env.client, { targetServerId: NEW_SERVER, checkWindowMs: 100 }),
+    ),
   ).awaitAbmAssignment;
 }
 

@@ -117,13 +117,20 @@ describe('AppleBusinessManagerClient against the simulator', () => {
     expect(err.retryAfterMs).toBeGreaterThan(3_000_000);
   });
 
-  it('when a body does not match the schema, then InvalidResponse naming the field', async () => {
-    env = await startEnv();
+  it('when a body does not match the schema, then InvalidResponse naming the field (retries off)', async () => {
+    env = await startEnv({}, { retry: { maxAttempts: 1 } });
     await env.client.listMdmServers();
     env.sim.corruptNextResponse();
     const err = await failure(env.client.getOrgDevice(serials(1)[0] ?? ''));
     expect(err.name).toBe('InvalidResponse');
     expect(err.message).toContain('data: expected object');
+  });
+
+  it('when one body does not match the schema, then the read is retried and succeeds', async () => {
+    env = await startEnv();
+    await env.client.listMdmServers();
+    env.sim.corruptNextResponse();
+    expect(await env.client.getOrgDevice(serials(1)[0] ?? '')).toMatchObject({ serialNumber: serials(1)[0] });
   });
 
   it('when requests are logged at debug, then no key, assertion or token appears', async () => {

@@ -1,6 +1,6 @@
 /** ADE sync and profile checks (SPEC §2), and the Android Enterprise registration check. */
 import { adeProfileProblems } from '../../src/activities/device/ade';
-import { PLAIN_OG, failureOf, run, worldPerTest } from './fixture';
+import { PLAIN_OG, TARGET, failureOf, run, worldPerTest } from './fixture';
 
 const world = worldPerTest();
 
@@ -52,6 +52,51 @@ describe('awaitAdeSync', () => {
       profileName: 'Plain ADE',
       problems: [expect.stringMatching(/no default ADE profile/)],
     });
+  });
+});
+
+describe('the Default Staging User exists in the target', () => {
+  /** The console's "delete user": the profiles still name it, the tenant no longer has it. */
+  function deleteStagingUser(): void {
+    const users = world.sim.tenant(TARGET).users;
+    users.splice(
+      users.findIndex((u) => u.userName === 'ade-staging'),
+      1,
+    );
+  }
+
+  it('when the default profile staging user exists, then checkAdeProfile finds no problem', async () => {
+    await expect(run(world.activities.checkAdeProfile)).resolves.toEqual({ problems: [] });
+  });
+
+  it('when the default profile names a staging user the target no longer has, then checkAdeProfile says so', async () => {
+    deleteStagingUser();
+    const { problems } = await run(world.newActivities().checkAdeProfile);
+    expect(problems).toEqual([
+      'profile "Ferry ADE" Default Staging User "ade-staging" does not exist in the target',
+    ]);
+  });
+
+  it("when a synced device's profile names a deleted staging user, then awaitAdeSync reports it", async () => {
+    deleteStagingUser();
+    const result = await run(world.newActivities().awaitAdeSync, { serialNumber: 'IOSADE0004' });
+    expect(result).toEqual({
+      profileName: 'Ferry ADE',
+      problems: [expect.stringMatching(/Default Staging User "ade-staging" does not exist in the target/)],
+    });
+  });
+
+  it('when many devices check the same profile, then its staging user is looked up once', async () => {
+    const activities = world.newActivities();
+    const before = world.targetRequests().length;
+    await run(activities.checkAdeProfile);
+    await run(activities.awaitAdeSync, { serialNumber: 'IOSADE0004' });
+    await run(activities.checkAdeProfile);
+    const lookups = world
+      .targetRequests()
+      .slice(before)
+      .filter((r) => r.startsWith('GET /API/system/users/'));
+    expect(lookups).toHaveLength(1);
   });
 });
 

@@ -102,9 +102,10 @@ describe('assignDeviceToUser', () => {
     return enrolled.deviceId;
   }
 
-  it('when an ADE device is on the staging user, then it moves to the user and the read-back shows it', async () => {
+  it('when the target refuses the switch (single-staging, as documented), then the device stays on the staging user and the refusal says why', async () => {
     const deviceId = await enrolledOnStagingUser();
     const sam = await user(SAM);
+    const staging = world.sim.device(TARGET, SERIAL)!.userId;
 
     const assigned = await run(world.activities.assignDeviceToUser, {
       serialNumber: SERIAL,
@@ -112,19 +113,63 @@ describe('assignDeviceToUser', () => {
       user: sam,
     });
 
-    expect(assigned).toEqual({ userId: sam.id, userName: 'sade' });
-    expect(world.sim.device(TARGET, SERIAL)?.userId).toBe(sam.id);
-    expect(world.sim.ledger({ tenant: TARGET, kind: 'enrollmentUser.assigned' })).toHaveLength(1);
+    expect(assigned).toEqual({
+      userId: staging,
+      userName: 'ade-staging',
+      refused: expect.stringMatching(/only when it is enrolled to a Multi-Staging user/),
+    });
+    expect(world.sim.device(TARGET, SERIAL)?.userId).toBe(staging);
+    expect(world.sim.ledger({ tenant: TARGET, kind: 'enrollmentUser.assigned' })).toEqual([]);
   });
 
-  it('when the assignment is retried, then no second assignment is sent', async () => {
+  it('when an admin assigned the user meanwhile, then the retry reads it back and sends nothing', async () => {
     const deviceId = await enrolledOnStagingUser();
     const input = { serialNumber: SERIAL, deviceId, user: await user(SAM) };
+    const refused = await run(world.activities.assignDeviceToUser, input);
+    expect(refused.refused).toBeDefined();
+    world.sim.tenant(TARGET).devices.find((d) => d.serialNumber === SERIAL)!.userId = input.user.id;
+    const before = world.targetRequests().length;
 
-    const first = await run(world.activities.assignDeviceToUser, input);
     const retry = await run(world.activities.assignDeviceToUser, input);
 
-    expect(retry).toEqual(first);
-    expect(world.sim.ledger({ tenant: TARGET, kind: 'enrollmentUser.assigned' })).toHaveLength(1);
+    expect(retry).toEqual({ userId: input.user.id, userName: 'sade' });
+    expect(
+      world
+        .targetRequests()
+        .slice(before)
+        .filter((r) => r.startsWith('PATCH')),
+    ).toEqual([]);
+  });
+
+  describe('on a tenant that switches single-staging devices (quirk)', () => {
+    beforeEach(() => {
+      world.sim.state.quirks.stagingUserSwitch = 'single-staging-too';
+    });
+
+    it('when an ADE device is on the staging user, then it moves to the user and the read-back shows it', async () => {
+      const deviceId = await enrolledOnStagingUser();
+      const sam = await user(SAM);
+
+      const assigned = await run(world.activities.assignDeviceToUser, {
+        serialNumber: SERIAL,
+        deviceId,
+        user: sam,
+      });
+
+      expect(assigned).toEqual({ userId: sam.id, userName: 'sade' });
+      expect(world.sim.device(TARGET, SERIAL)?.userId).toBe(sam.id);
+      expect(world.sim.ledger({ tenant: TARGET, kind: 'enrollmentUser.assigned' })).toHaveLength(1);
+    });
+
+    it('when the assignment is retried, then no second assignment is sent', async () => {
+      const deviceId = await enrolledOnStagingUser();
+      const input = { serialNumber: SERIAL, deviceId, user: await user(SAM) };
+
+      const first = await run(world.activities.assignDeviceToUser, input);
+      const retry = await run(world.activities.assignDeviceToUser, input);
+
+      expect(retry).toEqual(first);
+      expect(world.sim.ledger({ tenant: TARGET, kind: 'enrollmentUser.assigned' })).toHaveLength(1);
+    });
   });
 });

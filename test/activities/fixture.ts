@@ -143,6 +143,8 @@ export function client(
       tenantCode,
       auth: { kind: 'basic', username: CREDENTIALS.username, password },
       timeoutMs: 2_000,
+      // The real number of attempts, with short waits: a fault on every request stays quick to fail.
+      retry: { baseDelayMs: 10, maxDelayMs: 50 },
     },
     logger,
   );

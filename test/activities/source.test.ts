@@ -1,4 +1,4 @@
-/** Commands to a Workspace ONE source tenant and the wait for the device to leave it. */
+/** Commands to a Workspace ONE source tenant, only to the matched device, and the wait for it to leave. */
 import { createMigrationActivities } from '../../src/activities/device';
 import { COMMAND_DELAY_MS, SOURCE, TARGET_OG, failureOf, run, worldPerTest } from './fixture';
 
@@ -72,6 +72,62 @@ describe('sendSourceCommand', () => {
 
     expect(failure.type).toBe('InvalidRequest');
     expect(failure.nonRetryable).toBe(true);
+  });
+});
+
+describe('sendSourceCommand: only to the device read back and matched', () => {
+  const record = (serial = SERIAL) =>
+    world.sim.tenant(SOURCE).devices.find((d) => d.serialNumber === serial)!;
+
+  it('when the list gives the source id and UDID of the record, then the command is sent to it', async () => {
+    record().udid = '6bf0f04c73681fbecfc3eb4f13cbf05b';
+    const result = await run(world.activities.sendSourceCommand, {
+      serialNumber: SERIAL.toLowerCase(),
+      sourceDeviceId: String(record().id),
+      udid: '6BF0F04C73681FBECFC3EB4F13CBF05B',
+      command: 'retire',
+    });
+
+    expect(result).toEqual({ sent: true, state: 'EnterpriseWipePending' });
+    expect(commands('EnterpriseWipe')).toHaveLength(1);
+  });
+
+  it("when the source's record for the serial has another id than the list's, then nothing is sent and an admin must look", async () => {
+    const failure = await failureOf(
+      run(world.activities.sendSourceCommand, {
+        serialNumber: SERIAL,
+        sourceDeviceId: String(record().id + 1000),
+        command: 'erase',
+      }),
+    );
+
+    expect(failure.type).toBe('SourceDeviceNotMatched');
+    expect(failure.nonRetryable).toBe(true);
+    expect(failure.message).toContain(
+      `its id ${record().id} is not the device list's source_device_id ${record().id + 1000}`,
+    );
+    expect(world.sim.ledger({ tenant: SOURCE, serialNumber: SERIAL })).toHaveLength(0);
+    expect(sourceStatus()).toBe('Enrolled');
+  });
+
+  it('when the UDID differs, then nothing is sent', async () => {
+    record().udid = '6bf0f04c73681fbecfc3eb4f13cbf05b';
+    const failure = await failureOf(
+      run(world.activities.sendSourceCommand, { serialNumber: SERIAL, udid: 'ffff', command: 'retire' }),
+    );
+
+    expect(failure.type).toBe('SourceDeviceNotMatched');
+    expect(failure.message).toContain("its UDID is not the device list's udid");
+    expect(commands('EnterpriseWipe')).toHaveLength(0);
+  });
+
+  it('when the record holding the serial is not the listed one, then the listed device does not count as removed', async () => {
+    const failure = await failureOf(
+      run(world.activities.awaitSourceRemoval, { serialNumber: SERIAL, sourceDeviceId: '999999' }),
+    );
+
+    expect(failure.type).toBe('SourceNotYetRemoved');
+    expect(failure.message).toContain('another record holds the serial number');
   });
 });
 

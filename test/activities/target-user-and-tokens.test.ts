@@ -76,11 +76,49 @@ describe('issueRegistrationToken', () => {
     const since = world.sim.ledger({ tenant: TARGET, serialNumber: SERIAL }).filter((e) => e.seq > seqBefore);
     expect(since.map((e) => e.kind)).toEqual(['token.deleted', 'token.issued']);
     expect(since[0]?.detail?.tokenUuid).toBe(old!.uuid);
-    expect(Date.parse(replaced.expiresAt)).toBeGreaterThan(Date.parse(first.expiresAt));
+    expect(Date.parse(replaced.expiresAt!)).toBeGreaterThan(Date.parse(first.expiresAt!));
     expect(replaced.reused).toBe(false);
     expect(retried).toEqual({ expiresAt: replaced.expiresAt, reused: true });
     expect(liveTokens()).toHaveLength(1);
     expect(JSON.stringify([replaced, retried])).not.toContain(liveTokens()[0]!.value);
+  });
+});
+
+describe('issueRegistrationToken when the token details leave fields out (all optional in the model)', () => {
+  it('when status and enrollment_status are left out, then the token is issued and reused as usual', async () => {
+    world.sim.state.quirks.tokenDetailsOmit = ['status', 'enrollment_status'];
+    const input = await tokenInput();
+    const first = await run(world.activities.issueRegistrationToken, input);
+    const retry = await run(world.activities.issueRegistrationToken, input);
+
+    expect(first).toEqual({ expiresAt: new Date(liveTokens()[0]!.expiresAt).toISOString(), reused: false });
+    expect(retry).toEqual({ ...first, reused: true });
+    expect(ledger('token.issued')).toHaveLength(1);
+  });
+
+  it('when the expiry is left out, then the token counts as not expiring: issued once, reused on a retry', async () => {
+    world.sim.state.quirks.tokenDetailsOmit = ['expiration_date'];
+    const input = await tokenInput();
+    const first = await run(world.activities.issueRegistrationToken, input);
+    const retry = await run(world.activities.issueRegistrationToken, input);
+
+    expect(first).toEqual({ reused: false });
+    expect(retry).toEqual({ reused: true });
+    expect(ledger('token.issued')).toHaveLength(1);
+    expect(liveTokens()).toHaveLength(1);
+  });
+
+  it('when a token without expiry is replaced, then it is deleted and a new one issued (never reused)', async () => {
+    world.sim.state.quirks.tokenDetailsOmit = ['expiration_date'];
+    await run(world.activities.issueRegistrationToken, await tokenInput());
+    const [old] = liveTokens();
+
+    const replaced = await run(world.activities.issueRegistrationToken, await tokenInput({ replace: true }));
+
+    expect(replaced).toEqual({ reused: false });
+    expect(ledger('token.deleted').map((e) => e.detail?.tokenUuid)).toEqual([old!.uuid]);
+    expect(ledger('token.issued')).toHaveLength(2);
+    expect(liveTokens()).toHaveLength(1);
   });
 });
 

@@ -19,6 +19,7 @@ const CONTRACTS = [
   'src/workflows/device/paths.ts',
   'src/workflows/fleet/messages.ts',
   'src/workflows/fleet/rollout.ts',
+  'src/workflows/fleet/breaker.ts',
 ];
 
 interface Import {

@@ -39,7 +39,7 @@ test('when the migration has no devices, then the command says so in one line an
     ['status', 'devices', 'report', 'cancel'].map((cmd) => ({
       code: 1,
       stdout: '',
-      stderr: `ferry ${cmd}: no migration "${UNKNOWN}" (no devices found)\n`,
+      stderr: `ferry ${cmd}: no such migration "${UNKNOWN}" (no ${cmd === 'status' ? 'migration workflow and no ' : ''}devices found)\n`,
     })),
   );
 });
@@ -83,6 +83,7 @@ test('when --help is asked of a device command, then its usage is printed and it
     'cancel',
     'renotify',
     'reissue-token',
+    'end-notice',
   ];
   for (const name of commands) {
     const out: string[] = [];

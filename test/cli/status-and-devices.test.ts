@@ -27,14 +27,25 @@ test('when devices are in several statuses, then status counts them in lifecycle
     `[${'#'.repeat(8)}${'.'.repeat(22)}] 1/4 closed`,
     'Failed devices by reason:',
     '      1  Target user not found',
+    // Devices started without a migration workflow: no rollout, no slots' size, no stored list.
+    'In flight: 2 in flight: 1 waiting for users, 1 waiting for ABM; 1 failed waiting for an admin (not holding slots)',
   ]);
   expect(JSON.parse(json.stdout)).toEqual({
     migrationId: M,
+    state: 'no_fleet',
     devices: 4,
     open: 3,
     closed: 1,
     statuses: { abm_reassignment_pending: 1, reenrolling: 1, reenrolled: 1, failed: 1 },
     failedReasons: { 'Target user not found': 1 },
+    inFlight: {
+      holdingSlots: 2,
+      groups: { 'waiting for users': 1, 'waiting for ABM': 1 },
+      failedWaitingForAdmin: 1,
+      waitingForAbmApproval: 0,
+    },
+    notStarted: { count: 0, devices: [] },
+    stored: { dir: expect.any(String), bytes: 0 },
   });
   const listed = JSON.parse(migrations.stdout).migrations.find(
     (m: { migrationId: string }) => m.migrationId === M,
@@ -87,7 +98,7 @@ test('when devices are listed, then they are sorted by serial and --status / --s
   ]);
   expect(bad.code).toBe(2);
   expect(bad.stderr).toMatch(
-    /^ferry devices: --status: unknown status "done" \(one of getting_ready, .*, failed\)/,
+    /^ferry devices: --status: unknown status "done" \(one of getting_ready, .*, failed, not_started\)/,
   );
 });
 

@@ -50,12 +50,12 @@ describe('parseDeviceList, CSV', () => {
     const { devices, errors } = parseDeviceList(
       csv(
         'OK01,ios,ade,jane@corp.example',
-        'B02,ios,standard,jane@',
-        'B03,windows,legacy,bob@corp.example',
-        'B04,android,ade,carol@corp.example',
+        'BAD02,ios,standard,jane@',
+        'BAD03,windows,legacy,bob@corp.example',
+        'BAD04,android,ade,carol@corp.example',
         ',ios,standard,dave@corp.example',
-        'B06,ios,dep,',
-        'B07,ios,standard,erin@corp.example,surplus',
+        'BAD06,ios,dep,',
+        'BAD07,ios,standard,erin@corp.example,surplus',
       ),
     );
     expect(devices.map((d) => d.serialNumber)).toEqual(['OK01']);
@@ -103,7 +103,7 @@ describe('parseDeviceList, CSV', () => {
 
   it('when a required column is missing, then one error names it, not one per row', () => {
     const { errors, warnings } = parseDeviceList(
-      'serial_number,platform,enrollment_kind,email\nA,ios,ade,a@corp.example\nB,ios,ade,b@corp.example\n',
+      'serial_number,platform,enrollment_kind,email\nC02X01,ios,ade,a@corp.example\nC02X02,ios,ade,b@corp.example\n',
     );
     expect(errors).toEqual([{ line: 1, field: 'user_email', message: 'required column is missing' }]);
     expect(warnings).toEqual([{ line: 1, field: 'email', message: 'unknown column, ignored' }]);
@@ -118,7 +118,7 @@ describe('parseDeviceList, CSV', () => {
 
   it('when blank lines or rows of empty cells appear, then they are skipped and line numbers still count', () => {
     const { devices, errors } = parseDeviceList(
-      csv('', 'C02X01,ios,ade,jane@corp.example', ',,,', 'B,ios,ade,x'),
+      csv('', 'C02X01,ios,ade,jane@corp.example', ',,,', 'BAD05,ios,ade,x'),
     );
     expect(devices).toHaveLength(1);
     expect(errors).toEqual([{ line: 5, field: 'user_email', message: '"x" is not an email address' }]);
@@ -157,7 +157,7 @@ describe('parseDeviceList, JSON', () => {
         platform: 'android',
         enrollment_kind: 'legacy',
         user_email: 'b@c.io',
-        imei: 35,
+        imei: 356938035643809,
       },
     ]);
     const { devices, errors } = parseDeviceList(`  \n${text}`, 'devices.txt');
@@ -168,24 +168,24 @@ describe('parseDeviceList, JSON', () => {
       enrollmentKind: 'standard',
       userEmail: 'jane@corp.example',
     });
-    expect(devices[1]?.imei).toBe('35');
+    expect(devices[1]?.imei).toBe('356938035643809');
   });
 
   it('when items are bad, then issues name the 1-based item and the field', () => {
     const text = JSON.stringify([
-      { serial_number: 'A', platform: 'ios', enrollment_kind: 'ade', user_email: 'a@corp.example' },
-      { serial_number: 'a', platform: 'ios', enrollment_kind: 'ade', user_email: { at: 'x' }, extra: 1 },
+      { serial_number: 'C02X01', platform: 'ios', enrollment_kind: 'ade', user_email: 'a@corp.example' },
+      { serial_number: 'c02x01', platform: 'ios', enrollment_kind: 'ade', user_email: { at: 'x' }, extra: 1 },
       42,
     ]);
     const { errors, warnings } = parseDeviceList(text, 'devices.json');
     expect(errors).toEqual([
-      { line: 2, unit: 'item', field: 'serial_number', message: '"a" is also on item 1' },
+      { line: 2, unit: 'item', field: 'serial_number', message: '"c02x01" is also on item 1' },
       { line: 2, unit: 'item', field: 'user_email', message: 'must be text, not an object' },
       { line: 3, unit: 'item', message: 'must be an object, not a number' },
     ]);
     expect(warnings).toEqual([{ line: 2, unit: 'item', field: 'extra', message: 'unknown field, ignored' }]);
     expect(formatIssue(errors[0]!, 'devices.json')).toBe(
-      'devices.json item 2, serial_number: "a" is also on item 1',
+      'devices.json item 2, serial_number: "c02x01" is also on item 1',
     );
   });
 
@@ -259,5 +259,146 @@ describe('readDeviceList', () => {
     expect(errors).toEqual([]);
     expect(devices).toHaveLength(100_000);
     expect(elapsed).toBeLessThan(3000);
+  });
+});
+
+describe('parseDeviceList, field limits', () => {
+  const row = (fields: Partial<Record<string, string>>) => {
+    const d = {
+      serial_number: 'C02X01',
+      platform: 'ios',
+      enrollment_kind: 'standard',
+      user_email: 'jane@corp.example',
+      ...fields,
+    };
+    return JSON.stringify([d]);
+  };
+  const issues = (fields: Partial<Record<string, string>>) =>
+    parseDeviceList(row(fields), 'd.json').errors.map((e) => `${e.field}: ${e.message}`);
+
+  it('when a serial is 100,000 characters long, then it is refused by line and field without reprinting it', () => {
+    const serial = 'A'.repeat(100_000);
+    const { devices, errors } = parseDeviceList(csv(`${serial},ios,ade,jane@corp.example`));
+    expect(devices).toEqual([]);
+    expect(errors).toEqual([
+      {
+        line: 2,
+        field: 'serial_number',
+        message: 'is 100000 characters long; a serial number has at most 64',
+      },
+    ]);
+  });
+
+  it('when a serial holds a space, a control character, a slash or a quote, then the character is named', () => {
+    expect(issues({ serial_number: 'C02 X01' })).toEqual([
+      `serial_number: "C02 X01" holds a space; a serial number is letters, digits and '-'`,
+    ]);
+    expect(issues({ serial_number: 'C02\u0007X01' })).toEqual([
+      `serial_number: "C02\\u0007X01" holds the control character U+0007; a serial number is letters, digits and '-'`,
+    ]);
+    expect(issues({ serial_number: 'C02/X01' })).toEqual([
+      `serial_number: "C02/X01" holds "/"; a serial number is letters, digits and '-'`,
+    ]);
+    expect(issues({ serial_number: "C02'X01" })[0]).toMatch(/holds "'"/);
+    expect(issues({ serial_number: 'N-A' })).toEqual([
+      'serial_number: "N-A" is too short for a serial number (at least 4 characters)',
+    ]);
+    expect(issues({ serial_number: '-C02X01' })).toEqual([
+      'serial_number: "-C02X01" must start and end with a letter or digit',
+    ]);
+  });
+
+  it('when serials have the shapes real devices have, then they pass', () => {
+    for (const serial of [
+      'F2LXK0ABCD01',
+      'C02XK1ABCD',
+      'R58N12ABCD04',
+      'HT7A1JT00123',
+      '19075522502010',
+      'A'.repeat(64),
+    ]) {
+      expect(issues({ serial_number: serial })).toEqual([]);
+    }
+  });
+
+  it('when an email is too long, before or after the @, then the limit is named', () => {
+    expect(issues({ user_email: `${'a'.repeat(250)}@corp.example` })).toEqual([
+      'user_email: is 263 characters long; an email address has at most 254',
+    ]);
+    expect(issues({ user_email: `${'a'.repeat(65)}@corp.example` })).toEqual([
+      `user_email: "${'a'.repeat(40)}…" has 65 characters before the @; an email address has at most 64`,
+    ]);
+    expect(issues({ user_email: `jane@${'a'.repeat(64)}.example` })[0]).toMatch(
+      /has a domain label longer than 63 characters$/,
+    );
+    expect(issues({ user_email: `${'a'.repeat(64)}@corp.example` })).toEqual([]);
+    expect(issues({ user_email: 'jane doe@corp.example' })).toEqual([
+      'user_email: "jane doe@corp.example" is not an email address',
+    ]);
+  });
+
+  it('when a free-text field is too long or holds control characters, then it is refused; line breaks are kept', () => {
+    expect(issues({ model: 'M'.repeat(257) })).toEqual([
+      'model: is 257 characters long; a model has at most 256',
+    ]);
+    expect(issues({ friendly_name: 'Jane\u001b[31m phone' })).toEqual([
+      'friendly_name: holds the control character U+001B',
+    ]);
+    expect(issues({ source_device_id: '10\u0000' })).toEqual([
+      'source_device_id: holds the control character U+0000',
+    ]);
+    expect(issues({ friendly_name: 'evil\u202Etxt.exe' })).toEqual([
+      'friendly_name: holds the control character U+202E',
+    ]);
+    expect(issues({ model: 'bad \ud800' })).toEqual(['model: is not valid Unicode text']);
+    expect(issues({ friendly_name: "Jane's\r\nwork\tphone 📱", model: 'M'.repeat(256) })).toEqual([]);
+  });
+
+  it('when a UDID or an IMEI has no shape of one, then it is refused; the real formats pass', () => {
+    expect(issues({ udid: 'not-a-udid' })[0]).toMatch(/^udid: "not-a-udid" is not a UDID \(hex digits/);
+    expect(issues({ udid: 'f'.repeat(65) })).toEqual(['udid: is 65 characters long; a UDID has at most 64']);
+    for (const udid of ['00008030-001A2D3E0C12802E', 'a'.repeat(40), 'D1F3A5B7C9E1F3A5B7C9E1F3A5B7C9E1']) {
+      expect(issues({ udid })).toEqual([]);
+    }
+    expect(issues({ imei: '35-693803-564380-9' })[0]).toMatch(/^imei: "35-693803-564380-9" is not an IMEI/);
+    expect(issues({ imei: '3'.repeat(19) })).toEqual(['imei: is 19 characters long; an IMEI has at most 18']);
+    for (const imei of [
+      '356938035643809',
+      '35693803564380',
+      '3569380356438012',
+      'A0000012345678',
+      '270113177609999999',
+    ]) {
+      expect(issues({ imei })).toEqual([]);
+    }
+  });
+
+  it('when an IMEI fails its check digit, then it is a warning and the device is kept', () => {
+    const { devices, errors, warnings } = parseDeviceList(
+      `${HEADER},imei\nC02X01,android,legacy,a@corp.example,356938035643808`,
+    );
+    expect(errors).toEqual([]);
+    expect(devices).toHaveLength(1);
+    expect(warnings).toEqual([
+      { line: 2, field: 'imei', message: '"356938035643808" fails the IMEI check digit; is it mistyped?' },
+    ]);
+  });
+
+  it('when a JSON number is too large to read exactly, then it is refused rather than rounded', () => {
+    const text = `[{"serial_number": "C02X01", "platform": "android", "enrollment_kind": "legacy",
+      "user_email": "a@corp.example", "imei": 270113177609999999}]`;
+    expect(parseDeviceList(text).errors).toEqual([
+      {
+        line: 1,
+        unit: 'item',
+        field: 'imei',
+        message: 'is a number too large to read exactly; write it as text, in quotes',
+      },
+    ]);
+  });
+
+  it('when a bad value is long, then the message quotes only its start', () => {
+    const { errors } = parseDeviceList(csv(`C02X01,${'x'.repeat(5_000)},ade,jane@corp.example`));
+    expect(errors[0]!.message).toBe(`"${'x'.repeat(40)}…" is not a platform (ios, android)`);
   });
 });

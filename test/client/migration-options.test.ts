@@ -116,6 +116,17 @@ describe('parseMigrationOptions', () => {
       'abmDeadlineDays: must be a whole number of days from 1 to 90',
     ]);
   });
+
+  it('when no notice period is given, then there is none; when one is, it is a duration longer than zero', () => {
+    expect(parseMigrationOptions({}).noticePeriod).toBeUndefined();
+    expect(parseMigrationOptions({ noticePeriod: '2 days' }).noticePeriod).toBe('2 days');
+    expect(problemsOf({ noticePeriod: '48' })).toEqual([
+      'noticePeriod: "48" needs a unit, e.g. "48m" or "48 days"',
+    ]);
+    expect(problemsOf({ noticePeriod: 'soon' })).toEqual([
+      'noticePeriod: "soon" is not a duration, e.g. "14 days" or "10m"',
+    ]);
+  });
 });
 
 describe('migrationOptionsFromFlags', () => {
@@ -126,8 +137,49 @@ describe('migrationOptionsFromFlags', () => {
       android: 'wipe_to_fully_managed',
       durations: { ...DEFAULT_DURATIONS, abmWait: '7d' },
     });
+    expect(migrationOptionsFromFlags({ 'notice-period': '3d' })).toEqual({
+      ...DEFAULT_MIGRATION_OPTIONS,
+      noticePeriod: '3d',
+    });
+    expect(() => migrationOptionsFromFlags({ 'notice-period': '0s' })).toThrow(
+      /--notice-period: "0s" must be longer than zero/,
+    );
     expect(() => migrationOptionsFromFlags({ 'ios-ade-method': 'x', 'failed-retention': 'soon' })).toThrow(
       /--ios-ade-method: "x" is not one of[\s\S]*--failed-retention: "soon" is not a duration/,
     );
+  });
+});
+
+describe('declared token settings', () => {
+  it("when token settings flags are given, then they are the migration's declaration; none: no declaration", () => {
+    expect(
+      migrationOptionsFromFlags({
+        'registration-token-length': '8',
+        'token-expiration-hours': '72',
+        'registration-token-type': 'single_factor',
+        'require-registration-token': 'yes',
+        'enrollment-mode': 'registered_devices_only',
+      }).tokenSettings,
+    ).toEqual({
+      registrationTokenLength: 8,
+      tokenExpirationHours: 72,
+      registrationTokenType: 'single_factor',
+      requireRegistrationToken: true,
+      enrollmentMode: 'registered_devices_only',
+    });
+    expect(migrationOptionsFromFlags({})).not.toHaveProperty('tokenSettings');
+    expect(parseMigrationOptions({ tokenSettings: {} })).not.toHaveProperty('tokenSettings');
+  });
+
+  it("when a declared setting is out of the console's bounds, then the flag or key is named", () => {
+    expect(() =>
+      migrationOptionsFromFlags({ 'registration-token-length': '5', 'token-expiration-hours': '0' }),
+    ).toThrow(
+      /--registration-token-length: must be a whole number from 6 to 20[\s\S]*--token-expiration-hours: must be a whole number of hours, at least 1/,
+    );
+    expect(problemsOf({ tokenSettings: { tokenLength: 8, registrationTokenType: 'sms' } })).toEqual([
+      'tokenSettings.registrationTokenType: "sms" is not one of single_factor, two_factor',
+      'tokenSettings.tokenLength: unknown option',
+    ]);
   });
 });

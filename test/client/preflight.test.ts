@@ -24,6 +24,24 @@ beforeAll(async () => {
 
 afterAll(() => sim?.close());
 
+/** The worker's Android staging enrollment (Workspace ONE's documented QR shape, invented values). */
+const STAGING_PASSWORD = 'Stag1ng-Pa55';
+const QR_PAYLOAD = JSON.stringify({
+  'android.app.extra.PROVISIONING_DEVICE_ADMIN_COMPONENT_NAME':
+    'com.airwatch.androidagent/com.airwatch.agent.DeviceAdministratorReceiver',
+  'android.app.extra.PROVISIONING_DEVICE_ADMIN_SIGNATURE_CHECKSUM':
+    '6kyqxDOjgS30jvQuzh4uvHPk-0bmAD-1QU7vtW7i_o8=',
+  'android.app.extra.PROVISIONING_DEVICE_ADMIN_PACKAGE_DOWNLOAD_LOCATION':
+    'https://getwsone.com/mobileenrollment/airwatchagent.apk',
+  'android.app.extra.PROVISIONING_ADMIN_EXTRAS_BUNDLE': {
+    serverurl: 'cn1234.awmdm.example',
+    gid: 'corp-staging',
+    un: 'staging-android',
+    pw: STAGING_PASSWORD,
+  },
+});
+let stagingEnv: Record<string, string> = { FERRY_ANDROID_STAGING_QR_PAYLOAD: QR_PAYLOAD };
+
 function preflight(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['bin/ferry.js', 'preflight', '--devices', listFile, ...args], {
@@ -35,6 +53,7 @@ function preflight(...args: string[]): Promise<{ code: number | null; stdout: st
         WS1_TARGET_GROUP_ID: sim.fleet!.targetOrganizationGroup,
         WS1_TARGET_USERNAME: 'ferry-api',
         WS1_TARGET_PASSWORD: 'ferry-api-password',
+        ...stagingEnv,
       },
     });
     let stdout = '';
@@ -123,7 +142,49 @@ test('when every prerequisite holds, then preflight says READY and exits 0', asy
     ['Target users', 'ok'],
     ['Apple ADE', 'ok'],
     ['Android Enterprise (EMM) registration', 'ok'],
+    ['Android staging enrollment (QR code)', 'declared'],
     ['Registration tokens', 'declared'],
   ]);
   expect(report.devices).toEqual([]);
+});
+
+test('when the workers declare no Android staging enrollment, then every fully managed device would fail before the wipe', async () => {
+  const fullyManaged = sim.fleet!.devices.filter((d) => d.enrollment_kind === 'fully_managed');
+  expect(fullyManaged.length).toBeGreaterThan(0);
+  stagingEnv = {};
+  try {
+    const { code, stdout } = await preflight();
+    expect(code).toBe(1);
+    expect(stdout).toMatch(
+      /\[FAIL\] +Android staging enrollment \(QR code\): FERRY_ANDROID_STAGING_QR_PAYLOAD is not set: \d+ fully managed devices would fail before the wipe/,
+    );
+    for (const d of fullyManaged) {
+      expect(stdout).toContain(`  ${d.serial_number}: Android staging enrollment not declared`);
+    }
+  } finally {
+    stagingEnv = { FERRY_ANDROID_STAGING_QR_PAYLOAD: QR_PAYLOAD };
+  }
+});
+
+test('when the staging enrollment and the token settings are declared, then preflight shows them as declared, never the secrets', async () => {
+  const { stdout } = await preflight('--registration-token-length', '8', '--token-expiration-hours', '72');
+  expect(stdout).toMatch(
+    /\[declared\] Android staging enrollment \(QR code\): DPC com\.airwatch\.androidagent from getwsone\.com, server cn1234\.awmdm\.example, group ID corp-staging, no enrollment token \(QR code only\): declared, not verified/,
+  );
+  expect(stdout).toMatch(
+    /\[declared\] Registration tokens: Registration Token Length 8, Token Expiration Time 72 hours: declared, not verified; every new token is checked against its length and expiry/,
+  );
+  expect(stdout).not.toContain(STAGING_PASSWORD);
+  expect(stdout).not.toContain('staging-android');
+});
+
+test('when the declared token settings are ones the token paths cannot work with, then their devices would fail', async () => {
+  const { code, stdout } = await preflight('--registration-token-type', 'two_factor');
+  expect(code).toBe(1);
+  expect(stdout).toMatch(
+    /\[FAIL\] +Registration tokens: Two-Factor: declared, not verified.*Two-Factor; the message gives the user only the token/,
+  );
+  expect(stdout).toMatch(
+    /^ {2}\w+: Token settings unsupported: Registration Token Type is declared Two-Factor/m,
+  );
 });

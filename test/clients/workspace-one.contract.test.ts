@@ -12,7 +12,7 @@ import {
   TransientError,
   UnauthorizedError,
 } from '../../src/services/shared/errors';
-import { WorkspaceOneClient } from '../../src/services/workspace-one';
+import { StagingUserSwitchRefusedError, WorkspaceOneClient } from '../../src/services/workspace-one';
 import {
   BASIC,
   SOURCE,
@@ -290,7 +290,8 @@ describe('cross-tenant device behaviour', () => {
     expect(sim.ledger({ kind: 'device.enrolled' })).toHaveLength(1);
   });
 
-  it('when an ADE device is erased, then it enrolls to the staging user and is switched to the real user', async () => {
+  it('when an ADE device is erased (switch quirk: single-staging-too), then it enrolls to the staging user and is switched to the real user', async () => {
+    sim.state.quirks.stagingUserSwitch = 'single-staging-too';
     slowWipe('IOSADE0002');
     const sourceDevice = await source.findDevice('Serialnumber', 'IOSADE0002');
     await source.deviceWipe(sourceDevice!.uuid!);
@@ -310,6 +311,7 @@ describe('cross-tenant device behaviour', () => {
       userName: 'sade',
     });
     const again = await rejectionOf(target.assignEnrollmentUser(staged.id, realUser.id));
+    expect(again).toBeInstanceOf(StagingUserSwitchRefusedError);
     expect(again).toBeInstanceOf(InvalidRequestError);
     expect(sim.ledger({ kind: 'enrollmentUser.assigned' })).toHaveLength(1);
   });
@@ -397,6 +399,9 @@ describe('authentication', () => {
 });
 
 describe('throttling and faults', () => {
+  /** One attempt a call: what a single fault becomes, before the retries (tested below) hide it. */
+  const once = (extra = {}) => basicClient(sim, TARGET, { retry: { maxAttempts: 1 }, ...extra });
+
   it('when the tenant rate limit is exceeded, then RateLimited carries the Retry-After delay', async () => {
     sim.setRateLimit(TARGET, { perMinute: 2 });
     await target.getOrganizationGroup('tgt-corp');
@@ -419,7 +424,7 @@ describe('throttling and faults', () => {
 
   it('when a body has wrong field types, then InvalidResponse names the field path', async () => {
     sim.setFaults({ malformedRate: 1, pathPattern: 'users/search' });
-    const err = await rejectionOf(target.findUserByEmail('jane.doe@corp.example'));
+    const err = await rejectionOf(once().findUserByEmail('jane.doe@corp.example'));
     expect(err).toBeInstanceOf(InvalidResponseError);
     expect(err.message).toContain('Workspace ONE GET /API/system/users/search: ');
     expect(err.message).toContain('Users.0.Email: expected string');
@@ -427,9 +432,9 @@ describe('throttling and faults', () => {
     expect(NON_RETRYABLE_CLIENT_ERROR_TYPES).not.toContain('InvalidResponse');
   });
 
-  it('when the server hangs, then the client times out with Transient', async () => {
+  it('when the server hangs, then the attempt times out with Transient', async () => {
     sim.setFaults({ hangRate: 1 });
-    const client = basicClient(sim, TARGET, { timeoutMs: 150 });
+    const client = once({ timeoutMs: 150 });
     const started = Date.now();
     const err = await rejectionOf(client.getOrganizationGroup('tgt-corp'));
     expect(err).toBeInstanceOf(TransientError);
@@ -439,14 +444,14 @@ describe('throttling and faults', () => {
 
   it('when the connection is reset, then Transient', async () => {
     sim.setFaults({ resetRate: 1 });
-    const err = await rejectionOf(target.findDevice('Serialnumber', 'IOSSTD0001'));
+    const err = await rejectionOf(once().findDevice('Serialnumber', 'IOSSTD0001'));
     expect(err).toBeInstanceOf(TransientError);
     expect(err.message).toContain('connection reset');
   });
 
   it('when the server answers 5xx, then Transient with the status and activity id', async () => {
     sim.setFaults({ serverErrorRate: 1 });
-    const err = (await rejectionOf(target.listAdeDevices(targetOg().uuid))) as TransientError;
+    const err = (await rejectionOf(once().listAdeDevices(targetOg().uuid))) as TransientError;
     expect(err).toBeInstanceOf(TransientError);
     expect([500, 502, 503]).toContain(err.status);
     expect(err.requestId).toEqual(expect.any(String));

@@ -96,6 +96,7 @@ test('when startDeviceBatch is retried after a crash, then it resumes after its 
   expect(await retry.run(acts.startDeviceBatch, batch(migrationId))).toEqual({
     started: 10,
     alreadyStarted: 0,
+    notStarted: 0,
     nextOffset: 10,
     done: false,
   });
@@ -115,12 +116,14 @@ test('when a batch is re-run without its heartbeat, then running devices are reu
   expect(await new MockActivityEnvironment().run(acts.startDeviceBatch, input)).toMatchObject({
     started: 4,
     alreadyStarted: 0,
+    notStarted: 0,
   });
   await env.client.workflow.getHandle(deviceWorkflowId(migrationId, `${migrationId}-SN0`)).terminate('done');
 
   expect(await new MockActivityEnvironment({ attempt: 2 }).run(acts.startDeviceBatch, input)).toEqual({
     started: 3,
     alreadyStarted: 1,
+    notStarted: 0,
     nextOffset: 4,
     done: false,
   });
@@ -129,6 +132,7 @@ test('when a batch is re-run without its heartbeat, then running devices are reu
   expect(await new MockActivityEnvironment().run(acts.startDeviceBatch, { ...input, offset: 4 })).toEqual({
     started: 0,
     alreadyStarted: 0,
+    notStarted: 0,
     nextOffset: 4,
     done: true,
   });

@@ -1,123 +1,20 @@
-import {
-  WorkflowUpdateFailedError,
-  type WorkflowHandle,
-  type WorkflowHandleWithFirstExecutionRunId,
-} from '@temporalio/client';
 import { runningDevicesQuery } from '../../src/temporal/visibility-queries';
-import { startFleetMigration } from '../../src/client/start-migration';
-import type { migrateFleet } from '../../src/workflows/fleet/workflow';
 import {
   approveWave,
   cancelMigration,
   fleetWorkflowId,
-  getMigrationProgress,
   pauseMigration,
   resumeMigration,
   startAll,
-  type FleetProgress,
-  type FleetRollout,
 } from '../../src/workflows/fleet/messages';
-import {
-  DEFAULT_DURATIONS,
-  DEFAULT_MIGRATION_OPTIONS,
-  FailureReason,
-  getDeviceState,
-  type DeviceInput,
-  type MigrationOptions,
-} from '../../src/workflows/device/messages';
-import { FerryStatus } from '../../src/workflows/search-attributes';
-import { device, recordHistory } from '../helpers/devices';
-import { FakeWorld } from '../helpers/fake-world';
-import { fleetSuitePerFile, testWorker } from '../helpers/temporal';
+import { FailureReason, getDeviceState } from '../../src/workflows/device/messages';
+import { recordHistory } from '../helpers/devices';
+import { fleetSuitePerFile } from '../helpers/temporal';
 import { eventually } from '../helpers/eventually';
+import { fleetHarness, pause, progressOf, rejection } from './harness';
 
-/** The fleet workflow on the dev server (visibility, updates), over in-memory devices that finish fast. */
 const { env, store } = fleetSuitePerFile('ferry-fleet-');
-
-// Devices check the target every 200 ms, so a released device finishes within a fraction of a second.
-const OPTIONS: MigrationOptions = {
-  ...DEFAULT_MIGRATION_OPTIONS,
-  durations: {
-    ...DEFAULT_DURATIONS,
-    sourceRemovalCheckInterval: '200 ms',
-    enrollmentCheckInterval: '200 ms',
-  },
-};
-
-interface Fleet {
-  migrationId: string;
-  devices: DeviceInput[];
-  handle: WorkflowHandleWithFirstExecutionRunId<typeof migrateFleet>;
-  world: FakeWorld;
-}
-
-/** Runs a worker with the device and fleet activities while `fn` drives a fleet of `count` devices. */
-async function withFleet<T>(
-  count: number,
-  rollout: Partial<FleetRollout>,
-  fn: (fleet: Fleet) => Promise<T>,
-  gated = false,
-): Promise<T> {
-  const world = new FakeWorld();
-  world.addUser('jane.doe@corp.example', 'jdoe');
-  world.enrollDelayMs = 0;
-  const migrationId = `fleet-${Math.random().toString(36).slice(2, 8)}`;
-  const devices = Array.from({ length: count }, (_, i) => device({ serialNumber: `${migrationId}-${i}` }));
-  // A gated device waits for enrollment (holding its slot) until the test releases it.
-  if (gated) devices.forEach((d) => world.neverEnrolls.add(d.serialNumber));
-  const { worker, taskQueue } = await testWorker(env, world.activities(), {
-    prefix: 'fleet',
-    fleet: { store },
-  });
-  return worker.runUntil(async () => {
-    const handle = await startFleetMigration(env.client, store, taskQueue, {
-      migrationId,
-      name: 'test fleet',
-      devices,
-      options: OPTIONS,
-      rollout: { concurrency: 10, batchSize: 5, approveWaves: false, pollInterval: '100 ms', ...rollout },
-    });
-    return fn({ migrationId, devices, handle, world });
-  });
-}
-
-interface DeviceRun {
-  workflowId: string;
-  status: string;
-  ferryStatus?: string;
-}
-
-async function deviceRuns(migrationId: string): Promise<DeviceRun[]> {
-  const runs: DeviceRun[] = [];
-  for await (const wf of env.client.workflow.list({ query: `FerryMigrationId = '${migrationId}'` })) {
-    runs.push({
-      workflowId: wf.workflowId,
-      status: wf.status.name,
-      ferryStatus: wf.typedSearchAttributes.get(FerryStatus),
-    });
-  }
-  return runs;
-}
-
-/** The device runs once visibility lists at least `count` (it can lag behind the fleet's end). */
-const deviceRunsListed = (migrationId: string, count: number) =>
-  eventually(
-    () => deviceRuns(migrationId),
-    (d) => d.length >= count,
-    `${count} devices listed`,
-  );
-
-const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const progressOf = (h: WorkflowHandle) => h.query(getMigrationProgress);
-
-async function rejection(p: Promise<FleetProgress>): Promise<string | undefined> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
-  return (err as WorkflowUpdateFailedError).cause?.message;
-}
+const { withFleet, deviceRuns, deviceRunsListed } = fleetHarness(env, store);
 
 test('when 60 devices roll out 10 at a time, then the fleet crosses continue-as-new and starts each device once', async () => {
   const { summary, migrationId, maxRunning, elapsed } = await withFleet(

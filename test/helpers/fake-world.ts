@@ -30,7 +30,12 @@ export class FakeWorld {
   /** Serials whose source answers a retire or wipe with a refusal (the device stays in the source). */
   sourceRefuses = new Set<string>();
   stagingUser: TargetUserRef = { id: 900, uuid: 'staging', userName: 'ade-staging' };
-  calls: { name: string; input: unknown }[] = [];
+  /** The target refuses to switch an ADE device off its staging user (documented for single staging). */
+  stagingSwitchRefused = false;
+  /** The target reports no expiry for its tokens (every field of the token details is optional). */
+  undatedTokens = false;
+  /** Every activity call, with the server time (ms) of its attempt. */
+  calls: { name: string; input: unknown; at: number }[] = [];
   tokens: { serialNumber: string; expiresAt: number; deleted: boolean }[] = [];
   devices = new Map<string, FakeDevice>();
   private nextDeviceId = 1;
@@ -43,6 +48,11 @@ export class FakeWorld {
 
   callsOf(name: keyof MigrationActivities): unknown[] {
     return this.calls.filter((c) => c.name === name).map((c) => c.input);
+  }
+
+  /** The server time (ms) of each call of one activity, in order. */
+  timesOf(name: keyof MigrationActivities): number[] {
+    return this.calls.filter((c) => c.name === name).map((c) => c.at);
   }
 
   private now(): number {
@@ -60,7 +70,7 @@ export class FakeWorld {
   }
 
   activities(): MigrationActivities {
-    const record = (name: string, input: unknown) => this.calls.push({ name, input });
+    const record = (name: string, input: unknown) => this.calls.push({ name, input, at: this.now() });
     return {
       lookupTargetUser: async (input) => {
         record('lookupTargetUser', input);
@@ -101,6 +111,10 @@ export class FakeWorld {
           deleted: false,
         };
         this.tokens.push(token);
+        if (this.undatedTokens) {
+          token.expiresAt = Number.POSITIVE_INFINITY;
+          return { reused: false };
+        }
         return { expiresAt: new Date(token.expiresAt).toISOString(), reused: false };
       },
       revokeRegistrationTokens: async (input) => {
@@ -145,6 +159,10 @@ export class FakeWorld {
       assignDeviceToUser: async (input) => {
         record('assignDeviceToUser', input);
         const d = this.device(input.serialNumber);
+        if (this.stagingSwitchRefused && d.enrolled?.userId !== input.user.id) {
+          const { userId, userName } = d.enrolled ?? {};
+          return { userId, userName, refused: 'the target moves only Multi-Staging devices' };
+        }
         d.enrolled = { deviceId: input.deviceId, userId: input.user.id, userName: input.user.userName };
         return { userId: input.user.id, userName: input.user.userName };
       },

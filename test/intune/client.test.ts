@@ -85,12 +85,18 @@ describe('IntuneClient against the Intune simulator', () => {
     expect(env.sim.actions()).toHaveLength(0);
   });
 
-  test('when the body is malformed, then InvalidResponse', async () => {
-    env = await startEnv();
+  test('when the body is malformed, then InvalidResponse (with retries off)', async () => {
+    env = await startEnv({}, { retry: { maxAttempts: 1 } });
     env.sim.corruptNextResponse();
     const err = await rejectionOf(env.client.listManagedDevices());
     expect(err.name).toBe('InvalidResponse');
     expect(err.message).toContain('value: expected array');
+  });
+
+  test('when one body is malformed, then the read is retried and succeeds', async () => {
+    env = await startEnv();
+    env.sim.corruptNextResponse();
+    expect(await env.client.listManagedDevices()).toHaveLength(3);
   });
 
   test('when retire and wipe are sent, then the simulator records them with the wipe body', async () => {
@@ -130,6 +136,8 @@ describe('IntuneClient on a throttling Graph (503 + Retry-After)', () => {
         clientSecret: CLIENT_SECRET,
         graphBaseUrl: `${origin}/v1.0`,
         tokenUrl: `${origin}/${TENANT_ID}/oauth2/v2.0/token`,
+        // One attempt: what each answer becomes (test/clients/client-retries.test.ts covers retries).
+        retry: { maxAttempts: 1 },
       });
       const limited = await rejectionOf(client.retire('dev-1'));
       expect(limited.name).toBe('RateLimited');
@@ -141,5 +149,56 @@ describe('IntuneClient on a throttling Graph (503 + Retry-After)', () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
     }
+  });
+});
+
+describe('IntuneClient when Graph ignores a $filter (simulator quirk ignoredFilterFields)', () => {
+  let env: Env | undefined;
+  afterEach(async () => {
+    await env?.sim.close();
+    env = undefined;
+  });
+
+  test('when the serialNumber filter is ignored, then findBySerial still returns only that serial, any case', async () => {
+    env = await startEnv({ deviceCount: 7, pageSize: 2, quirks: { ignoredFilterFields: ['serialNumber'] } });
+    // What Graph sends back: the whole tenant.
+    const unfiltered = await env.client.listManagedDevices({ filter: "serialNumber eq 'F2LX00000003'" });
+    expect(unfiltered).toHaveLength(7);
+    expect((await env.client.findBySerial('f2lx00000003')).map((d) => d.id)).toEqual(['dev-0003']);
+    expect(await env.client.findBySerial('NOPE')).toEqual([]);
+  });
+
+  test('when the filter is on a field Graph ignores by default (userId), then the whole list comes back', async () => {
+    env = await startEnv({ devices: [iphone(1, { userId: 'u-1' }), iphone(2, { userId: 'u-2' })] });
+    expect(await env.client.listManagedDevices({ filter: "userId eq 'u-1'" })).toHaveLength(2);
+    expect(await env.client.listManagedDevices({ filter: "serialNumber eq 'F2LX00000002'" })).toHaveLength(1);
+  });
+
+  test('when reading Graph beta, then the beta-only enrollment types are there, and v1.0 shows them as unknown', async () => {
+    const fm = iphone(1, {
+      operatingSystem: 'Android',
+      deviceEnrollmentType: 'androidEnterpriseFullyManaged',
+    });
+    env = await startEnv({ devices: [fm] });
+    const [v1] = await env.client.listManagedDevices();
+    const [beta] = await env.client.listManagedDevices({
+      beta: true,
+      select: ['id', 'deviceEnrollmentType'],
+    });
+    expect(v1?.deviceEnrollmentType).toBe('unknown');
+    expect(beta?.deviceEnrollmentType).toBe('androidEnterpriseFullyManaged');
+    expect(env.sim.betaUrl).toBe(env.sim.url.replace(/v1\.0$/, 'beta'));
+  });
+
+  test('when the beta URL is on another origin, then the client is not built (the token stays on Graph)', () => {
+    const options = { tenantId: TENANT_ID, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET };
+    expect(
+      () =>
+        new IntuneClient({
+          ...options,
+          graphBaseUrl: 'https://graph.microsoft.com/v1.0',
+          graphBetaBaseUrl: 'https://elsewhere.example/beta',
+        }),
+    ).toThrow('graphBetaBaseUrl must be on the origin of graphBaseUrl');
   });
 });

@@ -17,7 +17,8 @@ beforeAll(async () => {
       iphone(2, { deviceEnrollmentType: 'userEnrollment', isSupervised: false }),
       iphone(3, {
         operatingSystem: 'Android',
-        deviceEnrollmentType: 'androidEnterpriseWorkProfile',
+        // Beta-only: v1.0 shows it as unknown, the inventory reads it from Graph beta.
+        deviceEnrollmentType: 'androidEnterpriseCorporateWorkProfile',
         model: 'Pixel 8',
       }),
       iphone(4, { operatingSystem: 'Windows', deviceEnrollmentType: 'windowsAzureADJoin' }),

@@ -8,6 +8,9 @@ export interface CapturedMail {
   subject: string;
   text: string;
   html: string;
+  attachments: CapturedAttachment[];
+  /** When the server accepted it (epoch ms). */
+  at: number;
 }
 
 /** A real SMTP server on loopback that keeps every message it accepts. */
@@ -26,6 +29,7 @@ export async function startSmtpCapture(options: Partial<SMTPServerOptions> = {})
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : undefined,
           to: session.envelope.rcptTo.map((r) => r.address),
           raw,
+          at: Date.now(),
           ...parseMail(raw),
         });
         callback();
@@ -42,26 +46,58 @@ export async function startSmtpCapture(options: Partial<SMTPServerOptions> = {})
   };
 }
 
-/** Just enough MIME to read what nodemailer writes: one level of multipart/alternative, QP or base64. */
-function parseMail(raw: string): { subject: string; text: string; html: string } {
+/** A part that is not the text or the HTML body: an attachment, inline (Content-ID) or not. */
+export interface CapturedAttachment {
+  contentType: string;
+  contentId?: string;
+  filename?: string;
+  content: Buffer;
+}
+
+interface ParsedMail {
+  subject: string;
+  text: string;
+  html: string;
+  attachments: CapturedAttachment[];
+}
+
+/** Just enough MIME to read what nodemailer writes: nested multiparts, QP or base64, attachments. */
+function parseMail(raw: string): ParsedMail {
   const [head = '', ...rest] = raw.split('\r\n\r\n');
-  const body = rest.join('\r\n\r\n');
-  const headers = head.replace(/\r\n[ \t]+/g, ' ');
-  const subject = decodeWords(/^Subject: (.*)$/im.exec(headers)?.[1] ?? '');
-  const boundary = /boundary="?([^";\r\n]+)"?/i.exec(headers)?.[1];
-  const parts = boundary ? body.split(`--${boundary}`).slice(1, -1) : [`${head}\r\n\r\n${body}`];
-  const out = { subject, text: '', html: '' };
-  for (const part of parts) {
-    const [partHead = '', ...partBody] = part.replace(/^\r\n/, '').split('\r\n\r\n');
-    // The CRLF before a boundary belongs to the boundary.
-    const content = decodeBody(
-      partBody.join('\r\n\r\n').replace(/\r\n$/, ''),
-      /Content-Transfer-Encoding: (\S+)/i.exec(partHead)?.[1],
-    );
-    if (/Content-Type: text\/html/i.test(partHead)) out.html = content;
-    else if (/Content-Type: text\/plain/i.test(partHead)) out.text = content;
-  }
+  const out: ParsedMail = { subject: '', text: '', html: '', attachments: [] };
+  out.subject = decodeWords(/^Subject: (.*)$/im.exec(unfold(head))?.[1] ?? '');
+  parseEntity(head, rest.join('\r\n\r\n'), out);
   return out;
+}
+
+const unfold = (head: string) => head.replace(/\r\n[ \t]+/g, ' ');
+
+function parseEntity(head: string, body: string, out: ParsedMail): void {
+  const headers = unfold(head);
+  const type = (/^Content-Type: ([^;\r\n]+)/im.exec(headers)?.[1] ?? 'text/plain').trim().toLowerCase();
+  if (type.startsWith('multipart/')) {
+    const boundary = /boundary="?([^";\r\n]+)"?/i.exec(headers)?.[1];
+    for (const part of body.split(`--${boundary}`).slice(1, -1)) {
+      const [partHead = '', ...partBody] = part.replace(/^\r\n/, '').split('\r\n\r\n');
+      // The CRLF before a boundary belongs to the boundary.
+      parseEntity(partHead, partBody.join('\r\n\r\n').replace(/\r\n$/, ''), out);
+    }
+    return;
+  }
+  const encoding = /^Content-Transfer-Encoding: (\S+)/im.exec(headers)?.[1];
+  const attached = /^Content-Disposition: (attachment|inline)/im.test(headers);
+  if (type === 'text/html' && !attached) out.html = decodeBody(body, encoding);
+  else if (type === 'text/plain' && !attached) out.text = decodeBody(body, encoding);
+  else {
+    out.attachments.push({
+      contentType: type,
+      contentId: /^Content-ID: <([^>]+)>/im.exec(headers)?.[1],
+      filename: /filename="?([^";\r\n]+)"?/i.exec(headers)?.[1],
+      content: /base64/i.test(encoding ?? '')
+        ? Buffer.from(body.replace(/\s+/g, ''), 'base64')
+        : Buffer.from(body, 'utf8'),
+    });
+  }
 }
 
 function decodeBody(body: string, encoding = '7bit'): string {

@@ -4,6 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { ApplicationFailure } from '@temporalio/common';
+import jsQR from 'jsqr';
+import { PNG } from 'pngjs';
+import type { AndroidStagingEnrollment } from '../../src/config/android-staging';
 import { createLogger } from '../../src/logger';
 import type { UserNotification } from '../../src/services/mail/notifier';
 import { SmtpNotifier } from '../../src/services/mail/smtp-notifier';
@@ -13,6 +16,26 @@ import { startSmtpCapture } from './smtp-capture';
 const TOKEN = 'RT-7F3A9C21-ZQ';
 const EMAIL = 'alex.doe@example.test';
 const PASSWORD = 'pw-Sup3r-S3cret';
+// The shape Workspace ONE documents for its Android QR code (docs.vmware.com, "Enroll with QR Code"), with
+// invented values: the staging password and the token are what must never reach a log.
+const STAGING_PASSWORD = 'Stag1ng-Pa55';
+const STAGING_TOKEN = 'STG7Q2M9XT';
+const QR_PAYLOAD = JSON.stringify({
+  'android.app.extra.PROVISIONING_DEVICE_ADMIN_COMPONENT_NAME':
+    'com.airwatch.androidagent/com.airwatch.agent.DeviceAdministratorReceiver',
+  'android.app.extra.PROVISIONING_DEVICE_ADMIN_SIGNATURE_CHECKSUM':
+    '6kyqxDOjgS30jvQuzh4uvHPk-0bmAD-1QU7vtW7i_o8=',
+  'android.app.extra.PROVISIONING_DEVICE_ADMIN_PACKAGE_DOWNLOAD_LOCATION':
+    'https://getwsone.com/mobileenrollment/airwatchagent.apk',
+  'android.app.extra.PROVISIONING_SKIP_ENCRYPTION': false,
+  'android.app.extra.PROVISIONING_ADMIN_EXTRAS_BUNDLE': {
+    serverurl: 'cn1234.awmdm.example',
+    gid: 'corp-staging',
+    un: 'staging-android',
+    pw: STAGING_PASSWORD,
+  },
+});
+const STAGING: AndroidStagingEnrollment = { qrPayload: QR_PAYLOAD, enrollmentToken: STAGING_TOKEN };
 
 type Capture = Awaited<ReturnType<typeof startSmtpCapture>>;
 let smtp: Capture;
@@ -44,11 +67,22 @@ beforeEach(async () => {
 });
 afterEach(() => smtp.close());
 
-const notifierFor = (port: number, extra: Record<string, unknown> = {}) =>
+const notifierFor = (
+  port: number,
+  extra: Record<string, unknown> = {},
+  /** null: the worker declares none. */
+  androidStaging: AndroidStagingEnrollment | null = STAGING,
+) =>
   SmtpNotifier.create(
     { host: '127.0.0.1', port, from: 'Ferry <ferry@example.test>', supportContact: 'the IT desk', ...extra },
-    { logger: logger(), timeoutMs: 2_000 },
+    { logger: logger(), timeoutMs: 2_000, androidStaging: androidStaging ?? undefined },
   );
+
+/** The text of the QR code in a PNG, read as a phone's camera would. */
+function qrText(png: Buffer): string | undefined {
+  const image = PNG.sync.read(png);
+  return jsQR(new Uint8ClampedArray(image.data), image.width, image.height)?.data;
+}
 
 const notification = (path: string, token?: string, to = EMAIL): UserNotification => ({
   to,
@@ -121,15 +155,79 @@ describe('SmtpNotifier against a loopback SMTP server', () => {
     );
   });
 
-  it('when the path is android_fully_managed, then the token appears only when one is given', async () => {
+  it.each([
+    ['ios_standard', 'wait until your IT team retires it on 2 February 2027, 09:30 UTC.', TOKEN],
+    [
+      'ios_ade_standard',
+      'Your IT team retires the old management profile on 2 February 2027, 09:30 UTC;',
+      TOKEN,
+    ],
+    ['ios_ade_erase', 'your device will be reset on 2 February 2027, 09:30 UTC: everything', undefined],
+    ['android_token', 'Your IT team retires the old management on 2 February 2027, 09:30 UTC (this', TOKEN],
+  ])(
+    'when the %s mail is told when the source acts, then text and HTML name that time in UTC',
+    async (path, sentence, token) => {
+      const notifier = await notifierFor(smtp.port);
+      await notifier.notify({ ...notification(path, token), removalAt: '2027-02-02T09:30:00.000Z' });
+      await notifier.notify(notification(path, token));
+      const [timed, untimed] = smtp.messages;
+      expect(timed!.text).toContain(sentence);
+      expect(timed!.html).toContain(sentence);
+      expect(untimed!.text).not.toContain(' on 2 February');
+      expect(untimed!.text).not.toContain('{{');
+    },
+  );
+
+  it('when the path is android_fully_managed, then the mail carries the staging QR code and token before the wipe', async () => {
     const notifier = await notifierFor(smtp.port);
     await notifier.notify(notification('android_fully_managed'));
-    await notifier.notify(notification('android_fully_managed', TOKEN));
-    const [withoutToken, withToken] = smtp.messages;
-    expect(withoutToken!.subject).toMatch(/will be wiped/);
-    expect(withoutToken!.text).toMatch(/welcome screen[\s\S]*scan the QR code provided by your IT team\./);
-    expect(withoutToken!.raw).not.toMatch(/enrollment token/);
-    expect(withToken!.text).toContain(`or enter this enrollment token when asked: ${TOKEN}.`);
+    const mail = smtp.messages[0]!;
+    expect(mail.subject).toMatch(/will be wiped/);
+    expect(mail.subject).not.toContain(STAGING_TOKEN);
+    // The QR code is inline in the HTML and the same image is the one attachment, for plain-text readers.
+    expect(mail.html).toContain('<img src="cid:enrollment-qr@ferry"');
+    expect(mail.attachments).toHaveLength(1);
+    const [qr] = mail.attachments;
+    expect(qr).toMatchObject({
+      contentType: 'image/png',
+      contentId: 'enrollment-qr@ferry',
+      filename: 'enrollment-qr.png',
+    });
+    expect(qrText(qr!.content)).toBe(QR_PAYLOAD);
+    expect(mail.text).toMatch(/welcome screen[\s\S]*scan the QR code in this message \(also attached/);
+    expect(mail.text).toContain(
+      `If you cannot scan it, enter this enrollment token when asked: ${STAGING_TOKEN}.`,
+    );
+    expect(mail.html).toContain(`<strong>${STAGING_TOKEN}</strong>`);
+    expect(mail.text).not.toMatch(/provided by your IT team/);
+    const logs = logLines.join('');
+    for (const secret of [STAGING_TOKEN, STAGING_PASSWORD, 'corp-staging', EMAIL])
+      expect(logs).not.toContain(secret);
+  });
+
+  it('when the staging configuration declares no token, then the mail shows the QR code alone', async () => {
+    const notifier = await notifierFor(smtp.port, {}, { qrPayload: QR_PAYLOAD });
+    await notifier.notify(notification('android_fully_managed'));
+    const mail = smtp.messages[0]!;
+    expect(qrText(mail.attachments[0]!.content)).toBe(QR_PAYLOAD);
+    expect(mail.text).not.toMatch(/enrollment token/);
+    expect(mail.text).not.toContain('{{');
+  });
+
+  it('when no staging enrollment is declared, then nothing is sent and the non-retryable failure names the key', async () => {
+    const notifier = await notifierFor(smtp.port, {}, null);
+    const failure = await failureOf(notifier.notify(notification('android_fully_managed')));
+    expect(failure.type).toBe('StagingEnrollmentNotDeclared');
+    expect(failure.nonRetryable).toBe(true);
+    expect(failure.message).toContain('FERRY_ANDROID_STAGING_QR_PAYLOAD is not set');
+    expect(smtp.messages).toHaveLength(0);
+  });
+
+  it('when a path without the QR code is sent, then the mail has no attachment', async () => {
+    const notifier = await notifierFor(smtp.port);
+    await notifier.notify(notification('android_token', TOKEN));
+    expect(smtp.messages[0]!.attachments).toEqual([]);
+    expect(smtp.messages[0]!.raw).not.toContain('enrollment-qr');
   });
 
   it('when a token path has no token, then nothing is sent and the failure is non-retryable', async () => {

@@ -41,6 +41,30 @@ describe('notification templates', () => {
     }
   });
 
+  it('when the source retires or wipes the device, then every such path names the time, and only with a value', async () => {
+    const templates = await loadTemplates();
+    const when = '2 February 2027, 09:30 UTC';
+    for (const p of NOTIFICATION_PATHS.filter((x) => x !== 'ios_ade_abm_deadline')) {
+      const values = { serialNumber: 'SN1', registrationToken: TOKEN, email: 'a@b.c' };
+      const timed = renderTemplate(templates[p], { ...values, removalTime: when });
+      expect({ p, text: timed.text.includes(` on ${when}`) }).toEqual({ p, text: true });
+      expect({ p, html: timed.html.includes(` on ${when}`) }).toEqual({ p, html: true });
+      expect(renderTemplate(templates[p], values).text).not.toMatch(/ on \{|\{\{/);
+    }
+  });
+
+  it('when the source retires or wipes the device, then every such path names the time, and only with a value', async () => {
+    const templates = await loadTemplates();
+    const when = '2 February 2027, 09:30 UTC';
+    for (const p of NOTIFICATION_PATHS.filter((x) => x !== 'ios_ade_abm_deadline')) {
+      const values = { serialNumber: 'SN1', registrationToken: TOKEN, email: 'a@b.c' };
+      const timed = renderTemplate(templates[p], { ...values, removalTime: when });
+      expect({ p, text: timed.text.includes(` on ${when}`) }).toEqual({ p, text: true });
+      expect({ p, html: timed.html.includes(` on ${when}`) }).toEqual({ p, html: true });
+      expect(renderTemplate(templates[p], values).text).not.toMatch(/ on \{|\{\{/);
+    }
+  });
+
   it('when a value holds HTML or template syntax, then HTML escapes it and nothing re-reads it', async () => {
     const templates = await loadTemplates();
     const values = {
@@ -77,6 +101,31 @@ describe('notification templates', () => {
   it('when a subject override shows the token, then loading fails naming the file', async () => {
     const err = await loadError({ 'android_token.subject.txt': 'Your token {{registrationToken}}' });
     expect(err.file).toBe(path.join(dir, 'android_token.subject.txt'));
+  });
+
+  it('when an android_fully_managed HTML override leaves out the QR code, then loading fails naming the file', async () => {
+    const err = await loadError({ 'android_fully_managed.html': '<p>Scan the QR code, {{email}}.</p>' });
+    expect(err.file).toBe(path.join(dir, 'android_fully_managed.html'));
+    expect(err.message).toContain('{{qrCodeImage}}');
+  });
+
+  it('when an android_fully_managed HTML override shows the QR code, then it renders with the image address', async () => {
+    await writeFile(
+      path.join(dir, 'android_fully_managed.html'),
+      '<img src="{{qrCodeImage}}">{{#enrollmentToken}} or {{enrollmentToken}}{{/enrollmentToken}}',
+    );
+    const templates = await loadTemplates(dir);
+    expect(
+      renderTemplate(templates.android_fully_managed, {
+        qrCodeImage: 'cid:enrollment-qr@ferry',
+        enrollmentToken: 'STG7Q2',
+      }).html,
+    ).toBe('<img src="cid:enrollment-qr@ferry"> or STG7Q2');
+  });
+
+  it('when a subject override shows the enrollment token, then loading fails naming the file', async () => {
+    const err = await loadError({ 'android_fully_managed.subject.txt': 'Token {{enrollmentToken}}' });
+    expect(err.file).toBe(path.join(dir, 'android_fully_managed.subject.txt'));
   });
 
   it('when a section is not closed, then loading fails naming the file', async () => {

@@ -11,6 +11,8 @@ test('when the 429 fault is on, then the client gets RateLimited carrying the si
       baseUrl: sim.url,
       tenantCode: 'TARGET',
       auth: { kind: 'basic', username: 'ferry-api', password: 'ferry-api-password' },
+      // One attempt: the fault as the simulator answers it (the client's retries would wait it out).
+      retry: { maxAttempts: 1 },
     });
     await expect(client.getOrganizationGroup(sim.fleet!.targetOrganizationGroup)).rejects.toMatchObject({
       type: 'RateLimited',

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { parseDeviceList } from '../../src/client/device-list';
+import { UNKNOWN_KIND_WARNING, parseDeviceList } from '../../src/client/device-list';
 import { FileMigrationStore } from '../../src/services/device-lists/store';
 import {
   startWorkspaceOneSimulator,
@@ -34,26 +34,28 @@ beforeAll(async () => {
               userEmail: 'ana@corp.example',
               enrolledViaDep: true,
             },
-            { serialNumber: 'IOSSTD0002', platform: 'ios', userEmail: 'ben@corp.example', udid: 'udid-2' },
+            {
+              serialNumber: 'IOSSTD0002',
+              platform: 'ios',
+              userEmail: 'ben@corp.example',
+              udid: '00008030-001A2D3E0C12802E',
+            },
             {
               serialNumber: 'ANDFM00003',
               platform: 'android',
               userEmail: 'cleo@corp.example',
-              androidManagementMode: 'WorkManaged',
               imei: '356789012345678',
             },
             {
               serialNumber: 'ANDWP00004',
               platform: 'android',
               userEmail: 'dev@corp.example',
-              androidManagementMode: 'WorkProfile',
               friendlyName: 'Dev, "work" phone',
             },
             {
               serialNumber: 'ANDLG00005',
               platform: 'android',
               userEmail: 'eve@corp.example',
-              androidManagementMode: 'DeviceAdministrator',
             },
             {
               serialNumber: 'IOSOFF0006',
@@ -103,18 +105,26 @@ test('when an admin pulls the Workspace ONE inventory, then ferry validate accep
   ]);
   expect(run.stdout).not.toContain(BASIC.password);
 
+  // No public WS1 device model tells fully managed from work profile: Android rows say unknown, which
+  // ferry validate accepts with a warning each (those devices fail closed until the kind is declared).
   const validate = await ferry(['validate', '--devices', out]);
   expect({ code: validate.code, stderr: validate.stderr }).toEqual({ code: 0, stderr: '' });
+  expect(validate.stdout.split('\n').filter((l) => l.includes(', enrollment_kind: '))).toEqual(
+    [4, 5, 6].map((line) => `warning: ${out} line ${line}, enrollment_kind: ${UNKNOWN_KIND_WARNING}`),
+  );
   const list = parseDeviceList(readFileSync(out, 'utf8'), out);
   expect(list.errors).toEqual([]);
   expect(list.devices.map((d) => [d.serialNumber, d.platform, d.enrollmentKind, d.userEmail])).toEqual([
     ['IOSADE0001', 'ios', 'ade', 'ana@corp.example'],
     ['IOSSTD0002', 'ios', 'standard', 'ben@corp.example'],
-    ['ANDFM00003', 'android', 'fully_managed', 'cleo@corp.example'],
-    ['ANDWP00004', 'android', 'work_profile', 'dev@corp.example'],
-    ['ANDLG00005', 'android', 'legacy', 'eve@corp.example'],
+    ['ANDFM00003', 'android', 'unknown', 'cleo@corp.example'],
+    ['ANDWP00004', 'android', 'unknown', 'dev@corp.example'],
+    ['ANDLG00005', 'android', 'unknown', 'eve@corp.example'],
   ]);
-  expect(list.devices[1]).toMatchObject({ udid: 'udid-2', sourceDeviceId: expect.stringMatching(/^\d+$/) });
+  expect(list.devices[1]).toMatchObject({
+    udid: '00008030-001A2D3E0C12802E',
+    sourceDeviceId: expect.stringMatching(/^\d+$/),
+  });
   expect(list.devices[2]).toMatchObject({ imei: '356789012345678' });
   expect(list.devices[3]).toMatchObject({ friendlyName: 'Dev, "work" phone' });
 });
@@ -150,9 +160,10 @@ test('when a migration is started from Workspace ONE without a file, then the in
   expect(stored.map((d) => [d.serialNumber, d.enrollmentKind])).toEqual([
     ['IOSADE0001', 'ade'],
     ['IOSSTD0002', 'standard'],
-    ['ANDFM00003', 'fully_managed'],
-    ['ANDWP00004', 'work_profile'],
-    ['ANDLG00005', 'legacy'],
+    // Started all the same (a warning, not an error): these fail closed at their first step.
+    ['ANDFM00003', 'unknown'],
+    ['ANDWP00004', 'unknown'],
+    ['ANDLG00005', 'unknown'],
   ]);
   const client = new Client({
     connection: await Connection.connect({ address: process.env.FERRY_TEST_TEMPORAL_ADDRESS }),

@@ -153,3 +153,104 @@ describe('loadConfig and the SMTP settings', () => {
     expect(error!.message).not.toContain('mail-secret');
   });
 });
+
+/** The problems loadConfig lists for `env` (none: it loaded). */
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+    return [];
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    return err.problems;
+  }
+}
+
+describe('unknown keys', () => {
+  test('when a key under a Ferry prefix is misspelt, then the error names it and the key that was meant', () => {
+    expect(
+      problems({
+        FERRY_TASK_QEUE: 'ferry-prod',
+        WS1_TARGET_PASWORD: 'hunter2-secret',
+        TEMPORAL_ADRESS: 'temporal.corp:7233',
+        ABM_CLIENTID: 'BUSINESSAPI.x',
+        INTUNE_TENANT: 't',
+        FERRY_SMTP_HOTS: 'smtp.example.test',
+      }),
+    ).toEqual([
+      'ABM_CLIENTID: unknown key; did you mean ABM_CLIENT_ID?',
+      'FERRY_SMTP_HOTS: unknown key; did you mean FERRY_SMTP_HOST?',
+      'FERRY_TASK_QEUE: unknown key; did you mean FERRY_TASK_QUEUE?',
+      'INTUNE_TENANT: unknown key; did you mean INTUNE_TENANT_ID?',
+      'TEMPORAL_ADRESS: unknown key; did you mean TEMPORAL_ADDRESS?',
+      'WS1_TARGET_PASWORD: unknown key; did you mean WS1_TARGET_PASSWORD?',
+    ]);
+  });
+
+  test('when an unknown key resembles nothing, then it is still refused, pointing at the documentation', () => {
+    expect(problems({ FERRY_CONCURENCY: '10', TEMPORAL_HOST: 'temporal.corp' })).toEqual([
+      'FERRY_CONCURENCY: unknown key; see docs/configuration.md for the keys Ferry reads',
+      'TEMPORAL_HOST: unknown key; see docs/configuration.md for the keys Ferry reads',
+    ]);
+  });
+
+  test("when Temporal's own tools' keys, the test keys or blank unknown keys are set, then nothing is refused", () => {
+    expect(
+      problems({
+        TEMPORAL_PROFILE: 'prod',
+        TEMPORAL_CONFIG_FILE: '/etc/temporal.toml',
+        TEMPORAL_TLS_CLIENT_CERT_DATA: 'pem',
+        TEMPORAL_TLS_DISABLE_HOST_VERIFICATION: 'false',
+        TEMPORAL_CODEC_ENDPOINT: 'https://codec.corp',
+        TEMPORAL_GRPC_META_X_TEAM: 'it',
+        TEMPORAL_CLI_ADDRESS: 'temporal.corp:7233',
+        TEMPORAL_TLS_CERT: '/certs/client.pem',
+        TEMPORAL_ENV: 'prod',
+        FERRY_TEST_TEMPORAL_ADDRESS: '127.0.0.1:7233',
+        FERRY_TEST_NAMESPACE: 'default',
+        FERRY_RECORD_HISTORIES: '1',
+        TEMPORAL_TEST_SERVER_PATH: '/x/temporal-test-server',
+        FERRY_SMTP_HOTS: ' ',
+        HOME: '/root',
+        ferry_lower_case: 'x',
+      }),
+    ).toEqual([]);
+  });
+
+  test("when a key under Temporal's tool prefixes is within two edits of one of Ferry's, then it is a typo", () => {
+    expect(problems({ TEMPORAL_CLI_PTH: '/opt/temporal' })).toEqual([
+      'TEMPORAL_CLI_PTH: unknown key; did you mean TEMPORAL_CLI_PATH?',
+    ]);
+  });
+
+  test('when an unknown key is set beside other problems, then its value is never shown', () => {
+    const listed = problems({ WS1_TARGET_PASWORD: 'hunter2-secret', LOG_LEVEL: 'loud' });
+    expect(listed.map((p) => p.split(':')[0])).toEqual(['LOG_LEVEL', 'WS1_TARGET_PASWORD']);
+    expect(listed.join('\n')).not.toContain('hunter2-secret');
+  });
+});
+
+describe('FERRY_DEVICE_LIST_RETENTION', () => {
+  test('when it is unset or blank, then stored lists of ended migrations are kept 30 days', () => {
+    expect(loadConfig({}).deviceListRetentionMs).toBe(30 * 86_400_000);
+    expect(loadConfig({ FERRY_DEVICE_LIST_RETENTION: ' ' }).deviceListRetentionMs).toBe(30 * 86_400_000);
+  });
+
+  test('when it is a duration, then it is read as Temporal reads durations', () => {
+    expect(loadConfig({ FERRY_DEVICE_LIST_RETENTION: '90 days' }).deviceListRetentionMs).toBe(
+      90 * 86_400_000,
+    );
+    expect(loadConfig({ FERRY_DEVICE_LIST_RETENTION: '12h' }).deviceListRetentionMs).toBe(12 * 3_600_000);
+  });
+
+  test('when it is not a duration, has no unit or is zero, then the key is refused', () => {
+    expect(problems({ FERRY_DEVICE_LIST_RETENTION: 'a month' })).toEqual([
+      'FERRY_DEVICE_LIST_RETENTION: must be a duration longer than zero, e.g. "30 days" or "12h"',
+    ]);
+    expect(problems({ FERRY_DEVICE_LIST_RETENTION: '30' })).toEqual([
+      'FERRY_DEVICE_LIST_RETENTION: needs a unit, e.g. "30 days" or "12h"',
+    ]);
+    expect(problems({ FERRY_DEVICE_LIST_RETENTION: '0d' })).toEqual([
+      'FERRY_DEVICE_LIST_RETENTION: must be a duration longer than zero, e.g. "30 days" or "12h"',
+    ]);
+  });
+});

@@ -67,7 +67,13 @@ describe('device migration workflow (time-skipping server)', () => {
         { serialNumber: path.device.serialNumber, command: erase ? 'erase' : 'retire' },
       ]);
       expect(world.callsOf('issueRegistrationToken')).toHaveLength(erase ? 0 : 1);
-      expect(world.callsOf('notifyUser')).toHaveLength(path.name === 'ios_ade_erase' ? 0 : 1);
+      // Every path tells the user before the retire or wipe, naming its time (no notice period: at once).
+      const [told] = world.callsOf('notifyUser') as { removalAt?: string }[];
+      expect(world.callsOf('notifyUser')).toHaveLength(1);
+      expect(told!.removalAt).toBe(state.sourceCommandAt);
+      const order = world.calls.map((c) => c.name);
+      expect(order.indexOf('notifyUser')).toBeLessThan(order.indexOf('sendSourceCommand'));
+      expect(Date.parse(told!.removalAt!)).toBeLessThanOrEqual(world.timesOf('sendSourceCommand')[0]!);
       expect(world.callsOf('assignDeviceToUser')).toHaveLength(path.name === 'ios_ade_erase' ? 1 : 0);
       const statuses = state.history.map((h) => h.status);
       expect(statuses[0]).toBe('getting_ready');

@@ -28,6 +28,10 @@ export function defaultAdeProfileProblems(profiles: Ws1AdeProfile[]): string[] {
   return adeProfileProblems(defaultProfile, true);
 }
 
+/** The staging user, as the profile names it, for a message: its user name, else its id. */
+const stagingUserLabel = (p: Ws1AdeProfile) =>
+  p.defaultStagingUser ? `"${p.defaultStagingUser}"` : `#${p.defaultStagingUserId}`;
+
 /** `abm` is absent until ABM credentials are configured: admins confirm reassignments then. */
 export function createAdeActivities(target: TargetTenant, abm?: AbmAssignmentChecker) {
   const adeDevices = new ShortLivedCache(
@@ -38,6 +42,31 @@ export function createAdeActivities(target: TargetTenant, abm?: AbmAssignmentChe
     async () => target.client.listAdeProfiles((await target.organizationGroup()).uuid),
     60_000,
   );
+  // One look-up a profile a minute, however many devices enroll with it.
+  const stagingUsers = new Map<string, ShortLivedCache<boolean>>();
+
+  /**
+   * A profile's Default Staging User must exist in the target, not only be named: a device erased onto a
+   * profile whose staging user was deleted has no user to enroll to. Empty when none is named (the
+   * profile check reports that) or it exists.
+   */
+  async function stagingUserProblems(profile: Ws1AdeProfile): Promise<string[]> {
+    const { defaultStagingUser: userName, defaultStagingUserId: id } = profile;
+    if (!userName && id === undefined) return [];
+    const key = `${profile.uuid}/${id ?? ''}/${userName ?? ''}`;
+    let lookup = stagingUsers.get(key);
+    if (!lookup) {
+      lookup = new ShortLivedCache(
+        async () => (await target.client.findEnrollmentUser({ id, userName })) !== undefined,
+        60_000,
+      );
+      stagingUsers.set(key, lookup);
+    }
+    if (await lookup.get()) return [];
+    return [
+      `profile "${profile.name}" Default Staging User ${stagingUserLabel(profile)} does not exist in the target`,
+    ];
+  }
 
   return {
     /** 'not_configured' tells the workflow to wait for an admin; otherwise retried until ABM shows the move. */
@@ -47,9 +76,13 @@ export function createAdeActivities(target: TargetTenant, abm?: AbmAssignmentChe
       throw notYet(NOT_YET.abm, 'ABM does not show the device on the target MDM server yet');
     },
 
-    /** The deadline path's profile check (see defaultAdeProfileProblems). */
+    /** The deadline path's profile check (see defaultAdeProfileProblems), its staging user looked up. */
     async checkAdeProfile(): Promise<{ problems: string[] }> {
-      return { problems: defaultAdeProfileProblems(await profiles.get()) };
+      const all = await profiles.get();
+      const problems = defaultAdeProfileProblems(all);
+      const defaultProfile = all.find((p) => p.autoAssignDefaultProfile);
+      if (defaultProfile) problems.push(...(await stagingUserProblems(defaultProfile)));
+      return { problems };
     },
 
     /** Retried until the device is in the target's ADE list with a profile; then reports what is wrong with it. */
@@ -67,10 +100,13 @@ export function createAdeActivities(target: TargetTenant, abm?: AbmAssignmentChe
         (await target.client.getAdeProfile(device.profileUuid));
       return {
         profileName: profile.name,
-        problems: adeProfileProblems(
-          profile,
-          all.some((p) => p.autoAssignDefaultProfile),
-        ),
+        problems: [
+          ...adeProfileProblems(
+            profile,
+            all.some((p) => p.autoAssignDefaultProfile),
+          ),
+          ...(await stagingUserProblems(profile)),
+        ],
       };
     },
   };

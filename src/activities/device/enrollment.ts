@@ -1,6 +1,7 @@
 import { NOT_YET } from '../../workflows/failures';
 import type { TargetUserRef } from '../../workflows/device/messages';
 import { KeyedBatcher, normalizeSerial } from '../../services/shared/keyed-batcher';
+import { StagingUserSwitchRefusedError } from '../../services/workspace-one';
 import { notYet } from '../typed-failures';
 import type { TargetTenant } from '../../services/workspace-one/target-tenant';
 
@@ -8,6 +9,13 @@ export interface EnrolledDevice {
   deviceId: number;
   userId?: number;
   userName?: string;
+}
+
+/** Who the target shows the device enrolled to after the switch; `refused`: why it stayed put. */
+export interface UserAssignment {
+  userId?: number;
+  userName?: string;
+  refused?: string;
 }
 
 export function createEnrollmentActivities(target: TargetTenant) {
@@ -32,13 +40,31 @@ export function createEnrollmentActivities(target: TargetTenant) {
       return { deviceId: device.id, userId: device.userId, userName: device.userName };
     },
 
-    /** Moves an ADE-enrolled device from the staging user to its user, then reads the assignment back. */
-    async assignDeviceToUser(input: { serialNumber: string; deviceId: number; user: TargetUserRef }) {
+    /**
+     * Moves an ADE-enrolled device from the staging user to its user, then reads the assignment back. A
+     * device already on its user (an admin assigned it, or an earlier attempt did) is left alone. When the
+     * target refuses the move (documented for single-staging devices), the device stays on the staging
+     * user and `refused` says why, for the workflow to name the admin's action; never a silent success.
+     */
+    async assignDeviceToUser(input: {
+      serialNumber: string;
+      deviceId: number;
+      user: TargetUserRef;
+    }): Promise<UserAssignment> {
       const before = await target.client.findDevice('Serialnumber', input.serialNumber);
-      if (before?.userId !== input.user.id)
-        await target.client.assignEnrollmentUser(input.deviceId, input.user.id);
+      let refused: string | undefined;
+      if (before?.userId !== input.user.id) {
+        try {
+          await target.client.assignEnrollmentUser(input.deviceId, input.user.id);
+        } catch (err) {
+          if (!(err instanceof StagingUserSwitchRefusedError)) throw err;
+          refused = StagingUserSwitchRefusedError.REASON;
+        }
+      }
       const after = await target.client.findDevice('Serialnumber', input.serialNumber);
-      return { userId: after?.userId, userName: after?.userName };
+      // Read back: a refusal of a device that is on its user after all (assigned meanwhile) is moot.
+      const assigned = after?.userId === input.user.id;
+      return { userId: after?.userId, userName: after?.userName, ...(refused && !assigned && { refused }) };
     },
   };
 }

@@ -1,8 +1,9 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureType } from '../../workflows/failures';
 import type { Ws1TokenDetails } from '../../services/workspace-one';
-import type { Platform, TargetUserRef } from '../../workflows/device/messages';
+import type { DeclaredTokenSettings, Platform, TargetUserRef } from '../../workflows/device/messages';
 import type { TargetTenant } from '../../services/workspace-one/target-tenant';
+import { checksTokens, tokenSettingsFailure, tokenSettingsProblems } from './token-settings';
 
 export interface IssueTokenInput {
   migrationId: string;
@@ -12,13 +13,31 @@ export interface IssueTokenInput {
   friendlyName?: string;
   /** Set when re-issuing: the expiry of the token being replaced; anything expiring later is newer. */
   replacing?: string;
+  /**
+   * Re-issuing (set with or without `replacing`): a token the target reports no expiry for cannot be told
+   * from the one being replaced, so none is reused. Absent in inputs recorded before it existed.
+   */
+  replace?: boolean;
+  /** The migration's declared token settings: a new token is checked against them. */
+  declared?: DeclaredTokenSettings;
 }
 
 /** What the workflow keeps of a token: never its value (that stays between the target and the user). */
 export interface IssuedToken {
-  expiresAt: string;
+  /** Absent: the target reports no expiry for the token, which then does not expire (see below). */
+  expiresAt?: string;
   reused: boolean;
 }
+
+/**
+ * A token's expiry in ms. Every field of the token details is optional in the model; a token whose
+ * details carry no `expiration_date` is read as one that does not expire (the tenant names no end, and
+ * Ferry does not invent one): it stays usable, the device waits for it until the enrollment window
+ * closes, and a cancel still deletes it. Its `status` and `enrollment_status` are never read (their
+ * integer meanings are unpublished), so their absence changes nothing.
+ */
+const expiryOf = (t: Ws1TokenDetails) =>
+  t.expirationDate === undefined ? Number.POSITIVE_INFINITY : Date.parse(t.expirationDate);
 
 /** A token stops counting as usable this long before it expires: the user needs time to type it. */
 const USABLE_MARGIN_MS = 60_000;
@@ -30,15 +49,21 @@ export function createRegistrationTokenActivities(target: TargetTenant) {
     return Promise.all(summaries.map((t) => target.client.getRegistrationToken(og, t.uuid)));
   }
 
-  function latestUsable(tokens: Ws1TokenDetails[], input: IssueTokenInput): Ws1TokenDetails | undefined {
+  /** The usable token expiring last; `replacing` (the request's, or none) rules out the replaced ones. */
+  function latestUsable(
+    tokens: Ws1TokenDetails[],
+    input: IssueTokenInput,
+    replacing: Pick<IssueTokenInput, 'replacing' | 'replace'> = input,
+  ): Ws1TokenDetails | undefined {
     const notBefore = Math.max(
       Date.now() + USABLE_MARGIN_MS,
-      input.replacing ? Date.parse(input.replacing) + 1 : 0,
+      replacing.replacing ? Date.parse(replacing.replacing) + 1 : 0,
     );
+    const replace = replacing.replace === true || replacing.replacing !== undefined;
     return tokens
-      .filter((t) => Date.parse(t.expirationDate) > notBefore)
+      .filter((t) => expiryOf(t) > notBefore && !(replace && t.expirationDate === undefined))
       .filter((t) => !t.userName || t.userName.toLowerCase() === input.user.userName.toLowerCase())
-      .sort((a, b) => Date.parse(b.expirationDate) - Date.parse(a.expirationDate))[0];
+      .sort((a, b) => expiryOf(b) - expiryOf(a))[0];
   }
 
   return {
@@ -60,19 +85,33 @@ export function createRegistrationTokenActivities(target: TargetTenant) {
       }
 
       for (const old of existing) await target.client.deleteRegistrationToken(og, old.uuid);
-      await target.client.issueRegistrationToken(og, {
+      const requestedAt = Date.now();
+      const created = await target.client.issueRegistrationToken(og, {
         userUuid: input.user.uuid,
         serialNumber: input.serialNumber,
         platform: input.platform,
         friendlyName: input.friendlyName,
       });
-      const issued = latestUsable(await tokensFor(input.serialNumber), input);
+      // Every older token was deleted above: what is left is the new one (undated ones included).
+      const issued = latestUsable(await tokensFor(input.serialNumber), input, {});
       if (!issued) {
         // Retryable: the next attempt finds the token if the target was only slow to show it.
         throw ApplicationFailure.retryable(
           'the target does not show the token it just issued',
           FailureType.TokenNotVisible,
         );
+      }
+      if (checksTokens(input.declared)) {
+        const problems = tokenSettingsProblems(input.declared, {
+          value: created.token || (await target.client.findRegistrationTokenValue(input.serialNumber)),
+          issuedAt: issued.registrationDate ? Date.parse(issued.registrationDate) : requestedAt,
+          expiresAt: issued.expirationDate ? Date.parse(issued.expirationDate) : undefined,
+        });
+        if (problems.length > 0) {
+          // Deleted, so that a retry after the fix issues a token under the right settings.
+          await target.client.deleteRegistrationToken(og, issued.uuid);
+          throw tokenSettingsFailure(problems);
+        }
       }
       return { expiresAt: issued.expirationDate, reused: false };
     },

@@ -18,6 +18,8 @@ export function createNotificationActivities(target: TargetTenant, notifier: Not
       hasToken: boolean;
       /** ABM-deadline path: when the device moves by itself. */
       deadline?: string;
+      /** When the source retires or wipes the device (ISO date-time), on paths where it does. */
+      removalAt?: string;
     }): Promise<{ notifiedAt: string }> {
       const registrationToken = input.hasToken
         ? await target.client.findRegistrationTokenValue(input.serialNumber)
@@ -30,6 +32,7 @@ export function createNotificationActivities(target: TargetTenant, notifier: Not
         path: input.path,
         registrationToken,
         deadline: input.deadline,
+        removalAt: input.removalAt,
       });
       return { notifiedAt: new Date().toISOString() };
     },

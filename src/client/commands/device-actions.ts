@@ -7,6 +7,7 @@ import {
   reissueToken,
   renotifyUser,
   retryDevice,
+  sendSourceCommandNow,
   type AdminRequest,
   type DeviceState,
 } from '../../workflows/device/messages';
@@ -60,6 +61,11 @@ const ACTIONS = {
     update: reissueToken,
     did: 'token re-issued',
     what: 'Replaces the registration token of devices on token paths and notifies their users.',
+  },
+  'end-notice': {
+    update: sendSourceCommandNow,
+    did: 'notice period ended, source command sent',
+    what: 'Ends the notice period of devices: the source retires or wipes them now (their users were told).',
   },
 };
 export type DeviceActionName = keyof typeof ACTIONS;

@@ -21,6 +21,10 @@ Checks the target tenant's prerequisites (SPEC §2) for this device list and loo
 touching no device and writing nothing: a checklist, then every device that would fail, and why.
 Needs WS1_TARGET_* in the environment (see docs/configuration.md). Exit 0 when no device would fail, 1 otherwise.
 
+Settings the API does not expose are shown as declared, not verified: the token settings of the
+migration (--registration-token-length, --token-expiration-hours, …) and the workers' Android staging
+enrollment (FERRY_ANDROID_STAGING_QR_PAYLOAD, read from this environment).
+
 Migration options (as for ferry start): --ios-ade-method, --android, --user-matching, --domain-map, …`,
   options: { devices: { type: 'string', short: 'd' }, json: { type: 'boolean' }, ...MIGRATION_OPTION_FLAGS },
   async run({ values }, io) {
@@ -36,7 +40,9 @@ Migration options (as for ferry start): --ios-ade-method, --android, --user-matc
       return EXIT_FAILED;
     }
     const target = workspaceOneClient(config.target, createLogger({ level: 'silent' }));
-    const report = await runPreflight(target, config.target.groupId, list.devices, options);
+    const report = await runPreflight(target, config.target.groupId, list.devices, options, {
+      androidStaging: config.androidStaging,
+    });
     const blocking = report.devices.filter((d) => d.blocking);
     if (values.json) {
       io.out(JSON.stringify(report, null, 2));

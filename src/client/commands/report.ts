@@ -14,7 +14,15 @@ import { devicesReportCsv, devicesReportJson } from '../devices-report';
 import pLimit from 'p-limit';
 import { firstLine, plural, positiveNumber, stringFlag, withTimeout } from './flags';
 import { withTemporal } from './temporal-session';
-import { MIGRATIONS_LIMIT, listMigrations, requireDevices, type DeviceRow } from './visibility';
+import { cliStore, notStartedOf } from '../migration-files';
+import {
+  MIGRATIONS_LIMIT,
+  fleetExists,
+  listDevices,
+  listMigrations,
+  noSuchMigration,
+  type DeviceRow,
+} from './visibility';
 
 /** `ferry report`: the devices report of a migration, or the migrations report (SPEC §5). */
 
@@ -22,7 +30,8 @@ const USAGE = `Usage: ferry report MIGRATION [--format csv|json] [--out FILE]
        ferry report --migrations [--format csv|json] [--out FILE] [--limit N]
 
 The devices report: one row per device of MIGRATION with its details and the time it first reached
-each status. The migrations report (--migrations): one row per migration with its device counts
+each status; devices Temporal refused to start come last, with status not_started and the reason as
+sub_status (read from FERRY_STATE_DIR). The migrations report (--migrations): one row per migration with its device counts
 per status, from the running and most recently started device workflows (at most --limit).
 
 Options:
@@ -70,7 +79,14 @@ async function deviceState(client: Client, migrationId: string, d: DeviceRow, io
 }
 
 async function devicesReport(client: Client, migrationId: string, format: string, io: CliIo) {
-  const devices = await requireDevices(client, migrationId);
+  const [devices, refused] = await Promise.all([
+    listDevices(client, migrationId),
+    notStartedOf(cliStore(), migrationId),
+  ]);
+  if (devices.length === 0 && refused.length === 0 && !(await fleetExists(client, migrationId))) {
+    throw noSuchMigration(migrationId);
+  }
+  const notStarted = refused.map((d) => ({ migrationId, ...d }));
   const states = new Map<string, DeviceState>();
   const queries = pLimit(QUERY_CONCURRENCY);
   await Promise.all(
@@ -82,8 +98,8 @@ async function devicesReport(client: Client, migrationId: string, format: string
   );
   const ordered = devices.map((d) => states.get(d.workflowId)!);
   return {
-    text: format === 'json' ? devicesReportJson(ordered) : devicesReportCsv(ordered),
-    rows: plural(ordered.length, 'device'),
+    text: format === 'json' ? devicesReportJson(ordered, notStarted) : devicesReportCsv(ordered, notStarted),
+    rows: plural(ordered.length + notStarted.length, 'device'),
   };
 }
 

@@ -1,8 +1,10 @@
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { Duration } from '@temporalio/common';
 import { loadConfig, type FerryConfig } from '../../config';
 import { MIGRATION_OPTION_FLAGS, migrationOptionsFromFlags } from '../migration-options';
 import { startFleetMigration } from '../start-migration';
 import { fleetInputProblems } from '../../workflows/fleet/rollout';
+import { DEFAULT_BREAKER_FAILURES } from '../../workflows/fleet/messages';
 import { durationMs } from '../../workflows/device/messages';
 import { FileMigrationStore } from '../../services/device-lists/store';
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliIo, type Command, type CommandValues } from './command';
@@ -17,18 +19,9 @@ import { parseDeviceList, readDeviceList, type DeviceListResult } from '../devic
 import { formatIssue } from '../list-file';
 import { positiveNumber, stringFlag } from './flags';
 import { withTemporal } from './temporal-session';
+import { checkMigrationIdFlag, claimMigrationId, finishedIdMessage, migrationIdFor } from '../migration-id';
 
-/** A readable, unique id: the name's slug and the UTC start time (`pilot-sales-20261124-2310`). */
-export function migrationIdFor(name: string, now = new Date()): string {
-  const slug =
-    name
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-|-$/g, '')
-      .slice(0, 40) || 'migration';
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 13);
-  return `${slug}-${stamp}`;
-}
+export { migrationIdFor } from '../migration-id';
 
 /** Checked here: a duration the workflow cannot read would fail its task over and over. */
 /** A rollout interval flag: a duration of at least a second. */
@@ -67,8 +60,12 @@ folder the workers read (FERRY_STATE_DIR), starts the migration and prints its i
 the list is the source tenant's inventory, as ferry inventory reads it.
 
 Rollout:
-  --id ID                 migration id (default: the name's slug and the start time)
-  --concurrency N         devices migrating at once (default 50, at most 1000)
+  --id ID                 migration id: letters, digits, '.', '_', '-' (default: the name's slug, the
+                          start time and a random suffix); the id of a finished migration is refused
+  --concurrency N         devices in flight at once (default 50, at most 1000); a failed device
+                          waiting for an admin's retry frees its slot
+  --breaker-failures N    pause the migration when N devices failed for one tenant-level reason
+                          (credentials, Android Enterprise, ADE profile, …; default 5, 0: off)
   --batch-size N          devices started per batch (default 100)
   --devices-per-hour N    start rate limit (help-desk load)
   --wave-size N           devices per wave; with --approve-waves each wave after the first waits
@@ -80,7 +77,15 @@ Rollout:
 Migration options: --ios-ade-method erase|standard|abm_deadline, --android keep|wipe_to_fully_managed,
 --user-matching email|local_part, --domain-map old.example=new.example, --source workspace-one|manual,
 --max-token-reissues N, --abm-auto-assign true (Ferry assigns ADE devices in Apple Business Manager
-after "ferry approve-abm MIGRATION"), --abm-deadline-days N (1-90, default 14), and the durations (--enrollment-timeout "14 days", …; see ferry preflight).`,
+after "ferry approve-abm MIGRATION"), --abm-deadline-days N (1-90, default 14), --notice-period D (the
+time between the message that tells a user when their device is retired or wiped and that command;
+default: none, the command follows the message at once), and the durations (--enrollment-timeout "14 days", …; see ferry preflight).
+
+Token settings, as set on the target (Devices & Users > General > Enrollment > Authentication; the API
+does not expose them): --enrollment-mode registered_devices_only|open, --require-registration-token
+true|false, --registration-token-type single_factor|two_factor, --registration-token-length N (6-20),
+--token-expiration-hours N. Every new token is checked against the length and expiry: one that
+differs fails its device before the user is told and pauses the migration.`,
   options: {
     name: { type: 'string' },
     devices: { type: 'string', short: 'd' },
@@ -92,6 +97,7 @@ after "ferry approve-abm MIGRATION"), --abm-deadline-days N (1-90, default 14), 
     'approve-waves': { type: 'boolean' },
     'poll-interval': { type: 'string' },
     'abm-assign-interval': { type: 'string' },
+    'breaker-failures': { type: 'string' },
     ...MIGRATION_OPTION_FLAGS,
   },
   async run({ values }, io) {
@@ -118,12 +124,19 @@ after "ferry approve-abm MIGRATION"), --abm-deadline-days N (1-90, default 14), 
       approveWaves: values['approve-waves'] === true,
       pollInterval: intervalFlag(values, 'poll-interval'),
       abmAssignInterval: intervalFlag(values, 'abm-assign-interval'),
+      // 0 turns the breaker off, which positiveNumber would refuse.
+      breakerFailures:
+        values['breaker-failures'] === '0'
+          ? 0
+          : positiveNumber(values, 'breaker-failures', DEFAULT_BREAKER_FAILURES, true),
     };
-    const migrationId = stringFlag(values, 'id') ?? migrationIdFor(name);
+    const explicitId = stringFlag(values, 'id');
+    let migrationId = explicitId ?? migrationIdFor(name);
     // Refused before the inventory is read or Temporal is reached.
     const problems = fleetInputProblems({ migrationId, name, deviceCount: 0, rollout });
     if (problems.length > 0) throw new UsageError(`invalid rollout: ${problems.join('; ')}`);
     const config = loadConfig();
+    if (explicitId !== undefined) checkMigrationIdFlag(config.stateDir, explicitId);
     const list =
       'file' in from ? await readDeviceList(from.file) : await inventoryList(config, from.source, io);
     if (list.errors.length > 0) {
@@ -133,15 +146,28 @@ after "ferry approve-abm MIGRATION"), --abm-deadline-days N (1-90, default 14), 
       return EXIT_FAILED;
     }
     const store = new FileMigrationStore(config.stateDir);
-    await withTemporal((client) =>
-      startFleetMigration(client, store, config.taskQueue, {
+    await withTemporal(async (client) => {
+      // An explicit id of an ended migration is refused in words; a generated one is never reused.
+      migrationId = await claimMigrationId(
+        client,
         migrationId,
-        name,
-        devices: list.devices,
-        options,
-        rollout,
-      }),
-    );
+        explicitId ? undefined : () => migrationIdFor(name),
+      );
+      try {
+        return await startFleetMigration(client, store, config.taskQueue, {
+          migrationId,
+          name,
+          devices: list.devices,
+          options,
+          rollout,
+        });
+      } catch (err) {
+        // The migration ended between the check and the start.
+        if (err instanceof WorkflowExecutionAlreadyStartedError)
+          throw new UsageError(finishedIdMessage(migrationId));
+        throw err;
+      }
+    });
     io.out(migrationId);
     io.err(
       `started: ${list.devices.length} devices, ${rollout.concurrency} at a time (ferry status ${migrationId} --watch)`,

@@ -1,116 +1,178 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
-import { fleetWorkflowId, getMigrationProgress, type FleetProgress } from '../../workflows/fleet/messages';
-import { EXIT_OK, UsageError, type CliIo, type Command } from './command';
-import { countByStatus } from '../devices-report';
+import { EXIT_FAILED, EXIT_OK, UsageError, type CliIo, type Command } from './command';
+import { inFlightText } from '../in-flight';
+import { bytesText } from '../migration-files';
 import { ProgressLine } from '../progress';
-import { positiveNumber } from './flags';
-import { rolloutText } from './migration-actions';
+import { plural, positiveNumber } from './flags';
+import { abmState, fleetStateOf, rolloutText, startedText } from './migration-actions';
+import { migrationStatus, type MigrationStatus } from './migration-status';
 import { withTemporal } from './temporal-session';
-import {
-  MIGRATIONS_LIMIT,
-  countsText,
-  listMigrations,
-  listDevices,
-  requireDevices,
-  type DeviceRow,
-  type MigrationSummary,
-} from './visibility';
+import { MIGRATIONS_LIMIT, countsText, listMigrations, type MigrationSummary } from './visibility';
 
 /** `ferry status [MIGRATION]`: where a migration stands, or which migrations there are. */
 
 const USAGE = `Usage: ferry status [MIGRATION] [--watch] [--interval SEC] [--json]
 
-With MIGRATION: its devices counted per status (lifecycle order), a progress bar of closed device
-workflows, and the reasons of failed devices. Without: one line per migration found among the
+With MIGRATION: the migration's own state (rolling out; paused, by whom or by the circuit breaker
+and what to fix; waiting for a wave's approval; finishing; finished; cancelled), its devices
+counted per status with a progress bar of closed device workflows, the reasons of failed devices,
+what holds the rollout's slots, the devices Temporal refused to start, what the state folder holds
+for it, and what only an admin can unblock. Without: one line per migration found among the
 running and most recently started device workflows (at most --limit of them).
 
 Options:
-      --watch         redraw until every device workflow of MIGRATION is closed (Ctrl-C stops)
+      --watch         redraw until nothing more happens without an admin: the migration finished
+                      or was cancelled, or its open devices all wait for an admin (failed, or the
+                      bulk ABM approval) while its rollout starts no more devices (paused, a wave
+                      to approve, every device started); also when no worker polls its task queue
       --interval SEC  seconds between redraws with --watch (default 2)
       --limit N       without MIGRATION: device workflows to read (default ${MIGRATIONS_LIMIT})
       --json          print JSON (with --watch: one line per change)
   -h, --help          show this help
 
-Connects to Temporal from TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE and the TLS/API key settings.
-Exit codes: 0 done, 1 Temporal unreachable or no such migration, 2 bad usage.`;
+Connects to Temporal from TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE and the TLS/API key settings; reads
+FERRY_STATE_DIR for the saved device list and the devices not started.
+Exit codes: 0 done, 1 Temporal unreachable, no such migration, or no worker polls its task queue,
+2 bad usage.`;
 
-interface MigrationStatus {
-  migrationId: string;
-  devices: number;
-  open: number;
-  closed: number;
-  statuses: Record<string, number>;
-  failedReasons: Record<string, number>;
-  /** The fleet workflow's own account (absent for devices started without one). */
-  rollout?: FleetProgress;
-}
+/** Not-started devices listed by name; the rest are counted (ferry devices lists them all). */
+const NOT_STARTED_SHOWN = 5;
 
-async function rolloutOf(client: Client, migrationId: string): Promise<FleetProgress | undefined> {
-  try {
-    return await client.workflow.getHandle(fleetWorkflowId(migrationId)).query(getMigrationProgress);
-  } catch {
-    return undefined;
+function header(s: MigrationStatus): string {
+  const counts = `${plural(s.devices, 'device')}, ${s.open} open`;
+  const at = s.fleet?.closedAt ?? 'an unknown time';
+  switch (s.state) {
+    case 'finished':
+      return `Migration ${s.migrationId} finished at ${at}: ${counts}`;
+    case 'cancelled':
+      return `Migration ${s.migrationId} was cancelled; it ended at ${at}: ${counts}`;
+    case 'ended': {
+      const how = (s.fleet?.execution ?? 'closed').toLowerCase().replace('_', ' ');
+      return `Migration ${s.migrationId} ended at ${at} (its workflow ${how}): ${counts}`;
+    }
+    default:
+      return `Migration ${s.migrationId}: ${counts}`;
   }
 }
 
-/** A migration whose fleet workflow answers exists before visibility lists its first device. */
-async function migrationStatus(client: Client, migrationId: string): Promise<MigrationStatus> {
-  const rollout = await rolloutOf(client, migrationId);
-  const devices = rollout
-    ? await listDevices(client, migrationId)
-    : await requireDevices(client, migrationId);
-  return { ...summarize(migrationId, devices), rollout };
-}
-
-/** Nothing more will open: every device closed and the rollout has started them all (or was cancelled). */
-function finished(s: MigrationStatus): boolean {
-  if (s.open > 0) return false;
-  return !s.rollout || s.rollout.cancelled || s.rollout.nextOffset >= s.rollout.total;
-}
-
-function summarize(migrationId: string, devices: DeviceRow[]): MigrationStatus {
-  const statuses = Object.fromEntries(
-    Object.entries(countByStatus(devices.map((d) => d.status))).filter(([, n]) => n > 0),
-  );
-  const failedReasons: Record<string, number> = {};
-  for (const d of devices.filter((x) => x.status === 'failed')) {
-    const reason = d.subStatus ?? '(no reason)';
-    failedReasons[reason] = (failedReasons[reason] ?? 0) + 1;
+function rolloutLines(s: MigrationStatus): string[] {
+  const id = s.migrationId;
+  const result = s.fleet?.result;
+  const p = s.rollout;
+  if (result) {
+    const how = result.cancelled
+      ? `cancelled (${result.devicesCancelled} devices cancelled, ${result.devicesSkipped} skipped)`
+      : 'finished';
+    const batches = `${result.batches} batch${result.batches === 1 ? '' : 'es'}`;
+    const runs = `${batches} in ${plural(result.runs, 'run')}`;
+    const abm = p?.abm ? `; ABM assignment ${abmState(p.abm)}` : '';
+    return [`Rollout: ${startedText({ ...result, notStarted: s.notStarted.count })}, ${how}; ${runs}${abm}`];
   }
-  const open = devices.filter((d) => d.running).length;
-  return {
-    migrationId,
-    devices: devices.length,
-    open,
-    closed: devices.length - open,
-    statuses,
-    failedReasons,
-  };
+  if (!p) return [];
+  const lines = [`Rollout: ${rolloutText({ ...p, notStarted: s.notStarted.count })}`];
+  if (fleetStateOf(p) === 'paused') {
+    const trip = p.pause?.breaker;
+    if (trip) {
+      lines.push(
+        `  Paused by the circuit breaker at ${p.pause!.at}: ${plural(trip.devices, 'device')} failed with "${trip.reason}".`,
+        `  Fix: ${trip.fix}`,
+        `  Then: ferry resume ${id}`,
+      );
+    } else {
+      const who = p.pause ? `  Paused by ${p.pause.by} at ${p.pause.at}. ` : '  ';
+      lines.push(`${who}Continue with: ferry resume ${id}`);
+    }
+  }
+  return lines;
+}
+
+function workerLines(s: MigrationStatus): string[] {
+  const f = s.fleet;
+  if (s.state !== 'no_worker' || !f) return [];
+  if (!f.workerPolling) {
+    const last = f.lastPollAt ? ` (last poll at ${f.lastPollAt})` : '';
+    return [
+      `Temporal is reachable but no worker polls task queue ${f.taskQueue}${last}: start one with \`npm run worker\` (see docs/operations.md).`,
+    ];
+  }
+  return [
+    `A worker polled task queue ${f.taskQueue} at ${f.lastPollAt}, but the migration did not answer (${f.queryError ?? 'no answer'}): check the workers.`,
+  ];
+}
+
+function notStartedLines(s: MigrationStatus): string[] {
+  const { count, devices } = s.notStarted;
+  if (count === 0) return [];
+  if (devices.length === 0) {
+    return [
+      `Not started: ${plural(count, 'device')} Temporal refused to start; their reasons are in the workers' state folder, not readable here (${s.stored.dir}).`,
+    ];
+  }
+  const width = Math.max(...devices.slice(0, NOT_STARTED_SHOWN).map((d) => d.serialNumber.length));
+  return [
+    `Not started: ${plural(count, 'device')} Temporal refused to start (ferry devices ${s.migrationId} --status not_started):`,
+    ...devices.slice(0, NOT_STARTED_SHOWN).map((d) => `  ${d.serialNumber.padEnd(width)}  ${d.reason}`),
+    ...(count > NOT_STARTED_SHOWN ? [`  … and ${count - NOT_STARTED_SHOWN} more`] : []),
+  ];
+}
+
+function storedLine(s: MigrationStatus): string[] {
+  const { dir, bytes, savedAt, unreadable } = s.stored;
+  if (unreadable) return [`Stored: unknown (${dir} cannot be read: ${unreadable})`];
+  if (bytes > 0) return [`Stored: ${bytesText(bytes)} in ${dir} (device list saved ${savedAt ?? '?'})`];
+  if (!s.fleet) return [];
+  const closed = s.fleet.execution !== 'RUNNING';
+  return [
+    `Stored: nothing for this migration in ${dir}${closed ? ' (removed after the retention, or kept on another machine)' : ' (the workers keep it on another machine)'}`,
+  ];
 }
 
 function render(s: MigrationStatus): string {
   const width = Math.max(14, ...Object.keys(s.statuses).map((k) => k.length)) + 2;
   const reasons = Object.entries(s.failedReasons).sort(([, a], [, b]) => b - a);
+  // Not-started devices never get a workflow: the bar counts the devices that will close.
+  const expected = Math.max(s.devices, (s.total ?? 0) - s.notStarted.count);
+  const showInFlight = s.open > 0 || s.fleet?.execution === 'RUNNING';
   return [
-    `Migration ${s.migrationId}: ${s.devices} device${s.devices === 1 ? '' : 's'}, ${s.open} open`,
+    header(s),
     ...Object.entries(s.statuses).map(([status, n]) => `  ${status.padEnd(width)}${String(n).padStart(5)}`),
-    `${ProgressLine.bar(s.closed, s.devices)} closed`,
+    `${ProgressLine.bar(s.closed, expected)} closed`,
     ...(reasons.length > 0 ? ['Failed devices by reason:'] : []),
     ...reasons.map(([reason, n]) => `  ${String(n).padStart(5)}  ${reason}`),
-    ...(s.rollout ? [`Rollout: ${rolloutText(s.rollout)}`] : []),
+    ...rolloutLines(s),
     ...(s.rollout?.abm?.lastNotAssigned ?? []).map(
       (d) => `  ABM did not move ${d.serial} (on ${d.assignedServer ?? 'no MDM server'})`,
     ),
+    ...workerLines(s),
+    ...(showInFlight ? [`In flight: ${inFlightText(s.inFlight)}`] : []),
+    ...notStartedLines(s),
+    ...storedLine(s),
+    ...(s.waitingForAdmin
+      ? ['Nothing more happens without an admin:', ...s.waitingForAdmin.map((n) => `  - ${n}`)]
+      : []),
   ].join('\n');
 }
 
 /**
+ * Whether a watch is over, and its exit code: the migration ended, or only an admin can move it on
+ * (a missing worker included); undefined while something can still happen by itself.
+ */
+function watchOutcome(s: MigrationStatus): number | undefined {
+  if (s.state === 'no_worker') return EXIT_FAILED;
+  if (s.state === 'finished' || s.state === 'cancelled' || s.state === 'ended') return EXIT_OK;
+  if (s.waitingForAdmin) return EXIT_OK;
+  if (s.state === 'no_fleet' && s.open === 0) return EXIT_OK;
+  return undefined;
+}
+
+/**
  * Redraws in place on a terminal (cursor up over the last block, clear below); elsewhere prints each
- * block that differs from the one before, so a log of `--watch` reads as a history.
+ * block that differs from the one before, so a log of \`--watch\` reads as a history.
  */
 async function watch(
   client: Client,
+  namespace: string,
   migrationId: string,
   io: CliIo,
   json: boolean,
@@ -119,15 +181,15 @@ async function watch(
   const tty = process.stdout.isTTY === true && !json;
   let last = '';
   for (;;) {
-    const status = await migrationStatus(client, migrationId);
+    const status = await migrationStatus(client, namespace, migrationId);
     const text = json ? JSON.stringify(status) : render(status);
     if (text !== last) {
       const up = tty && last ? `\x1b[${last.split('\n').length}F\x1b[0J` : '';
       io.out(`${up}${text}`);
       last = text;
     }
-    // Between waves, while paused or rate-limited, no device is open, yet the migration goes on.
-    if (finished(status)) return EXIT_OK;
+    const outcome = watchOutcome(status);
+    if (outcome !== undefined) return outcome;
     await sleep(intervalMs);
   }
 }
@@ -171,7 +233,7 @@ export const statusCommand: Command = {
       throw new UsageError('--limit applies to the list of migrations, not to one MIGRATION');
     }
 
-    return withTemporal(async (client) => {
+    return withTemporal(async (client, namespace) => {
       if (migrationId === undefined) {
         const { migrations, truncated } = await listMigrations(client, limit);
         io.out(
@@ -181,10 +243,10 @@ export const statusCommand: Command = {
         );
         return EXIT_OK;
       }
-      if (values.watch) return watch(client, migrationId, io, json, intervalMs);
-      const status = await migrationStatus(client, migrationId);
+      if (values.watch) return watch(client, namespace, migrationId, io, json, intervalMs);
+      const status = await migrationStatus(client, namespace, migrationId);
       io.out(json ? JSON.stringify(status, null, 2) : render(status));
-      return EXIT_OK;
+      return status.state === 'no_worker' ? EXIT_FAILED : EXIT_OK;
     });
   },
 };

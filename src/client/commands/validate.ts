@@ -12,8 +12,9 @@ Checks a device list file (CSV with a header row, or a JSON array of objects) an
 problem with its line (CSV) or item (JSON) and field. Nothing is sent anywhere.
 
 Columns: serial_number, platform (ios | android), enrollment_kind (iOS: ade | standard;
-Android: legacy | work_profile | fully_managed), user_email; optional udid, imei, model,
-friendly_name, source_device_id. Names and values are case-insensitive.
+Android: legacy | work_profile | fully_managed, or unknown where the source cannot tell: a warning,
+such a device fails at its first step until its kind is declared), user_email; optional udid, imei,
+model, friendly_name, source_device_id. Names and values are case-insensitive.
 
 Options:
   -d, --devices FILE  the device list to check

@@ -1,4 +1,5 @@
-import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
+import { fleetWorkflowId } from '../../workflows/fleet/messages';
 import {
   FerryMigrationId,
   FerryPlatform,
@@ -56,10 +57,26 @@ export async function listDevices(client: Client, migrationId: string): Promise<
   return devices.sort((a, b) => a.serialNumber.localeCompare(b.serialNumber));
 }
 
+/** What every command says of a migration Temporal knows nothing of (exit 1). */
+export function noSuchMigration(migrationId: string, detail = 'no devices found'): Error {
+  return new Error(`no such migration "${migrationId}" (${detail})`);
+}
+
+/** Whether the migration's fleet workflow exists (running or closed): a migration before its first device. */
+export async function fleetExists(client: Client, migrationId: string): Promise<boolean> {
+  try {
+    await client.workflow.getHandle(fleetWorkflowId(migrationId)).describe();
+    return true;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return false;
+    throw err;
+  }
+}
+
 /** As listDevices, but a migration without devices is an error the user sees (exit 1). */
 export async function requireDevices(client: Client, migrationId: string): Promise<DeviceRow[]> {
   const devices = await listDevices(client, migrationId);
-  if (devices.length === 0) throw new Error(`no migration "${migrationId}" (no devices found)`);
+  if (devices.length === 0) throw noSuchMigration(migrationId);
   return devices;
 }
 
@@ -69,7 +86,10 @@ export interface DeviceFilter {
   subStatus?: string;
 }
 
-export function filterDevices(devices: DeviceRow[], filter: DeviceFilter): DeviceRow[] {
+export function filterDevices<T extends { status: string; subStatus?: string }>(
+  devices: T[],
+  filter: DeviceFilter,
+): T[] {
   const needle = filter.subStatus?.toLowerCase();
   return devices.filter(
     (d) =>

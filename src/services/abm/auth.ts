@@ -4,8 +4,13 @@
  * token. The token is cached until 60 s before `expires_in`; `invalidate()` after a 401 drops it. Each
  * token request signs a fresh assertion (one an hour at most). The key, the assertion and the token
  * never reach an error or a log.
+ *
+ * Apple answers too many token requests with a 400 (kaincenteno/pyaxm README; its body is not
+ * published), so only a 400 naming a credentials error is `Unauthorized`; any other 400 is
+ * `RateLimited`, retried after a minute rather than at once (a quick retry is one more token request).
  */
 import crypto, { type KeyObject } from 'node:crypto';
+import { InvalidRequestError, RateLimitedError } from '../shared/errors';
 import type { HttpClient } from '../shared/http';
 import { ClientCredentialsToken } from '../shared/oauth-token';
 
@@ -69,13 +74,52 @@ export interface AbmAuthOptions {
   scope: string;
 }
 
+/**
+ * OAuth errors (RFC 6749 §5.2) that say the key, the client id or the request's settings are wrong:
+ * no retry fixes them. `invalid_request` is not among them: it is the generic code, and the one a
+ * throttling OAuth server is likeliest to send.
+ */
+export const TOKEN_CREDENTIAL_ERRORS: ReadonlySet<string> = new Set([
+  'invalid_client',
+  'invalid_grant',
+  'invalid_scope',
+  'unauthorized_client',
+  'unsupported_grant_type',
+]);
+
+/** How long to wait after a token request refused with a 400 that names no credentials error. */
+export const TOKEN_THROTTLE_RETRY_MS = 60_000;
+
+/**
+ * The token endpoint's transport: a 400 whose OAuth `error` is not a credentials error becomes
+ * `RateLimited` before the shared token code turns every 400 into `Unauthorized`.
+ */
+function tokenEndpointHttp(http: HttpClient): HttpClient {
+  return {
+    ...http,
+    send: (request) =>
+      http.send(request).catch((err: unknown) => {
+        if (!(err instanceof InvalidRequestError) || err.status !== 400) throw err;
+        if (TOKEN_CREDENTIAL_ERRORS.has(String(err.remoteCode))) throw err;
+        const ctx = { service: err.service, method: err.method, path: err.path };
+        throw new RateLimitedError(ctx, TOKEN_THROTTLE_RETRY_MS, {
+          status: 400,
+          code: err.remoteCode,
+          cause: new Error(
+            'token request refused with HTTP 400 and no credentials error (Apple throttles so)',
+          ),
+        });
+      }),
+  };
+}
+
 /** Apple's client credentials: a signed assertion instead of a secret. */
 export class AbmTokenProvider {
   private readonly token: ClientCredentialsToken;
 
   constructor(options: AbmAuthOptions, http: HttpClient, now: () => number = Date.now) {
     this.token = new ClientCredentialsToken(
-      http,
+      tokenEndpointHttp(http),
       options.tokenUrl,
       () => ({
         grant_type: 'client_credentials',

@@ -3,18 +3,29 @@
  * activities (assign / unassign). Bearer token from `auth.ts`, one re-mint on a 401, typed errors from
  * the shared transport, every body parsed with zod. Apple publishes no rate limits (observed: GET ≈ 20/min,
  * POST ≈ 10/h), so callers batch serials into one activity and poll sparingly; a 429 is `RateLimited`.
+ * GETs are retried under the shared retry policy (src/services/shared/retry.ts); creating a device
+ * activity is not (the fleet activity records the activity it created and follows it on a retry).
  */
 import { sendWithFreshTokenOn401 } from '../shared/oauth-token';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import { InvalidRequestError, errorToken, type RemoteErrorInfo, type RequestContext } from '../shared/errors';
+import {
+  InvalidRequestError,
+  NotFoundError,
+  TransientError,
+  errorToken,
+  type RemoteErrorInfo,
+  type RequestContext,
+} from '../shared/errors';
 import { createHttpClient, parseBody, type HttpClient } from '../shared/http';
+import type { RetryPolicy } from '../shared/retry';
 import { AbmTokenProvider, readPrivateKey } from './auth';
 import {
   assignedServerLinkageSchema,
   deviceActivityResponseSchema,
   errorBodySchema,
   mdmServersPageSchema,
+  oauthErrorBodySchema,
   orgDeviceResponseSchema,
   orgDevicesPageSchema,
   serverDevicesLinkagesPageSchema,
@@ -43,8 +54,10 @@ export interface AppleBusinessManagerClientOptions {
   /** Send `kid` in the assertion header; default true (Apple's article requires it). */
   includeKid?: boolean;
   scope?: 'business.api';
-  /** Per-request timeout; default 30 000 ms. */
+  /** Per-request timeout; default 10 000 ms (a hung request costs that, then it is retried). */
   timeoutMs?: number;
+  /** Overrides of the shared retry policy; `{ maxAttempts: 1 }` turns retries off. */
+  retry?: Partial<RetryPolicy>;
   /** Page size for list calls; default 1000 (the maximum). */
   pageLimit?: number;
   /** Safety bound on pages read by one list call; default 1000. */
@@ -79,7 +92,8 @@ export class AppleBusinessManagerClient {
     this.http = createHttpClient({
       service: APPLE_BUSINESS_MANAGER_SERVICE,
       baseURL: (options.apiBaseUrl ?? 'https://api-business.apple.com').replace(/\/+$/, ''),
-      timeoutMs: options.timeoutMs ?? 30_000,
+      timeoutMs: options.timeoutMs ?? 10_000,
+      retry: options.retry,
       readErrorInfo: readAbmErrorInfo,
       logger,
     });
@@ -120,13 +134,28 @@ export class AppleBusinessManagerClient {
     return toOrgDevice(body.data);
   }
 
-  /** The MDM server the device is assigned to, or undefined when it is unassigned. */
+  /**
+   * The MDM server the device is assigned to, or undefined when it is unassigned. Apple does not document
+   * what an unassigned device answers here; when it is a 404, the device itself is read (one more GET):
+   * NotFound stands only for a device that is not in the organisation.
+   */
   async getAssignedServerId(serial: string): Promise<string | undefined> {
-    const body = await this.fetch(assignedServerLinkageSchema, {
+    const request: AbmRequest = {
       method: 'GET',
       path: `/v1/orgDevices/${seg(serial)}/relationships/assignedServer`,
-    });
-    return body.data?.id;
+    };
+    try {
+      const body = await this.fetch(assignedServerLinkageSchema, request);
+      return body.data?.id || undefined;
+    } catch (err) {
+      if (!(err instanceof NotFoundError)) throw err;
+    }
+    const device = await this.getOrgDevice(serial);
+    if (device.status === 'ASSIGNED') {
+      // Apple says assigned but shows no server: read again later rather than call it either.
+      throw new TransientError(this.context(request), 'the device reads ASSIGNED but its server answers 404');
+    }
+    return undefined;
   }
 
   async listMdmServers(): Promise<AbmMdmServer[]> {
@@ -211,11 +240,14 @@ export class AppleBusinessManagerClient {
     return { service: APPLE_BUSINESS_MANAGER_SERVICE, method: request.method, path: request.path };
   }
 
-  private async fetch<S extends z.ZodType>(schema: S, request: AbmRequest): Promise<z.output<S>> {
-    const response = await sendWithFreshTokenOn401(this.auth, (authorization) =>
-      this.sendOnce(request, authorization),
+  /** One call: the GETs are retried (send and parse), the POST is not; see HttpRequest.idempotent. */
+  private fetch<S extends z.ZodType>(schema: S, request: AbmRequest): Promise<z.output<S>> {
+    return sendWithFreshTokenOn401(this.auth, (authorization) =>
+      this.http.retrying(request, async () => {
+        const response = await this.sendOnce(request, authorization);
+        return parseBody(schema, response.data, this.context(request));
+      }),
     );
-    return parseBody(schema, response.data, this.context(request));
   }
 
   private sendOnce(request: AbmRequest, authorization: string) {
@@ -239,10 +271,16 @@ function nextCursor(body: { links?: { next?: string }; meta?: unknown }): string
   return next ? meta?.paging?.nextCursor : undefined;
 }
 
-/** Apple's `errors[0].code` and `id` only (never title or detail, which may quote serials or ids). */
+/**
+ * Apple's `errors[0].code` and `id` only (never title or detail, which may quote serials or ids), or the
+ * token endpoint's OAuth `error` code.
+ */
 export function readAbmErrorInfo(data: unknown): RemoteErrorInfo {
   const parsed = errorBodySchema.safeParse(data);
-  if (!parsed.success) return {};
+  if (!parsed.success) {
+    const oauth = oauthErrorBodySchema.safeParse(data);
+    return oauth.success ? { code: errorToken(oauth.data.error) } : {};
+  }
   const first = parsed.data.errors[0];
   return { code: errorToken(first?.code), requestId: errorToken(first?.id) };
 }

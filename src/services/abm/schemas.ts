@@ -14,6 +14,9 @@ export const errorBodySchema = z.object({
   errors: z.array(z.object({ id: optString, status: optString, code: optString })).min(1),
 });
 
+/** The token endpoint's OAuth error body (RFC 6749 §5.2): `{ error: "invalid_client", … }`. */
+export const oauthErrorBodySchema = z.object({ error: z.string() });
+
 // ---------------------------------------------------------------- paging
 
 const pageLinksSchema = z.object({ self: optString, next: optString }).optional();
@@ -49,10 +52,14 @@ export const orgDevicesPageSchema = z.object({
 
 export const orgDeviceResponseSchema = z.object({ data: orgDeviceSchema });
 
-/** `GET /v1/orgDevices/{id}/relationships/assignedServer`; `data` null (or absent) when unassigned. */
+/**
+ * `GET /v1/orgDevices/{id}/relationships/assignedServer`. Apple documents only the assigned shape; an
+ * unassigned device is read as `data` null or absent, or an empty `id` (what deploymenttheory/
+ * go-sdk-appleservices' acceptance tests accept); a 404 is handled by the client.
+ */
 export const assignedServerLinkageSchema = z.object({
   data: z
-    .object({ type: z.literal('mdmServers'), id: z.string().min(1) })
+    .object({ type: z.literal('mdmServers'), id: z.string() })
     .nullable()
     .optional(),
 });

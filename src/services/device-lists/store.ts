@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { appendFile, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { DeviceInput } from '../../workflows/device/messages';
+import type { NotStartedDevice } from '../../workflows/fleet/messages';
 import { FailureType } from '../../workflows/failures';
 
 /**
@@ -12,6 +13,18 @@ import { FailureType } from '../../workflows/failures';
 export interface MigrationStore {
   saveDeviceList(migrationId: string, devices: DeviceInput[]): Promise<{ count: number }>;
   readDevicePage(migrationId: string, offset: number, limit: number): Promise<DeviceInput[]>;
+  /** Devices Temporal refused to start; recording one twice (a retried batch) keeps one. */
+  recordNotStarted(migrationId: string, devices: NotStartedDevice[]): Promise<void>;
+  /** The recorded devices, by offset; none when nothing was refused (or the list was removed). */
+  readNotStarted(migrationId: string): Promise<NotStartedDevice[]>;
+}
+
+/** One migration's stored files, for housekeeping and `ferry status`. */
+export interface StoredMigration {
+  migrationId: string;
+  bytes: number;
+  /** When the device list was saved. */
+  savedAt: Date;
 }
 
 /** A migration's list is fixed once started: saving a different one under its id is refused. */
@@ -43,12 +56,71 @@ export class FileMigrationStore implements MigrationStore {
   constructor(readonly dir: string) {}
 
   deviceListFile(migrationId: string): string {
+    return path.join(this.migrationFolder(migrationId), 'devices.jsonl');
+  }
+
+  private migrationFolder(migrationId: string): string {
     if (!SAFE_ID.test(migrationId)) {
       throw new Error(
         `migration id must be letters, digits, '.', '_' or '-' (got ${JSON.stringify(migrationId)})`,
       );
     }
-    return path.join(this.dir, 'migrations', migrationId, 'devices.jsonl');
+    return path.join(this.dir, 'migrations', migrationId);
+  }
+
+  private notStartedFile(migrationId: string): string {
+    return path.join(this.migrationFolder(migrationId), 'not-started.jsonl');
+  }
+
+  async recordNotStarted(migrationId: string, devices: NotStartedDevice[]): Promise<void> {
+    if (devices.length === 0) return;
+    // Appends are whole lines; a retried batch may append a device again, and reading keeps one per offset.
+    await appendFile(this.notStartedFile(migrationId), devices.map((d) => `${JSON.stringify(d)}\n`).join(''));
+  }
+
+  async readNotStarted(migrationId: string): Promise<NotStartedDevice[]> {
+    const text = await readFile(this.notStartedFile(migrationId), 'utf8').catch(
+      (err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT') return '';
+        throw err;
+      },
+    );
+    const byOffset = new Map<number, NotStartedDevice>();
+    for (const line of text.split('\n')) {
+      if (line.trim() === '') continue;
+      const d = JSON.parse(line) as NotStartedDevice;
+      byOffset.set(d.offset, d);
+    }
+    return [...byOffset.values()].sort((a, b) => a.offset - b.offset);
+  }
+
+  /** Every migration with stored files, with their size. */
+  async storedMigrations(): Promise<StoredMigration[]> {
+    const root = path.join(this.dir, 'migrations');
+    const names = await readdir(root).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return [] as string[];
+      throw err;
+    });
+    const stored: StoredMigration[] = [];
+    for (const migrationId of names.filter((n) => SAFE_ID.test(n)).sort()) {
+      const folder = path.join(root, migrationId);
+      let bytes = 0;
+      let savedAt: Date | undefined;
+      for (const file of await readdir(folder).catch(() => [] as string[])) {
+        const st = await stat(path.join(folder, file)).catch(() => undefined);
+        if (!st?.isFile()) continue;
+        bytes += st.size;
+        if (file === 'devices.jsonl') savedAt = st.mtime;
+      }
+      if (savedAt) stored.push({ migrationId, bytes, savedAt });
+    }
+    return stored;
+  }
+
+  /** Removes a migration's stored files (its list and not-started records). */
+  async removeMigration(migrationId: string): Promise<void> {
+    await rm(this.migrationFolder(migrationId), { recursive: true, force: true });
+    this.lineStarts.delete(migrationId);
   }
 
   async saveDeviceList(migrationId: string, devices: DeviceInput[]): Promise<{ count: number }> {

@@ -3,6 +3,8 @@
  * `@odata.nextLink`), one device with its `deviceActionResults`, and the `retire` / `wipe` actions.
  * Bearer token from `auth.ts`, one re-mint on a 401, typed errors from the shared transport (service
  * `Microsoft Graph`), every body parsed with zod. 429, and 503 with a Retry-After, are `RateLimited`.
+ * Reads are retried under the shared retry policy (src/services/shared/retry.ts); retire and wipe are
+ * not (the source adapter reads the device's pending actions before it sends one).
  */
 import { sendWithFreshTokenOn401 } from '../shared/oauth-token';
 import type { AxiosResponse } from 'axios';
@@ -23,6 +25,8 @@ import {
   statusError,
   type HttpClient,
 } from '../shared/http';
+import type { RetryPolicy } from '../shared/retry';
+import { sameId } from '../shared/source-uem';
 import { intuneToken } from './auth';
 import type { ClientCredentialsToken } from '../shared/oauth-token';
 import {
@@ -43,10 +47,17 @@ export interface IntuneClientOptions {
   clientSecret: string;
   /** Default https://graph.microsoft.com/v1.0 (the client appends /deviceManagement/...). */
   graphBaseUrl?: string;
+  /**
+   * Graph beta, read only for what v1.0 does not document (the Android Enterprise values of
+   * `deviceEnrollmentType`). Default: `graphBaseUrl` with its trailing /v1.0 replaced by /beta.
+   */
+  graphBetaBaseUrl?: string;
   /** Default https://login.microsoftonline.com/{tenantId}/oauth2/v2.0/token. */
   tokenUrl?: string;
-  /** Per-request timeout; default 30 000 ms. */
+  /** Per-request timeout; default 10 000 ms (a hung request costs that, then it is retried). */
   timeoutMs?: number;
+  /** Overrides of the shared retry policy; `{ maxAttempts: 1 }` turns retries off. */
+  retry?: Partial<RetryPolicy>;
   /** Safety bound on pages read by one list call; default 10 000. */
   maxPages?: number;
 }
@@ -56,6 +67,10 @@ export interface ListManagedDevicesOptions {
   filter?: string;
   /** `$top`; Graph decides the page size when absent. */
   pageSize?: number;
+  /** `$select`: the properties wanted (Graph may still send others). */
+  select?: string[];
+  /** Read Graph beta instead of v1.0 (same paths, beta's enums). */
+  beta?: boolean;
 }
 
 export interface WipeOptions {
@@ -79,6 +94,7 @@ export class IntuneClient {
   private readonly http: HttpClient;
   private readonly auth: ClientCredentialsToken;
   private readonly baseUrl: URL;
+  private readonly betaBaseUrl: string;
   private readonly timeoutMs: number;
   private readonly maxPages: number;
 
@@ -88,12 +104,18 @@ export class IntuneClient {
   ) {
     const base = (options.graphBaseUrl ?? 'https://graph.microsoft.com/v1.0').replace(/\/+$/, '');
     this.baseUrl = new URL(base);
-    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.betaBaseUrl = (options.graphBetaBaseUrl ?? base.replace(/\/v1\.0$/, '/beta')).replace(/\/+$/, '');
+    // The bearer token goes to Graph's origin only.
+    if (new URL(this.betaBaseUrl).origin !== this.baseUrl.origin) {
+      throw new Error('graphBetaBaseUrl must be on the origin of graphBaseUrl');
+    }
+    this.timeoutMs = options.timeoutMs ?? 10_000;
     this.maxPages = options.maxPages ?? 10_000;
     this.http = createHttpClient({
       service: MICROSOFT_GRAPH_SERVICE,
       baseURL: base,
       timeoutMs: this.timeoutMs,
+      retry: options.retry,
       readErrorInfo: readGraphErrorInfo,
       logger,
     });
@@ -109,8 +131,8 @@ export class IntuneClient {
   async *iterateManagedDevices(options: ListManagedDevicesOptions = {}): AsyncGenerator<IntuneDevice> {
     let request: GraphRequest | undefined = {
       method: 'GET',
-      url: DEVICES_PATH,
-      query: { $filter: options.filter, $top: options.pageSize },
+      url: options.beta ? `${this.betaBaseUrl}${DEVICES_PATH}` : DEVICES_PATH,
+      query: { $filter: options.filter, $top: options.pageSize, $select: options.select?.join(',') },
     };
     for (let page = 0; request && page < this.maxPages; page++) {
       const body: z.output<typeof managedDevicesPageSchema> = await this.fetch(
@@ -129,9 +151,24 @@ export class IntuneClient {
     return devices;
   }
 
-  /** Every record with this serial (Intune can hold stale duplicates); [] when none. */
-  findBySerial(serialNumber: string): Promise<IntuneDevice[]> {
-    return this.listManagedDevices({ filter: `serialNumber eq ${odataString(serialNumber)}` });
+  /**
+   * Every record with this serial (Intune can hold stale duplicates); [] when none. Graph answers a
+   * `$filter` it does not support with the unfiltered list, not an error (microsoft-graph-docs-contrib
+   * issue 235, microsoft-graph-explorer-v4 issue 3125), so each record returned is checked here: only
+   * those whose serial is this one (case aside, as Intune compares them) are kept.
+   */
+  async findBySerial(serialNumber: string): Promise<IntuneDevice[]> {
+    const found: IntuneDevice[] = [];
+    let dropped = 0;
+    const filter = `serialNumber eq ${odataString(serialNumber)}`;
+    for await (const device of this.iterateManagedDevices({ filter })) {
+      if (sameId(device.serialNumber, serialNumber)) found.push(device);
+      else dropped++;
+    }
+    if (dropped > 0) {
+      this.logger?.warn({ dropped, kept: found.length }, 'Graph ignored the serialNumber $filter');
+    }
+    return found;
   }
 
   /** One device with its `deviceActionResults`. Throws NotFound when Intune no longer has it. */
@@ -167,11 +204,15 @@ export class IntuneClient {
 
   private fetch<S extends z.ZodType>(schema: S, request: GraphRequest): Promise<z.output<S>>;
   private fetch(schema: undefined, request: GraphRequest): Promise<void>;
-  private async fetch(schema: z.ZodType | undefined, request: GraphRequest): Promise<unknown> {
-    const response = await sendWithFreshTokenOn401(this.auth, (authorization) =>
-      this.sendOnce(request, authorization),
+  private fetch(schema: z.ZodType | undefined, request: GraphRequest): Promise<unknown> {
+    // GETs are retried, the POSTs (retire, wipe) are not: see HttpRequest.idempotent.
+    const retried = { method: request.method, path: request.url };
+    return sendWithFreshTokenOn401(this.auth, (authorization) =>
+      this.http.retrying(retried, async () => {
+        const response = await this.sendOnce(request, authorization);
+        return schema ? parseBody(schema, response.data, this.context(request)) : undefined;
+      }),
     );
-    return schema ? parseBody(schema, response.data, this.context(request)) : undefined;
   }
 
   private context(request: GraphRequest): RequestContext {

@@ -1,5 +1,6 @@
 export { IntuneClient } from './client';
 export type { IntuneClientOptions, ListManagedDevicesOptions, WipeOptions } from './client';
 export type { IntuneActionResult, IntuneDevice } from './schemas';
-export { IntuneSource, inventoryToDeviceList } from './source';
-export type { IntuneInventory, SkippedIntuneDevice } from './source';
+export { IntuneSource } from './source';
+export { inventoryToDeviceList, readIntuneInventory } from './inventory';
+export type { AndroidEnrollmentTypes, IntuneInventory, SkippedIntuneDevice } from './inventory';

@@ -2,12 +2,16 @@
  * Intune as Ferry's source UEM (`SourceUem`): retire = Graph `retire`, erase = Graph `wipe` (factory
  * reset, nothing kept). Looks before it acts: a record whose `deviceActionResults` already shows the
  * retire or wipe pending, active or done is not sent again, and a serial no longer in Intune counts as
- * removed. Also maps an Intune inventory to Ferry's `DeviceInput` list.
+ * removed.
+ *
+ * A command reaches only the device it names. Graph may ignore the serial `$filter` and return other
+ * devices, so every record is read back by id and matched (serial, and the device list's
+ * source_device_id and udid where known) before anything is sent; when more than one record still
+ * matches, nothing is sent and the admin is told which id to put in the device list.
  */
-import type { SourceCommand, SourceUem } from '../shared/source-uem';
-import type { DeviceInput, EnrollmentKind, Platform } from '../../workflows/device/messages';
+import { mismatchOf, type SourceCommand, type SourceDeviceRef, type SourceUem } from '../shared/source-uem';
 import { FailureType } from '../../workflows/failures';
-import { isFerryClientError, SourceRefusedError } from '../shared/errors';
+import { isFerryClientError, SourceDeviceNotMatchedError, SourceRefusedError } from '../shared/errors';
 import type { IntuneClient } from './client';
 import type { IntuneActionResult, IntuneDevice } from './schemas';
 
@@ -31,41 +35,51 @@ export class IntuneSource implements SourceUem {
 
   constructor(private readonly client: IntuneClient) {}
 
-  /** Acts on every Intune record with the serial (stale duplicates included). */
-  async sendCommand(serialNumber: string, command: SourceCommand): Promise<{ sent: boolean; state: string }> {
-    const records = await this.current(serialNumber);
-    if (records.length === 0) return { sent: false, state: 'not on source' };
-    let sent = false;
-    const states: string[] = [];
-    for (const device of records) {
-      const action = removalAction(device);
-      if (action && IN_FLIGHT_OR_DONE.includes(action.actionState.toLowerCase())) {
-        states.push(describe(action));
-        continue;
-      }
-      try {
-        if (command === 'retire') await this.client.retire(device.id);
-        else await this.client.wipe(device.id, { keepEnrollmentData: false, keepUserData: false });
-      } catch (err) {
-        if (isFerryClientError(err) && err.type === FailureType.NotFound) {
-          states.push('not on source');
-          continue;
-        }
-        // Graph answered and said no (e.g. a platform without that action): an admin must look.
-        if (isFerryClientError(err) && err.type === FailureType.InvalidRequest) {
-          throw new SourceRefusedError(err.message);
-        }
-        throw err;
-      }
-      sent = true;
-      states.push(`${ACTION_OF[command]} pending`);
+  /** Acts on the one Intune record that is this device; refuses when it cannot tell which one that is. */
+  async sendCommand(ref: SourceDeviceRef, command: SourceCommand): Promise<{ sent: boolean; state: string }> {
+    const { records, others } = await this.matching(ref);
+    if (records.length === 0 && others.length > 0) {
+      // The serial is there, but under ids the device list does not name: not this device's record.
+      throw new SourceDeviceNotMatchedError(
+        `Intune holds this serial number only as ${others.join(', ')}, not as the device list's ` +
+          'source_device_id; nothing was sent. Cancel the device and migrate it again with the right ' +
+          'source_device_id',
+      );
     }
-    return { sent, state: [...new Set(states)].join(', ') };
+    if (records.length === 0) return { sent: false, state: 'not on source' };
+    if (records.length > 1) {
+      const ids = records.map((r) => r.id).join(', ');
+      throw new SourceDeviceNotMatchedError(
+        `Intune holds ${records.length} records with this serial number (${ids}) and the device list ` +
+          `gives no source_device_id; nothing was sent. Delete the stale ones in Intune and retry, or ` +
+          `cancel the device and migrate it again with the id of the one to ${ACTION_OF[command]} as ` +
+          'source_device_id',
+      );
+    }
+    const [device] = records as [IntuneDevice];
+    const action = removalAction(device);
+    if (action && IN_FLIGHT_OR_DONE.includes(action.actionState.toLowerCase())) {
+      return { sent: false, state: describe(action) };
+    }
+    try {
+      if (command === 'retire') await this.client.retire(device.id);
+      else await this.client.wipe(device.id, { keepEnrollmentData: false, keepUserData: false });
+    } catch (err) {
+      if (isFerryClientError(err) && err.type === FailureType.NotFound) {
+        return { sent: false, state: 'not on source' };
+      }
+      // Graph answered and said no (e.g. a platform without that action): an admin must look.
+      if (isFerryClientError(err) && err.type === FailureType.InvalidRequest) {
+        throw new SourceRefusedError(err.message);
+      }
+      throw err;
+    }
+    return { sent: true, state: `${ACTION_OF[command]} pending` };
   }
 
-  /** Removed when no record is left, or every record's retire/wipe is `done`. */
-  async removalState(serialNumber: string): Promise<{ removed: boolean; state: string }> {
-    const records = await this.current(serialNumber);
+  /** Removed when no matching record is left, or every matching record's retire/wipe is `done`. */
+  async removalState(ref: SourceDeviceRef): Promise<{ removed: boolean; state: string }> {
+    const { records } = await this.matching(ref);
     if (records.length === 0) return { removed: true, state: 'not on source' };
     const actions = records.map(removalAction);
     const removed = actions.every((a) => a?.actionState.toLowerCase() === 'done');
@@ -73,84 +87,26 @@ export class IntuneSource implements SourceUem {
     return { removed, state: [...new Set(states)].join(', ') };
   }
 
-  /** The serial's records re-read one by one, so `deviceActionResults` is present; gone ones dropped. */
-  private async current(serialNumber: string): Promise<IntuneDevice[]> {
-    const found = await this.client.findBySerial(serialNumber);
+  /**
+   * The records that are this device, each read back by id (so `deviceActionResults` is present) and
+   * matched again on what that read returned; records gone meanwhile are dropped. `others`: the ids of
+   * records with the serial that are not this device (another source_device_id).
+   */
+  private async matching(ref: SourceDeviceRef): Promise<{ records: IntuneDevice[]; others: string[] }> {
+    const listed = await this.client.findBySerial(ref.serialNumber);
     const records: IntuneDevice[] = [];
-    for (const { id } of found) {
+    const others = listed.filter((d) => mismatchOf(ref, d) !== undefined).map((d) => d.id);
+    for (const { id } of listed.filter((d) => mismatchOf(ref, d) === undefined)) {
+      let device: IntuneDevice;
       try {
-        records.push(await this.client.getDevice(id));
+        device = await this.client.getDevice(id);
       } catch (err) {
-        if (!(isFerryClientError(err) && err.type === FailureType.NotFound)) throw err;
+        if (isFerryClientError(err) && err.type === FailureType.NotFound) continue;
+        throw err;
       }
+      if (device.id === id && mismatchOf(ref, device) === undefined) records.push(device);
+      else others.push(id);
     }
-    return records;
+    return { records, others };
   }
-}
-
-// ---------------------------------------------------------------- inventory
-
-export interface SkippedIntuneDevice {
-  id: string;
-  serialNumber: string;
-  operatingSystem: string;
-  reason: 'unsupported platform' | 'no serial number' | 'no user email';
-}
-
-export interface IntuneInventory {
-  devices: DeviceInput[];
-  skipped: SkippedIntuneDevice[];
-}
-
-/** Beta-only / newer enrollment types that name a fully managed (or dedicated) Android device. */
-const ANDROID_FULLY_MANAGED = new Set(['androidenterprisefullymanaged', 'androidenterprisededicateddevice']);
-
-function platformOf(operatingSystem: string): Platform | undefined {
-  const os = operatingSystem.toLowerCase();
-  if (os === 'ios' || os === 'ipados') return 'ios';
-  if (os === 'android') return 'android';
-  return undefined;
-}
-
-/**
- * Ferry's enrollment kind. iOS: `appleBulkWithUser`/`appleBulkWithoutUser` (ADE) → `ade`, else `standard`.
- * Android (INFERRED: Graph v1.0 has no plain field): `fully_managed` only when the enrollment type names a
- * fully managed or dedicated device (values the beta resource uses); everything else, corporate-owned
- * work profile included, → `work_profile`. Owner type `company` alone does not mean fully managed.
- */
-function enrollmentKindOf(device: IntuneDevice, platform: Platform): EnrollmentKind {
-  const type = device.deviceEnrollmentType.toLowerCase();
-  if (platform === 'ios') return type.startsWith('applebulk') ? 'ade' : 'standard';
-  return ANDROID_FULLY_MANAGED.has(type) ? 'fully_managed' : 'work_profile';
-}
-
-/**
- * Maps Graph devices to Ferry's device list. Reported in `skipped`, not migrated: platforms other than
- * iOS/iPadOS/Android, records without a serial, and records without an email or UPN (userless ADE).
- */
-export function inventoryToDeviceList(devices: IntuneDevice[]): IntuneInventory {
-  const result: IntuneInventory = { devices: [], skipped: [] };
-  for (const device of devices) {
-    const { id, serialNumber, operatingSystem } = device;
-    const platform = platformOf(operatingSystem);
-    const skip = (reason: SkippedIntuneDevice['reason']) =>
-      result.skipped.push({ id, serialNumber, operatingSystem, reason });
-    if (!platform) skip('unsupported platform');
-    else if (serialNumber.trim() === '') skip('no serial number');
-    else if (device.emailAddress.trim() === '') skip('no user email');
-    else {
-      const input: DeviceInput = {
-        serialNumber,
-        platform,
-        enrollmentKind: enrollmentKindOf(device, platform),
-        userEmail: device.emailAddress,
-        sourceDeviceId: id,
-      };
-      if (device.imei) input.imei = device.imei;
-      if (device.model) input.model = device.model;
-      if (device.deviceName) input.friendlyName = device.deviceName;
-      result.devices.push(input);
-    }
-  }
-  return result;
 }

@@ -1,15 +1,18 @@
 import type { MigrationPath } from '../../workflows/device/paths';
 
 /**
- * What Ferry tells the end user on each platform path (SPEC §3), in plain words. The plain-text and HTML
- * bodies are built from the same content so that they never disagree; an admin can replace either one
- * (see templates.ts). `{{#name}}…{{/name}}` is kept only when `name` has a value.
+ * What Ferry tells the end user on each platform path (SPEC §3), in plain words. Where the source retires
+ * or wipes the device, the message names when ({{removalTime}}): the user is told before anything goes.
+ * The plain-text and HTML bodies are built from the same content so that they never disagree; an admin
+ * can replace either one (see templates.ts). `{{#name}}…{{/name}}` is kept only when `name` has a value.
  */
 interface Content {
   subject: string;
   intro: string[];
   steps: string[];
   outro: string[];
+  /** The staging QR code, shown in the HTML after the steps (plain text points to the attachment). */
+  qrCode?: boolean;
 }
 
 const QUESTIONS = 'Questions? Contact {{supportContact}}.';
@@ -31,7 +34,7 @@ const CONTENT: Record<MigrationPath, Content> = {
     ],
     steps: hubSteps(
       'the App Store',
-      'Remove the old management profile in Settings > General > VPN & Device Management, or wait until your IT team retires it.',
+      'Remove the old management profile in Settings > General > VPN & Device Management, or wait until your IT team retires it{{#removalTime}} on {{removalTime}}{{/removalTime}}.',
       'Follow the prompts to install the new management profile. Your work apps and settings come back by themselves.',
     ),
     outro: [KEEP_TOKEN, QUESTIONS],
@@ -43,7 +46,7 @@ const CONTENT: Record<MigrationPath, Content> = {
     ],
     steps: hubSteps(
       'the App Store',
-      'Your IT team retires the old management profile; if Settings > General > VPN & Device Management lets you remove it, you may do so yourself.',
+      'Your IT team retires the old management profile{{#removalTime}} on {{removalTime}}{{/removalTime}}; if Settings > General > VPN & Device Management lets you remove it, you may do so yourself.',
       'Follow the prompts to install the new management profile. Your work apps and settings come back by themselves.',
     ),
     outro: [KEEP_TOKEN, QUESTIONS],
@@ -51,7 +54,7 @@ const CONTENT: Record<MigrationPath, Content> = {
   ios_ade_erase: {
     subject: 'Your iPhone or iPad ({{serialNumber}}) will be reset for the move to the new device management',
     intro: [
-      'Your organisation is moving your iPhone or iPad (serial number {{serialNumber}}) to a new device management service. To do this, your device will be reset: everything on it is erased.',
+      'Your organisation is moving your iPhone or iPad (serial number {{serialNumber}}) to a new device management service. To do this, your device will be reset{{#removalTime}} on {{removalTime}}{{/removalTime}}: everything on it is erased.',
     ],
     steps: [
       'Back up anything personal you want to keep (photos, for example) now.',
@@ -80,7 +83,7 @@ const CONTENT: Record<MigrationPath, Content> = {
     ],
     steps: hubSteps(
       'Google Play',
-      'Your IT team retires the old management (this removes the old work profile and work apps), or remove it yourself if the old app lets you.',
+      'Your IT team retires the old management{{#removalTime}} on {{removalTime}}{{/removalTime}} (this removes the old work profile and work apps), or remove it yourself if the old app lets you.',
       'Follow the prompts to set up the new work profile. Your work apps come back by themselves.',
     ),
     outro: [KEEP_TOKEN, QUESTIONS],
@@ -88,15 +91,20 @@ const CONTENT: Record<MigrationPath, Content> = {
   android_fully_managed: {
     subject: 'Your Android device ({{serialNumber}}) will be wiped for the move to the new device management',
     intro: [
-      'Your organisation is moving your Android device (serial number {{serialNumber}}) to a new device management service. To do this, your device will be wiped: everything on it is erased.',
+      'Your organisation is moving your Android device (serial number {{serialNumber}}) to a new device management service. To do this, your device will be wiped{{#removalTime}} on {{removalTime}}{{/removalTime}}: everything on it is erased.',
     ],
     steps: [
       'Back up anything personal you want to keep now. The wipe starts by itself.',
+      'Keep this message where you can see it after the wipe: print it, or open it on another screen. The device cannot show it while it sets itself up.',
       'After the wipe, the device restarts at the welcome screen.',
-      'At the welcome screen, tap the screen six times to open the QR code scanner and scan the QR code provided by your IT team{{#registrationToken}}, or enter this enrollment token when asked: {{registrationToken}}{{/registrationToken}}.',
-      'Connect to Wi-Fi, follow the prompts and sign in with your work account ({{email}}) when asked.',
+      'At the welcome screen, tap the same spot six times to open the QR code scanner, connect to Wi-Fi if asked, and scan the QR code in this message{{#qrCodeImage}} (also attached as enrollment-qr.png){{/qrCodeImage}}{{#enrollmentToken}}. If you cannot scan it, enter this enrollment token when asked: {{enrollmentToken}}{{/enrollmentToken}}.',
+      'Follow the prompts and sign in with your work account ({{email}}) when asked.',
     ],
-    outro: [QUESTIONS],
+    outro: [
+      'Do not share this message: its QR code{{#enrollmentToken}} and enrollment token{{/enrollmentToken}} can enroll a device into your organisation.',
+      QUESTIONS,
+    ],
+    qrCode: true,
   },
 };
 
@@ -108,7 +116,7 @@ export interface Template {
 
 const escapeStatic = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const emphasizeToken = (s: string) =>
-  s.replace(/\{\{registrationToken\}\}/g, '<strong>{{registrationToken}}</strong>');
+  s.replace(/\{\{(registrationToken|enrollmentToken)\}\}/g, '<strong>{{$1}}</strong>');
 const htmlLine = (s: string) => emphasizeToken(escapeStatic(s));
 
 function build(c: Content): Template {
@@ -120,6 +128,11 @@ function build(c: Content): Template {
     '<ol>',
     ...c.steps.map((s) => `<li>${htmlLine(s)}</li>`),
     '</ol>',
+    ...(c.qrCode
+      ? [
+          '<p><img src="{{qrCodeImage}}" alt="QR code to scan at the welcome screen" width="240" height="240"></p>',
+        ]
+      : []),
     ...c.outro.map((p) => `<p>${htmlLine(p)}</p>`),
     '</body></html>',
   ].join('\n');

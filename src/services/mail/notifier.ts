@@ -11,6 +11,8 @@ export interface UserNotification {
   registrationToken?: string;
   /** ABM-deadline path: when the device moves by itself (ISO date-time). */
   deadline?: string;
+  /** When the source retires or wipes the device (ISO date-time); absent where Ferry sends no command. */
+  removalAt?: string;
 }
 
 export interface Notifier {

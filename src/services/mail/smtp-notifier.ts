@@ -3,14 +3,24 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import type { Logger } from '../../logger';
 import type { Notifier, UserNotification } from './notifier';
 import { smtpConfigSchema, type ResolvedSmtpConfig, type SmtpConfig } from '../../config';
-import { isNotificationPath, loadTemplates, renderTemplate, type TemplateSet } from './templates';
+import {
+  isNotificationPath,
+  loadTemplates,
+  renderTemplate,
+  showsStagingQr,
+  type TemplateSet,
+} from './templates';
 import { usesToken } from '../../workflows/device/paths';
+import type { AndroidStagingEnrollment } from '../../config/android-staging';
+import { stagingQrPart } from './staging-qr';
 import { FailureType } from '../../workflows/failures';
 
 export interface SmtpNotifierOptions {
   logger?: Logger;
   /** Connection, greeting and socket timeouts in milliseconds (default 30 s each). */
   timeoutMs?: number;
+  /** The QR code (and token) of Android fully managed messages; without it those messages are refused. */
+  androidStaging?: AndroidStagingEnrollment;
 }
 
 /** Connection-level failures: the server may answer next time. */
@@ -28,6 +38,7 @@ export class SmtpNotifier implements Notifier {
     private readonly templates: TemplateSet,
     private readonly transport: Transporter,
     private readonly logger?: Logger,
+    private readonly androidStaging?: AndroidStagingEnrollment,
   ) {}
 
   /** Validates the settings and loads the templates (a bad override fails here, at start-up). */
@@ -48,7 +59,7 @@ export class SmtpNotifier implements Notifier {
       logger: false,
       debug: false,
     });
-    return new SmtpNotifier(resolved, templates, transport, options.logger);
+    return new SmtpNotifier(resolved, templates, transport, options.logger, options.androidStaging);
   }
 
   async notify(message: UserNotification): Promise<void> {
@@ -67,12 +78,15 @@ export class SmtpNotifier implements Notifier {
         nonRetryable: true,
       });
     }
+    const qr = showsStagingQr(path) ? await stagingQrPart(this.androidStaging, serialNumber) : undefined;
     const mail = renderTemplate(this.templates[path], {
+      ...qr?.values,
       serialNumber,
       registrationToken,
       email: message.to,
       platform: message.platform,
       deadline: message.deadline && formatDeadline(message.deadline),
+      removalTime: message.removalAt && formatDeadline(message.removalAt),
       supportContact: this.config.supportContact ?? 'your IT support team',
     });
     try {
@@ -83,6 +97,7 @@ export class SmtpNotifier implements Notifier {
         subject: mail.subject,
         text: mail.text,
         html: mail.html,
+        attachments: qr ? [qr.attachment] : undefined,
       });
     } catch (err) {
       const failure = smtpFailure(err, serialNumber);

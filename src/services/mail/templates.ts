@@ -28,6 +28,10 @@ export const PLACEHOLDERS = [
   'email',
   'platform',
   'deadline',
+  'removalTime',
+  // Android fully managed: the staging configuration's token, and the QR code image's address (cid:).
+  'enrollmentToken',
+  'qrCodeImage',
 ] as const;
 export type Placeholder = (typeof PLACEHOLDERS)[number];
 export type TemplateValues = Partial<Record<Placeholder, string>>;
@@ -51,6 +55,11 @@ const SUFFIX: Record<Part, string> = { subject: '.subject.txt', text: '.txt', ht
 const TAG = /\{\{\s*([#/]?)\s*([A-Za-z_][\w]*)\s*\}\}/g;
 const SECTION = /\{\{#([A-Za-z_]\w*)\}\}([\s\S]*?)\{\{\/\1\}\}/g;
 
+/** The paths whose message carries the staging QR code (the device is wiped and set up anew). */
+export function showsStagingQr(path: string): boolean {
+  return path === 'android_fully_managed';
+}
+
 export function isNotificationPath(value: string): value is MigrationPath {
   return (NOTIFICATION_PATHS as readonly string[]).includes(value);
 }
@@ -72,6 +81,12 @@ export function templateProblems(source: string, mailPath: MigrationPath, part: 
     problems.push('has a {{#section}} without its {{/section}} (or the reverse)');
   if (part === 'subject' && source.includes('{{registrationToken}}')) {
     problems.push('the subject may not show the registration token (subjects appear on lock screens)');
+  }
+  if (part === 'subject' && source.includes('{{enrollmentToken}}')) {
+    problems.push('the subject may not show the enrollment token (subjects appear on lock screens)');
+  }
+  if (part === 'html' && showsStagingQr(mailPath) && !leftover.includes('{{qrCodeImage}}')) {
+    problems.push(`must show the QR code: <img src="{{qrCodeImage}}"> (on ${mailPath} the user scans it)`);
   }
   if (part !== 'subject' && usesToken(mailPath) && !leftover.includes('{{registrationToken}}')) {
     problems.push(`must show {{registrationToken}}: on ${mailPath} the user has to type it`);
@@ -96,7 +111,7 @@ export async function loadTemplates(dir?: string): Promise<TemplateSet> {
   }
   for (const name of entries.filter((n) => !n.startsWith('.')).sort()) {
     const file = path.join(dir, name);
-    const target = partOf(name);
+    const target = templatePartOf(name);
     if (!target) {
       throw new TemplateError(
         file,
@@ -111,7 +126,8 @@ export async function loadTemplates(dir?: string): Promise<TemplateSet> {
   return templates;
 }
 
-function partOf(fileName: string): { path: MigrationPath; part: Part } | undefined {
+/** Which path and part a file of the templates folder overrides, by its name; undefined: not a template. */
+export function templatePartOf(fileName: string): { path: MigrationPath; part: Part } | undefined {
   // `.subject.txt` first: it also ends in `.txt`.
   for (const part of ['subject', 'text', 'html'] as const) {
     const suffix = SUFFIX[part];

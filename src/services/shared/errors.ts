@@ -129,10 +129,21 @@ export function isFerryClientError(err: unknown): err is FerryClientError {
  * wipe by): retrying cannot help, an admin must look. Thrown by the source adapters, not by a client.
  */
 export class SourceRefusedError extends Error {
-  readonly type = FailureType.SourceRefused;
+  readonly type: typeof FailureType.SourceRefused | typeof FailureType.SourceDeviceNotMatched;
 
-  constructor(message: string) {
+  constructor(message: string, type: SourceRefusedError['type'] = FailureType.SourceRefused) {
     super(message);
+    this.type = type;
     this.name = this.type;
+  }
+}
+
+/**
+ * A source command was not sent because no record the source returned is surely the listed device (two
+ * records with its serial, or one with another id than the device list's): an admin must say which.
+ */
+export class SourceDeviceNotMatchedError extends SourceRefusedError {
+  constructor(message: string) {
+    super(message, FailureType.SourceDeviceNotMatched);
   }
 }

@@ -1,6 +1,8 @@
 /**
  * Service-neutral HTTP transport: an axios instance with a timeout, one `send` that turns every failure
- * into a typed error from `./errors`, and `parseBody` that validates a response with a zod schema.
+ * into a typed error from `./errors`, `retrying` that repeats an idempotent request's attempt (send and
+ * parse) under the client's retry policy (`./retry`), and `parseBody` that validates a response with a
+ * zod schema.
  *
  * Nothing here knows about a particular service; a client passes its name, base URL and, optionally, a
  * reader for its error body. Query strings, headers and bodies never reach an error message or a log.
@@ -19,6 +21,7 @@ import {
   type RemoteErrorInfo,
   type RequestContext,
 } from './errors';
+import { retryPolicy, withRetries, type RetryPolicy } from './retry';
 
 /** Used when a 429 carries no usable Retry-After header. */
 export const DEFAULT_RETRY_AFTER_MS = 30_000;
@@ -31,6 +34,8 @@ export interface HttpClientOptions {
   /** Reads the service's error body. Return codes and trace ids only, never free text. */
   readErrorInfo?: (data: unknown) => RemoteErrorInfo;
   defaultRetryAfterMs?: number;
+  /** Overrides of DEFAULT_RETRY_POLICY for this client, e.g. `{ maxAttempts: 1 }` to turn retries off. */
+  retry?: Partial<RetryPolicy>;
   logger?: Logger;
 }
 
@@ -42,13 +47,33 @@ export interface HttpRequest {
   headers?: Record<string, string>;
   /** JSON body, or a URLSearchParams for a form body. */
   body?: unknown;
+  /**
+   * Whether sending the request twice does no more than sending it once. Default: true for GET, HEAD,
+   * OPTIONS, PUT and DELETE, false otherwise; a POST that only reads (a search, a token request) says true.
+   */
+  idempotent?: boolean;
 }
+
+/** What `retrying` needs to know of a request. */
+export type RetriedRequest = Pick<HttpRequest, 'method' | 'path' | 'idempotent'>;
 
 export interface HttpClient {
   readonly service: string;
   readonly instance: AxiosInstance;
-  /** Sends a request; resolves with any 2xx response and throws a typed error for everything else. */
+  /** Sends a request once; resolves with any 2xx response and throws a typed error for everything else. */
   send(request: HttpRequest): Promise<AxiosResponse<unknown>>;
+  /**
+   * Runs `attempt` (typically `send` and `parseBody`) and, when the request is idempotent, runs it again
+   * after a retryable failure, as the retry policy allows. A non-idempotent request gets one attempt.
+   */
+  retrying<T>(request: RetriedRequest, attempt: (n: number) => Promise<T>): Promise<T>;
+}
+
+const IDEMPOTENT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+
+/** Whether a request may be sent again after a failure whose effect on the server is unknown. */
+export function isIdempotent(request: Pick<HttpRequest, 'method' | 'idempotent'>): boolean {
+  return request.idempotent ?? IDEMPOTENT_METHODS.has(request.method.toUpperCase());
 }
 
 export function createHttpClient(options: HttpClientOptions): HttpClient {
@@ -88,7 +113,32 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     throw statusError(response, ctx, options);
   }
 
-  return { service, instance, send };
+  const policy = retryPolicy(options.retry);
+
+  function retrying<T>(request: RetriedRequest, attempt: (n: number) => Promise<T>): Promise<T> {
+    if (!isIdempotent(request) || policy.maxAttempts === 1) return attempt(1);
+    return withRetries(
+      {
+        policy,
+        attemptTimeoutMs: options.timeoutMs,
+        onRetry: ({ attempt: n, delayMs, error }) =>
+          options.logger?.debug(
+            {
+              service,
+              method: request.method.toUpperCase(),
+              path: pathOf(request.path),
+              attempt: n,
+              error: (error as FerryClientError).type,
+              delayMs,
+            },
+            'http request retried',
+          ),
+      },
+      attempt,
+    );
+  }
+
+  return { service, instance, send, retrying };
 }
 
 /** Maps a non-2xx response to a typed error. */

@@ -1,6 +1,7 @@
 /**
  * The OAuth 2.0 client-credentials token every Ferry client uses (Workspace ONE, Microsoft Graph, Apple
- * Business Manager): a form-body request to the token URL, the bearer token cached until shortly
+ * Business Manager): a form-body request to the token URL (retried under the client's retry policy,
+ * as it creates nothing a second request would duplicate), the bearer token cached until shortly
  * before `expires_in` (one request at a time), dropped after a 401. A 400 from the token endpoint
  * (invalid_client, invalid_grant, invalid_scope) is a credentials problem: `Unauthorized`. Secrets and
  * tokens never reach an error or a log.
@@ -45,31 +46,25 @@ export class ClientCredentialsToken {
 
   private async fetchToken(): Promise<string> {
     const requestedAt = this.now();
-    let data: unknown;
-    try {
-      const response = await this.http.send({
-        method: 'POST',
-        path: this.tokenUrl,
-        headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-        body: new URLSearchParams(this.form()).toString(),
-      });
-      data = response.data;
-    } catch (err) {
-      if (err instanceof InvalidRequestError && err.status === 400) {
-        const ctx: RequestContext = { service: err.service, method: err.method, path: err.path };
-        throw new UnauthorizedError(ctx, 'token request rejected (HTTP 400)', {
-          status: 400,
-          code: err.remoteCode,
-        });
-      }
-      throw err;
-    }
     const ctx: RequestContext = {
       service: this.http.service,
       method: 'POST',
       path: new URL(this.tokenUrl).pathname,
     };
-    const token = parseBody(tokenResponseSchema, data, ctx);
+    // A token request creates nothing a second one would duplicate: it is retried like a read.
+    const request = { method: 'POST', path: this.tokenUrl, idempotent: true } as const;
+    const token = await this.http.retrying(request, async () => {
+      const response = await this.http
+        .send({
+          ...request,
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+          body: new URLSearchParams(this.form()).toString(),
+        })
+        .catch((err: unknown) => {
+          throw credentialsRejected(err);
+        });
+      return parseBody(tokenResponseSchema, response.data, ctx);
+    });
     const lifetimeMs = token.expires_in * 1000;
     const header = `Bearer ${token.access_token}`;
     // A short-lived token is refreshed at half its life rather than never cached.
@@ -79,6 +74,16 @@ export class ClientCredentialsToken {
     };
     return header;
   }
+}
+
+/** A 400 from a token endpoint is a credentials problem (invalid_client, invalid_grant, invalid_scope). */
+function credentialsRejected(err: unknown): unknown {
+  if (!(err instanceof InvalidRequestError) || err.status !== 400) return err;
+  const ctx: RequestContext = { service: err.service, method: err.method, path: err.path };
+  return new UnauthorizedError(ctx, 'token request rejected (HTTP 400)', {
+    status: 400,
+    code: err.remoteCode,
+  });
 }
 
 export interface BearerAuth {

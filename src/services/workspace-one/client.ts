@@ -5,10 +5,12 @@
  */
 import type { Logger } from 'pino';
 import { NotFoundError } from '../shared/errors';
+import type { RetryPolicy } from '../shared/retry';
 import * as ade from './ade';
 import type { WorkspaceOneAuth } from './auth';
 import * as inventory from './inventory';
 import * as tokens from './registration-tokens';
+import * as enrollmentUsers from './enrollment-users';
 import {
   androidWorkSchema,
   deviceListSchema,
@@ -25,11 +27,13 @@ import {
   type Ws1TokenDetails,
   type Ws1TokenSummary,
   type Ws1User,
+  type Ws1UserRef,
 } from './schemas';
 import { sameText, seg, Ws1Transport, type Ws1CallSettings } from './transport';
 
 export { DEFAULT_STAGING_MODE_NAMES } from './ade';
 export type { RegistrationTokenRequest } from './registration-tokens';
+export { StagingUserSwitchRefusedError } from './enrollment-users';
 
 export interface WorkspaceOneClientOptions {
   /** API server, e.g. https://as1234.awmdm.com (the client appends /API/...). */
@@ -37,8 +41,10 @@ export interface WorkspaceOneClientOptions {
   /** The `aw-tenant-code` REST API key. */
   tenantCode: string;
   auth: WorkspaceOneAuth;
-  /** Per-request timeout; default 30 000 ms. */
+  /** Per-request timeout; default 10 000 ms (a hung request costs that, then it is retried). */
   timeoutMs?: number;
+  /** Overrides of the shared retry policy (src/services/shared/retry.ts); `{ maxAttempts: 1 }`: none. */
+  retry?: Partial<RetryPolicy>;
   /** Serials per bulk device search; default 500. */
   bulkChunkSize?: number;
   /** Page size for paged searches; default 500 (ADE profiles: 50). */
@@ -51,6 +57,8 @@ export interface WorkspaceOneClientOptions {
   stagingModeNames?: Record<number, string>;
 }
 
+const DEFAULT_TIMEOUT_MS = 10_000;
+
 export type DeviceSearchBy = 'Serialnumber' | 'Udid' | 'ImeiNumber';
 
 export class WorkspaceOneClient {
@@ -58,7 +66,10 @@ export class WorkspaceOneClient {
   private readonly settings: Ws1CallSettings;
 
   constructor(options: WorkspaceOneClientOptions, logger?: Logger) {
-    this.transport = new Ws1Transport({ ...options, timeoutMs: options.timeoutMs ?? 30_000 }, logger);
+    this.transport = new Ws1Transport(
+      { ...options, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS },
+      logger,
+    );
     this.settings = {
       bulkChunkSize: options.bulkChunkSize ?? 500,
       pageSize: options.pageSize ?? 500,
@@ -113,6 +124,7 @@ export class WorkspaceOneClient {
         version: 1,
         query: { searchby: 'Serialnumber' },
         body: { BulkValues: { Value: chunk } },
+        idempotent: true, // a search in a POST body: it reads only
       });
       found.push(...(result?.Devices ?? []));
     }
@@ -150,13 +162,17 @@ export class WorkspaceOneClient {
     }
   }
 
-  /** Moves a device from its staging user to `userId` (mdm v2, "check out"). 400 if not on a staging user. */
-  async assignEnrollmentUser(deviceId: number, userId: number): Promise<void> {
-    await this.transport.send({
-      method: 'PATCH',
-      path: `/API/mdm/devices/${deviceId}/enrollmentuser/${userId}`,
-      version: 2,
-    });
+  /**
+   * Moves a device from its staging user to `userId` (mdm v2, "check out"). Its 400 (the device is not
+   * enrolled to a Multi-Staging user, as documented) is a StagingUserSwitchRefusedError.
+   */
+  assignEnrollmentUser(deviceId: number, userId: number): Promise<void> {
+    return enrollmentUsers.assignEnrollmentUser(this.transport, deviceId, userId);
+  }
+
+  /** An ADE profile's staging user by id or user name; undefined when the target has none. */
+  findEnrollmentUser(ref: { id?: number; userName?: string }): Promise<Ws1UserRef | undefined> {
+    return enrollmentUsers.findEnrollmentUser(this.transport, this.settings, ref);
   }
 
   // ------------------------------------------------------------------ registration tokens (registration-tokens.ts)
@@ -219,6 +235,9 @@ export class WorkspaceOneClient {
     });
     return { devices: result?.devices ?? [], total: result?.total ?? 0 };
   }
+
+  // The device commands below are not retried here (a POST that acts): the source adapter reads the
+  // device before it sends one, so the activity's retry never sends a command twice.
 
   /** Enterprise wipe (retire) by serial number (mdm v1 alternate-id command). Any 2xx is success. */
   async enterpriseWipe(serialNumber: string): Promise<void> {

@@ -38,25 +38,30 @@ export const tokenListSchema = z.object({
   total: optInt,
 });
 
+/**
+ * `EnrollmentTokenResponseV1Model` (mdm v1): every field of the model is optional (mrpaws/awtest
+ * `mdm/v1/mdmv1/models/enrollment_token_response_v1_model.py`), so a detail a tenant leaves out reads as
+ * absent, never as a malformed body retried for an hour.
+ */
 export interface Ws1TokenDetails {
   uuid: string;
   serialNumber?: string;
   userName?: string;
-  /** ISO 8601, UTC. */
-  expirationDate: string;
+  /** ISO 8601, UTC. Absent: the target reports no expiry (the activity reads that as "does not expire"). */
+  expirationDate?: string;
   registrationDate?: string;
-  /** Token status and device enrollment status, integer enums as sent (UNCONFIRMED meanings). */
-  status: number;
-  enrollmentStatus: number;
+  /** Token status and device enrollment status, integer enums as sent (UNCONFIRMED meanings); unread. */
+  status?: number;
+  enrollmentStatus?: number;
 }
 
 export const tokenDetailsSchema = z.object({
   serial_number: optString,
   user_name: optString,
-  expiration_date: ws1Date,
+  expiration_date: ws1Date.nullish(),
   registration_date: ws1Date.nullish(),
-  status: z.number().int(),
-  enrollment_status: z.number().int(),
+  status: optInt,
+  enrollment_status: optInt,
 });
 
 export const tokenValueSearchSchema = z.object({

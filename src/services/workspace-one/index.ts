@@ -1,4 +1,4 @@
-export { WorkspaceOneClient, DEFAULT_STAGING_MODE_NAMES } from './client';
+export { WorkspaceOneClient, DEFAULT_STAGING_MODE_NAMES, StagingUserSwitchRefusedError } from './client';
 export type { WorkspaceOneClientOptions, DeviceSearchBy, RegistrationTokenRequest } from './client';
 export type { WorkspaceOneAuth } from './auth';
 export { inventoryToDeviceList } from './inventory';
@@ -13,4 +13,5 @@ export type {
   Ws1TokenDetails,
   Ws1TokenSummary,
   Ws1User,
+  Ws1UserRef,
 } from './schemas';

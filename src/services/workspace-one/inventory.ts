@@ -78,26 +78,16 @@ function platformOf(platform: string): Platform | undefined {
   return undefined;
 }
 
-/** The console's Android mode names, lower-cased without spaces or punctuation. */
-const ANDROID_KIND_OF_MODE: Record<string, EnrollmentKind> = {
-  workmanaged: 'fully_managed',
-  fullymanaged: 'fully_managed',
-  androidlegacy: 'legacy',
-  deviceadministrator: 'legacy',
-};
-
 /**
  * iOS: `EnrolledViaDEP` (mdm v1/v2 `DeviceExtended`) → `ade`, else `standard`.
- * Android, UNCONFIRMED: no public Device model (mdm v1–v3 in mrpaws/awtest) has a management mode, so
- * Ferry reads `AndroidManagementMode` with the console's names (Work Managed, Work Profile, Corporate
- * Owned Personally Enabled, Android (Legacy)). Fully managed only when the record says so: a personal
- * work-profile phone read as fully managed would be wiped. Anything else, a missing field included, is
- * `work_profile` (COPE is a work profile on a company device), as for Intune.
+ * Android: `unknown`. No public device model (`Device`, `DeviceExtended`, `DeviceExtendedV2` in
+ * mrpaws/awtest, mdm v1–v3) says whether a device is fully managed or a work profile, so the source
+ * cannot tell: a guess either way could wipe a personal phone or retire a device that needs a wipe. Such
+ * a device fails closed at its first step until the admin declares its kind in the device list.
  */
 function enrollmentKindOf(device: Ws1SourceDevice, platform: Platform): EnrollmentKind {
   if (platform === 'ios') return device.enrolledViaDep === true ? 'ade' : 'standard';
-  const mode = (device.androidManagementMode ?? '').toLowerCase().replace(/[^a-z]/g, '');
-  return ANDROID_KIND_OF_MODE[mode] ?? 'work_profile';
+  return 'unknown';
 }
 
 /**

@@ -27,6 +27,8 @@ export async function issueRegistrationToken(
   ogUuid: string,
   req: RegistrationTokenRequest,
 ): Promise<{ token: string }> {
+  // Not idempotent: each POST registers the device once more. Not retried here; the activity reads the
+  // target's tokens before it issues one, so its own retry never doubles a token.
   const request = {
     method: 'POST',
     path: `/API/mdm/groups/${seg(ogUuid)}/enrollment-tokens`,
@@ -90,7 +92,7 @@ export async function getRegistrationToken(
     uuid: tokenUuid,
     serialNumber: details.serial_number,
     userName: details.user_name,
-    expirationDate: details.expiration_date,
+    expirationDate: details.expiration_date ?? undefined,
     registrationDate: details.registration_date ?? undefined,
     status: details.status,
     enrollmentStatus: details.enrollment_status,
@@ -117,9 +119,5 @@ export async function deleteRegistrationToken(
   ogUuid: string,
   tokenUuid: string,
 ): Promise<void> {
-  await t.send({
-    method: 'DELETE',
-    path: `/API/mdm/groups/${seg(ogUuid)}/enrollment-tokens/${seg(tokenUuid)}`,
-    version: 1,
-  });
+  await t.delete({ path: `/API/mdm/groups/${seg(ogUuid)}/enrollment-tokens/${seg(tokenUuid)}`, version: 1 });
 }

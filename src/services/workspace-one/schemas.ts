@@ -48,6 +48,18 @@ export const userSearchSchema = z.object({
   Total: optInt,
 });
 
+/** A user as the ADE staging-user check reads it: a staging account may have no email or UUID. */
+export interface Ws1UserRef {
+  id: number;
+  userName?: string;
+}
+
+export const userRefSchema = z
+  .object({ Id: ws1Id, UserName: optString })
+  .transform((u): Ws1UserRef => ({ id: u.Id, userName: u.UserName }));
+
+export const userRefSearchSchema = z.object({ Users: z.array(userRefSchema).nullish(), Total: optInt });
+
 // ---------------------------------------------------------------- devices (mdm v1)
 
 export interface Ws1Device {
@@ -108,7 +120,10 @@ export const deviceListSchema = z.object({ Devices: z.array(deviceSchema).nullis
 // ---------------------------------------------------------------- devices (mdm v3 search, source side)
 
 export interface Ws1InventoryDevice {
-  uuid: string;
+  /** The numeric device id (`Id.Value`), which the v1 device calls take. */
+  id?: number;
+  uuid?: string;
+  /** '' when the record has none (every field of the model is optional). */
   serialNumber: string;
   udid?: string;
   imei?: string;
@@ -123,15 +138,22 @@ export interface Ws1InventoryDevice {
   organizationGroupUuid?: string;
 }
 
+/**
+ * `DeviceExtendedV2` (mdm v3 `devices/search`): snake_case keys except `Id` (`{ Value }`) and `Uuid`, and
+ * the friendly name is `device_friendly_name` (the model's `attribute_map` in mrpaws/awtest
+ * `mdm/v3/mdmv3/models/device_extended_v2.py`). Every field is optional there: a record without one is
+ * passed on, not refused with its whole page.
+ */
 const rawInventoryDevice = z
   .object({
-    uuid: z.string(),
-    serial_number: z.string(),
+    Id: ws1Id.nullish(),
+    Uuid: optString,
+    serial_number: optString,
     udid: optString,
     imei: optString,
     platform_name: optString,
     model_identifier: optString,
-    friendly_name: optString,
+    device_friendly_name: optString,
     enrollment_user_name: optString,
     enrollment_user_uuid: optString,
     enrollment_user_email_address: optString,
@@ -139,13 +161,14 @@ const rawInventoryDevice = z
     organization_group_uuid: optString,
   })
   .transform((d): Ws1InventoryDevice => ({
-    uuid: d.uuid,
-    serialNumber: d.serial_number,
+    id: d.Id ?? undefined,
+    uuid: d.Uuid,
+    serialNumber: d.serial_number?.trim() ?? '',
     udid: d.udid,
     imei: d.imei,
     platform: d.platform_name,
     model: d.model_identifier,
-    friendlyName: d.friendly_name,
+    friendlyName: d.device_friendly_name,
     userName: d.enrollment_user_name,
     userUuid: d.enrollment_user_uuid,
     userEmail: d.enrollment_user_email_address,
@@ -153,9 +176,10 @@ const rawInventoryDevice = z
     organizationGroupUuid: d.organization_group_uuid,
   }));
 
+/** `DeviceSearchResultExtendedV2`: `{ devices, page, page_size, total }`. */
 export const inventoryPageSchema = z.object({
   devices: z.array(rawInventoryDevice).nullish(),
-  total: z.number().int(),
+  total: optInt,
 });
 
 // ---------------------------------------------------------------- devices (mdm v2 search, source inventory)
@@ -174,13 +198,13 @@ export interface Ws1SourceDevice {
   userEmail: string;
   enrollmentStatus: string;
   enrolledViaDep?: boolean;
-  androidManagementMode?: string;
 }
 
 /**
  * `DeviceExtended` (the same keys in mdm v1 and v2). Lenient on the fields that decide whether a device
  * can migrate, so a record without a serial or a user is named in the inventory instead of failing it.
- * `AndroidManagementMode` is UNCONFIRMED: no public model shows a management-mode field (see inventory.ts).
+ * No public device model (`Device`, `DeviceExtended`, `DeviceExtendedV2`) says whether an Android device
+ * is fully managed or a work profile, so nothing here is read for it (see inventory.ts).
  */
 const rawSourceDevice = z
   .object({
@@ -195,7 +219,6 @@ const rawSourceDevice = z
     UserEmailAddress: optString,
     EnrollmentStatus: optString,
     EnrolledViaDEP: optBool,
-    AndroidManagementMode: optString,
   })
   .transform((d): Ws1SourceDevice => ({
     id: d.Id,
@@ -209,7 +232,6 @@ const rawSourceDevice = z
     userEmail: d.UserEmailAddress?.trim() ?? '',
     enrollmentStatus: d.EnrollmentStatus ?? '',
     enrolledViaDep: d.EnrolledViaDEP,
-    androidManagementMode: d.AndroidManagementMode,
   }));
 
 /** `DeviceSearchResultExtended`: `{ Devices, Page, PageSize, Total }`. */

@@ -4,10 +4,19 @@ import type { MigrationActivities } from '../../activities/device';
 import { NON_RETRYABLE_ERROR_TYPES } from '../failures';
 import { durationMs } from './messages';
 
+/**
+ * What reaches this policy is a fault the client's own retries (src/services/shared/retry.ts) did not
+ * outlast, or a step that must start over (a non-idempotent POST, which reads before it writes). Such
+ * faults clear in seconds, so the waits stay short: 1, 2, 4, 8, 16 s, then every 30 s. The former 2 s
+ * doubling to 5 minutes left a device that was unlucky a few times in a row 4 minutes between attempts,
+ * long after the fault had gone. A RateLimited failure still waits its Retry-After (nextRetryDelay), and
+ * the hour of scheduleToCloseTimeout still bounds the whole. Retry options are not commands: recorded
+ * histories replay unchanged.
+ */
 const RETRY: RetryPolicy = {
-  initialInterval: '2 seconds',
+  initialInterval: '1 second',
   backoffCoefficient: 2,
-  maximumInterval: '5 minutes',
+  maximumInterval: '30 seconds',
   nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES],
 };
 

@@ -1,6 +1,7 @@
 import { RetryState } from '@temporalio/common';
-import { ActivityFailure, ApplicationFailure, TimeoutFailure } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, TimeoutFailure, patched } from '@temporalio/workflow';
 import { FailureType } from '../failures';
+import { DECLARED_SETTINGS_FAILURES } from './context';
 import { FailureReason } from './messages';
 
 /**
@@ -30,10 +31,35 @@ export function reasonForActivityFailure(err: unknown): string | undefined {
       return FailureReason.ServiceRejectedCredentials;
     case FailureType.SourceRefused:
       return FailureReason.SourceRefusedCommand;
+    // A type no history recorded before it can hold: no patch needed.
+    case FailureType.SourceDeviceNotMatched:
+      return FailureReason.SourceDeviceNotMatched;
     case FailureType.NotFound:
     case FailureType.InvalidRequest:
       return FailureReason.ServiceRejectedRequest;
+    case FailureType.TokenSettingsMismatch:
+    case FailureType.StagingEnrollmentNotDeclared:
+      // Guarded: a history recorded before these reasons existed read them as a service not answering.
+      if (!patched(DECLARED_SETTINGS_FAILURES)) return FailureReason.ServiceUnavailable;
+      return cause.type === FailureType.TokenSettingsMismatch
+        ? FailureReason.TokenSettingsDiffer
+        : FailureReason.AndroidStagingNotDeclared;
     default:
       return FailureReason.ServiceUnavailable;
   }
+}
+
+/**
+ * The detail an admin reads after the reason, for failures whose message Ferry writes for admins (the
+ * setting that differs, the key to set): never a token, an email or a service's own words.
+ */
+export function detailForActivityFailure(err: unknown, reason: string): string | undefined {
+  const cause = err instanceof ActivityFailure ? err.cause : undefined;
+  if (!(cause instanceof ApplicationFailure)) return undefined;
+  const ownReason =
+    cause.type === FailureType.SourceDeviceNotMatched ||
+    (cause.type === FailureType.TokenSettingsMismatch && reason === FailureReason.TokenSettingsDiffer) ||
+    (cause.type === FailureType.StagingEnrollmentNotDeclared &&
+      reason === FailureReason.AndroidStagingNotDeclared);
+  return ownReason ? cause.message : undefined;
 }

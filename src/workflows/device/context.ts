@@ -13,6 +13,12 @@ import type {
 export const ABM_DEADLINE_PATH = 'abm-deadline-path';
 export const MANUAL_REMOVAL_WAIT = 'manual-source-removal-wait';
 export const ABM_ROLLBACK_BEFORE_SOURCE_COMMAND = 'abm-rollback-before-source-command';
+/** The user is told (with the time) before a retire or wipe; the erase path gained its notifyUser step. */
+export const NOTICE_BEFORE_SOURCE_COMMAND = 'notice-before-source-command';
+/** The token path checks the target's Android Enterprise registration before the retire. */
+export const ANDROID_ENTERPRISE_ON_TOKEN_PATH = 'android-enterprise-on-token-path';
+/** A token that differs from the declared settings, or no Android staging enrollment, has its own reason. */
+export const DECLARED_SETTINGS_FAILURES = 'declared-settings-failures';
 
 /** One device's run, shared by its admin handlers, its steps and its rollback. */
 export interface DeviceRun {
@@ -36,6 +42,13 @@ export interface DeviceRun {
   abmMayBeAssigned: boolean;
   manualRemovalWait: boolean;
   removalConfirmed: boolean;
+  /** Workflow time (ms) the source command is due, as the user was told; unset until told or where none. */
+  sourceCommandDue: number | undefined;
+  /** Until the source takes its command: a re-sent message names the same time. */
+  sourceCommandSent: boolean;
+  /** Waiting out the notice period, and an admin's request to end it now. */
+  noticeWait: boolean;
+  sendNowRequested: boolean;
   retryRequested: boolean;
   cancelled: boolean;
   tokenBusy: boolean;
@@ -45,8 +58,7 @@ export interface DeviceRun {
 export function startDeviceRun(input: MigrateDeviceInput): DeviceRun {
   const { migrationId, device, options } = input;
   const path = pathFor(device, options);
-  // Devices on this path started before it existed failed at once; their histories replay that way.
-  const steps = path === 'ios_ade_abm_deadline' && !patched(ABM_DEADLINE_PATH) ? [] : PATH_STEPS[path];
+  const steps = stepsFor(path);
   const state = new DeviceStateKeeper(migrationId, device, path);
   return {
     migrationId,
@@ -63,11 +75,26 @@ export function startDeviceRun(input: MigrateDeviceInput): DeviceRun {
     abmMayBeAssigned: false,
     manualRemovalWait: false,
     removalConfirmed: false,
+    sourceCommandDue: undefined,
+    sourceCommandSent: false,
+    noticeWait: false,
+    sendNowRequested: false,
     retryRequested: false,
     cancelled: false,
     tokenBusy: false,
     expiredReissues: 0,
   };
+}
+
+/** The path's steps as this run's history has them: one recorded before a step existed replays without it. */
+function stepsFor(path: MigrationPath): readonly Step[] {
+  // Devices on this path started before it existed failed at once.
+  if (path === 'ios_ade_abm_deadline' && !patched(ABM_DEADLINE_PATH)) return [];
+  const without = (step: Step) => PATH_STEPS[path].filter((s) => s !== step);
+  if (path === 'ios_ade_erase' && !patched(NOTICE_BEFORE_SOURCE_COMMAND)) return without('notifyUser');
+  if (path === 'android_token' && !patched(ANDROID_ENTERPRISE_ON_TOKEN_PATH))
+    return without('androidEnterprise');
+  return PATH_STEPS[path];
 }
 
 export type StepResult = { ok: true } | { ok: false; reason: string; detail?: string };

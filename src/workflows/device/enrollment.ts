@@ -1,10 +1,10 @@
 /** The user's part of the move: the token, the notice, the wait for the device in the target. */
-import { condition, sleep } from '@temporalio/workflow';
+import { condition, patched, sleep } from '@temporalio/workflow';
 import { isTimeout } from './activity-failures';
 import { acts, polling } from './activities';
-import { OK, fail, type DeviceRun, type StepResult } from './context';
+import { NOTICE_BEFORE_SOURCE_COMMAND, OK, fail, type DeviceRun, type StepResult } from './context';
 import { FailureReason, durationMs } from './messages';
-import { enrollsWithStagingUser, usesToken } from './paths';
+import { enrollsWithStagingUser, sendsSourceCommand, usesToken } from './paths';
 
 export async function notify(run: DeviceRun): Promise<void> {
   const { migrationId, device, path, state } = run;
@@ -16,12 +16,44 @@ export async function notify(run: DeviceRun): Promise<void> {
     email: device.userEmail,
     hasToken: usesToken(path),
     deadline: state.current.abmDeadline,
+    // Once the source has its command, a message no longer announces it.
+    removalAt: run.sourceCommandSent ? undefined : state.current.sourceCommandAt,
   });
+}
+
+/**
+ * The notifyUser step. Where the source retires or wipes the device next, the time it does (now plus the
+ * migration's notice period, in workflow time) is fixed here and named in the message.
+ */
+export async function notifyStep(run: DeviceRun): Promise<void> {
+  const { options, path, state } = run;
+  if (sendsSourceCommand(path, options) && patched(NOTICE_BEFORE_SOURCE_COMMAND)) {
+    const notice = options.noticePeriod === undefined ? 0 : durationMs(options.noticePeriod);
+    run.sourceCommandDue = Date.now() + notice;
+    state.current.sourceCommandAt = new Date(run.sourceCommandDue).toISOString();
+  }
+  await notify(run);
+  state.set('started', 'user notified');
+}
+
+/** Holds the source command until the time the user was told, unless an admin sends it now. */
+export async function waitOutNotice(run: DeviceRun, command: 'retire' | 'erase'): Promise<void> {
+  const due = run.sourceCommandDue;
+  if (due === undefined || Date.now() >= due) return; // no notice period, or told before it ran out
+  run.noticeWait = true;
+  run.sendNowRequested = false;
+  const what = command === 'erase' ? 'wipe' : 'retire';
+  run.state.set('started', `user notified: ${what} at ${new Date(due).toISOString()}`);
+  try {
+    await condition(() => run.sendNowRequested, due - Date.now());
+  } finally {
+    run.noticeWait = false;
+  }
 }
 
 /** Issues (or, with replace, re-issues) the registration token; one at a time, whoever asks. */
 export async function issueToken(run: DeviceRun, replace: boolean): Promise<void> {
-  const { migrationId, device, state } = run;
+  const { migrationId, device, options, state } = run;
   await condition(() => !run.tokenBusy);
   run.tokenBusy = true;
   try {
@@ -32,8 +64,12 @@ export async function issueToken(run: DeviceRun, replace: boolean): Promise<void
       user: state.current.targetUser!,
       friendlyName: device.friendlyName,
       replacing: replace ? state.current.tokenExpiresAt : undefined,
+      // Tells a re-issue apart where the token had no expiry to name (an input: replays as before).
+      ...(replace && { replace }),
+      // The activity checks a new token against them (an input, not a command: histories replay as before).
+      declared: options.tokenSettings,
     });
-    state.tokenIssued(token.expiresAt);
+    state.tokenIssued(token.expiresAt, token.reused);
   } finally {
     run.tokenBusy = false;
   }
@@ -97,10 +133,21 @@ function enrollmentWaitDetail(run: DeviceRun, token: number | undefined): string
 export async function assignUser(run: DeviceRun): Promise<StepResult> {
   const { device, state } = run;
   state.set('reenrolling', 'enrolled with the staging user; assigning to the user');
+  const user = state.current.targetUser!;
   const assigned = await acts.assignDeviceToUser({
     serialNumber: device.serialNumber,
     deviceId: state.current.targetDeviceId!,
-    user: state.current.targetUser!,
+    user,
   });
-  return assigned.userId === state.current.targetUser!.id ? OK : fail(FailureReason.EnrolledToWrongUser);
+  if (assigned.userId === user.id) return OK;
+  // The target refused the switch (its API documents it for Multi-Staging users only): the device works,
+  // on the staging user. An admin assigns it; the retry reads the device and finishes without a switch.
+  if (assigned.refused) {
+    return fail(
+      FailureReason.EnrolledUnderStagingUser,
+      `${assigned.refused}; assign the device to ${user.userName} in the Workspace ONE console, ` +
+        `then ferry retry ${run.migrationId} ${device.serialNumber}`,
+    );
+  }
+  return fail(FailureReason.EnrolledToWrongUser);
 }

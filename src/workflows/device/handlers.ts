@@ -11,6 +11,7 @@ import {
   reissueToken,
   renotifyUser,
   retryDevice,
+  sendSourceCommandNow,
   type AdminRequest,
 } from './messages';
 import { reached, usesToken } from './paths';
@@ -61,6 +62,25 @@ export function registerHandlers(run: DeviceRun): void {
             !run.cancelled &&
             !state.current.closed,
           reject(run, options.source === 'manual' ? undefined : 'the source removes this device itself'),
+        ),
+    },
+  );
+  setHandler(
+    sendSourceCommandNow,
+    async (req) => {
+      state.note('source command sent before the notice period ended', req);
+      run.sendNowRequested = true;
+      // Answers with the command sent (or the step failed), not with the wait that just ended.
+      await condition(
+        () => run.sourceCommandSent || state.current.status === 'failed' || state.current.closed,
+      );
+      return state.snapshot();
+    },
+    {
+      validator: (_req: AdminRequest) =>
+        rejectUnless(
+          run.noticeWait && !run.cancelled && !state.current.closed,
+          reject(run, 'the device is not waiting out a notice period'),
         ),
     },
   );

@@ -10,7 +10,19 @@ import ms from 'ms';
 export const PLATFORMS = ['ios', 'android'] as const;
 export type Platform = (typeof PLATFORMS)[number];
 
-export const ENROLLMENT_KINDS = ['ade', 'standard', 'legacy', 'work_profile', 'fully_managed'] as const;
+/**
+ * `unknown`: an Android device whose source cannot tell fully managed from work profile (no Workspace ONE
+ * device model says it). Such a device fails closed at its first step, before anything is sent: the
+ * admin declares its kind in the device list.
+ */
+export const ENROLLMENT_KINDS = [
+  'ade',
+  'standard',
+  'legacy',
+  'work_profile',
+  'fully_managed',
+  'unknown',
+] as const;
 export type EnrollmentKind = (typeof ENROLLMENT_KINDS)[number];
 
 export const DEVICE_STATUSES = [
@@ -38,6 +50,8 @@ export const FailureReason = {
   EnrollmentTimedOut: 'Enrollment timed out',
   EnrolledToWrongUser: 'Enrolled to a different user',
   SourceRefusedCommand: 'Source refused command',
+  /** No source record is surely the listed device, so no command was sent (detail: the records, the fix). */
+  SourceDeviceNotMatched: 'Source device not matched',
   SourceRemovalTimedOut: 'Source did not confirm removal',
   CancelledByAdmin: 'Cancelled by admin',
   PathNotAvailable: 'Migration path not available',
@@ -45,6 +59,14 @@ export const FailureReason = {
   ServiceUnavailable: 'A service did not answer',
   ServiceRejectedCredentials: 'A service rejected Ferry credentials',
   ServiceRejectedRequest: 'A service rejected the request',
+  /** The source cannot tell fully managed from work profile; nothing was sent for the device. */
+  AndroidEnrollmentKindUnknown: 'Android enrollment kind unknown: declare it in the device list',
+  /** ADE erase path: the target kept the device on the ADE staging user (detail: the admin's action). */
+  EnrolledUnderStagingUser: 'Device enrolled under the staging user',
+  /** A token the target issued does not match the migration's declared token settings (detail: which). */
+  TokenSettingsDiffer: 'Token settings differ from the declared ones',
+  /** The worker has no Android staging enrollment (QR payload) to give the user before the wipe. */
+  AndroidStagingNotDeclared: 'Android staging enrollment not declared',
 } as const;
 
 export interface DeviceInput {
@@ -92,6 +114,31 @@ export interface MigrationOptions {
   abmAutoAssign?: boolean;
   /** ABM-deadline path: days from the bulk assignment to the deadline Apple enforces (1 to 90; default 14). */
   abmDeadlineDays?: number;
+  /**
+   * How long after telling the user the source retires or wipes the device (the message names that time).
+   * Absent: the command follows the message at once. Optional: inputs recorded before it existed lack it.
+   */
+  noticePeriod?: Duration;
+  /**
+   * The target's registration token settings as the admin declares them: the API does not expose them.
+   * Shown by preflight as declared; every new token is checked against them. Optional: inputs recorded
+   * before it existed lack it, and an admin may declare only what they know.
+   */
+  tokenSettings?: DeclaredTokenSettings;
+}
+
+/** The console's Devices & Users > General > Enrollment > Authentication settings, as declared. */
+export interface DeclaredTokenSettings {
+  /** Devices Enrollment Mode; Ferry's token paths need registered_devices_only. */
+  enrollmentMode?: 'registered_devices_only' | 'open';
+  /** Require Registration Token; Ferry's token paths need it on. */
+  requireRegistrationToken?: boolean;
+  /** Registration Token Type; Ferry's message gives the user only the token, so single_factor. */
+  registrationTokenType?: 'single_factor' | 'two_factor';
+  /** Registration Token Length: 6 to 20 alphanumeric characters. */
+  registrationTokenLength?: number;
+  /** Token Expiration Time, in hours. */
+  tokenExpirationHours?: number;
 }
 
 /** A Duration in milliseconds, read as Temporal reads it: a number passes through, a string it cannot read throws. */
@@ -179,6 +226,8 @@ export interface DeviceState {
   targetDeviceId?: number;
   /** ABM-deadline path: the migration deadline Apple enforces, once the device is assigned. */
   abmDeadline?: string;
+  /** When the source retires or wipes the device, as its user was told (set when the user is told). */
+  sourceCommandAt?: string;
   /** True once the workflow has closed (re-enrolled, cancelled, or failed past its retention). */
   closed: boolean;
 }
@@ -211,6 +260,8 @@ export const reissueToken = defineUpdate<DeviceState, [AdminRequest]>('reissueTo
 export const abmAssignmentResult = defineSignal<[AbmAssignmentResult]>('abmAssignmentResult');
 /** Manual source: an admin confirms the device was removed from the source by hand. */
 export const confirmSourceRemoval = defineUpdate<DeviceState, [AdminRequest]>('confirmSourceRemoval');
+/** Ends a device's notice period early: its user was told, and the source retires or wipes it now. */
+export const sendSourceCommandNow = defineUpdate<DeviceState, [AdminRequest]>('sendSourceCommandNow');
 
 export function deviceWorkflowId(migrationId: string, serialNumber: string): string {
   return `${migrationId}/${serialNumber}`;

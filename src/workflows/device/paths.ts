@@ -25,11 +25,13 @@ export type Step =
 
 export const PATH_STEPS: Record<MigrationPath, readonly Step[]> = {
   ios_standard: ['lookupUser', 'ready', 'issueToken', 'notifyUser', 'unenroll', 'awaitEnrollment'],
+  // The user is told before the wipe (and when it happens): everything on the device is erased.
   ios_ade_erase: [
     'lookupUser',
     'abmReassignment',
     'adeSync',
     'ready',
+    'notifyUser',
     'unenroll',
     'awaitEnrollment',
     'assignUser',
@@ -56,7 +58,17 @@ export const PATH_STEPS: Record<MigrationPath, readonly Step[]> = {
     'awaitEnrollment',
     'assignUser',
   ],
-  android_token: ['lookupUser', 'ready', 'issueToken', 'notifyUser', 'unenroll', 'awaitEnrollment'],
+  // The device comes back as an Android Enterprise work profile: the target needs its EMM registration
+  // before the source retires the old one, as for fully managed.
+  android_token: [
+    'lookupUser',
+    'androidEnterprise',
+    'ready',
+    'issueToken',
+    'notifyUser',
+    'unenroll',
+    'awaitEnrollment',
+  ],
   android_fully_managed: [
     'lookupUser',
     'androidEnterprise',
@@ -94,6 +106,11 @@ export function enrollsWithStagingUser(path: MigrationPath): boolean {
 
 export function usesToken(path: MigrationPath): boolean {
   return PATH_STEPS[path].includes('issueToken');
+}
+
+/** Ferry sends the source a retire or wipe for the device (a manual source removes it by hand). */
+export function sendsSourceCommand(path: MigrationPath, options: Pick<MigrationOptions, 'source'>): boolean {
+  return PATH_STEPS[path].includes('unenroll') && options.source !== 'manual';
 }
 
 /** Erase-style paths wipe the device on the source; token paths retire it (corporate data only). */

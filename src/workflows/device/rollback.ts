@@ -7,8 +7,12 @@ import { FailureReason } from './messages';
 export async function undoOnCancel(run: DeviceRun): Promise<void> {
   const { device, state } = run;
   await CancellationScope.nonCancellable(async () => {
-    // A token nobody will use must not stay valid: the device never left for the target.
-    if (state.current.tokenExpiresAt && state.current.status !== 'reenrolled') {
+    // A token nobody will use must not stay valid: the device never left for the target. (A token with
+    // no expiry leaves tokenExpiresAt unset; before those existed, both tests agreed.)
+    if (
+      (state.current.tokenExpiresAt || state.current.tokensIssued > 0) &&
+      state.current.status !== 'reenrolled'
+    ) {
       await acts.revokeRegistrationTokens({ serialNumber: device.serialNumber });
       state.current.tokenExpiresAt = undefined;
     }

@@ -64,11 +64,18 @@ export class DeviceStateKeeper {
 
   /**
    * Counts distinct tokens by their expiry: a token an earlier attempt of the same activity issued (and
-   * the retry found) is new to the device; the same token found again after an admin retry is not.
+   * the retry found) is new to the device; the same token found again after an admin retry is not. A
+   * token the target reports no expiry for (`expiresAt` absent) is new unless it was found again where
+   * the device already had one without an expiry.
    */
-  tokenIssued(expiresAt: string): void {
-    if (expiresAt !== this.current.tokenExpiresAt) this.current.tokensIssued++;
-    this.current.tokenExpiresAt = expiresAt;
+  tokenIssued(expiresAt: string | undefined, reused = false): void {
+    const s = this.current;
+    const isNew =
+      expiresAt !== undefined
+        ? expiresAt !== s.tokenExpiresAt
+        : !reused || s.tokensIssued === 0 || s.tokenExpiresAt !== undefined;
+    if (isNew) s.tokensIssued++;
+    s.tokenExpiresAt = expiresAt;
   }
 
   note(action: string, request: AdminRequest): void {

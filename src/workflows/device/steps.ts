@@ -1,5 +1,5 @@
 import { CancellationScope, condition, isCancellation, patched } from '@temporalio/workflow';
-import { isTimeout, reasonForActivityFailure } from './activity-failures';
+import { detailForActivityFailure, isTimeout, reasonForActivityFailure } from './activity-failures';
 import { acts, polling } from './activities';
 import {
   ABM_ROLLBACK_BEFORE_SOURCE_COMMAND,
@@ -9,15 +9,22 @@ import {
   type DeviceRun,
   type StepResult,
 } from './context';
-import { assignUser, awaitEnrollment, issueToken, notify } from './enrollment';
+import { assignUser, awaitEnrollment, issueToken, notifyStep, waitOutNotice } from './enrollment';
 import { ABM_BULK_WAITING, FailureReason, type AbmAssignmentResult } from './messages';
 import { sourceCommandFor, targetEmailFor, waitsForBulkAbm, type Step } from './paths';
 
 /** Runs the path's steps in order; a failed step waits for an admin's retry (or closes after the retention). */
 export async function runSteps(run: DeviceRun): Promise<void> {
-  const { path, steps, state, durations: d } = run;
+  const { device, path, steps, state, durations: d } = run;
   if (steps.length === 0) {
     state.fail(FailureReason.PathNotAvailable, `${path} is not available yet`, 'lookupUser');
+    return;
+  }
+  // Fails closed before anything is sent: a wrong guess could wipe a personal phone. The input is fixed,
+  // so a retry cannot help; the admin declares the kind in a device list. (No recorded history has this
+  // kind: the branch issues no command for them.)
+  if (device.platform === 'android' && device.enrollmentKind === 'unknown') {
+    state.fail(FailureReason.AndroidEnrollmentKindUnknown, undefined, steps[0]);
     return;
   }
   for (let i = 0; i < steps.length;) {
@@ -28,7 +35,7 @@ export async function runSteps(run: DeviceRun): Promise<void> {
     } catch (err) {
       const reason = reasonForActivityFailure(err);
       if (reason === undefined || isCancellation(err)) throw err;
-      result = fail(reason);
+      result = fail(reason, detailForActivityFailure(err, reason));
     }
     if (result.ok) {
       i++;
@@ -65,8 +72,7 @@ async function runStep(run: DeviceRun, step: Step): Promise<StepResult> {
       state.set('started', 'token issued');
       return OK;
     case 'notifyUser':
-      await notify(run);
-      state.set('started', 'user notified');
+      await notifyStep(run);
       return OK;
     case 'unenroll':
       return unenroll(run);
@@ -182,7 +188,12 @@ async function unenroll(run: DeviceRun): Promise<StepResult> {
     return OK;
   }
   const command = sourceCommandFor(path);
-  const sent = await acts.sendSourceCommand({ serialNumber: device.serialNumber, command });
+  // Not before the time the user was told (notifyStep): the notice period, unless an admin ends it.
+  await waitOutNotice(run, command);
+  // The ids the list gave let the source match the record it acts on (an input change, not a command).
+  const ids = { serialNumber: device.serialNumber, sourceDeviceId: device.sourceDeviceId, udid: device.udid };
+  const sent = await acts.sendSourceCommand({ ...ids, command });
+  run.sourceCommandSent = true;
   // The source took the command: the device is leaving, so its ABM assignment must stay. A refused
   // command leaves the device in the source, and a cancel then still rolls ABM back.
   run.abmMayBeAssigned = false;
@@ -191,9 +202,9 @@ async function unenroll(run: DeviceRun): Promise<StepResult> {
     `${command === 'erase' ? 'wipe' : 'retire'} ${sent.sent ? 'sent' : 'already pending'}`,
   );
   try {
-    const removed = await polling(d.sourceRemovalCheckInterval, d.sourceRemovalTimeout).awaitSourceRemoval({
-      serialNumber: device.serialNumber,
-    });
+    const removed = await polling(d.sourceRemovalCheckInterval, d.sourceRemovalTimeout).awaitSourceRemoval(
+      ids,
+    );
     state.set('unenrolled', `source reports ${removed.sourceState}`);
     return OK;
   } catch (err) {

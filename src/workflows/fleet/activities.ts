@@ -3,11 +3,12 @@ import type { Duration, RetryPolicy } from '@temporalio/common';
 import type { FleetActivities } from '../../activities/fleet';
 
 // No attempt limit: a fleet that runs for weeks must outlast an hour without visibility or the list's
-// volume; the pending activity shows its last failure meanwhile.
+// volume; the pending activity shows its last failure meanwhile (ferry status prints it). At most a
+// minute apart: once Temporal or the volume is back, the rollout goes on within a minute, not five.
 const RETRY: RetryPolicy = {
   initialInterval: '2 seconds',
   backoffCoefficient: 2,
-  maximumInterval: '5 minutes',
+  maximumInterval: '1 minute',
 };
 
 export const acts = proxyActivities<FleetActivities>({

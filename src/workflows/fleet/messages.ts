@@ -23,9 +23,14 @@ export const NO_DEVICES_AWAITING_ABM = FailureType.NoDevicesAwaitingAbm;
 export const DEFAULT_ABM_ASSIGN_INTERVAL: Duration = '10 minutes';
 /** Serials per ABM activity (Apple's list calls page at 1,000; it publishes no activity limit). */
 export const MAX_ABM_BATCH = 1000;
+/** Devices failed for one tenant-level reason that pause a migration, unless its rollout says otherwise. */
+export const DEFAULT_BREAKER_FAILURES = 5;
 
 export interface FleetRollout {
-  /** Devices running at once (1 to 1000); devices waiting for an admin (failed, ABM) hold their slot. */
+  /**
+   * Devices in flight at once (1 to 1000). A failed device waiting for an admin's retry does not hold a
+   * slot; a device waiting for its user or for an ABM approval does (see docs/device-lifecycle.md).
+   */
   concurrency: number;
   /** Devices started per activity call; default 100. */
   batchSize?: number;
@@ -39,7 +44,50 @@ export interface FleetRollout {
   batchesPerRun?: number;
   /** Least time between two bulk ABM assignments; default 10 minutes. */
   abmAssignInterval?: Duration;
+  /**
+   * The circuit breaker: this many devices failed for one tenant-level reason (since the migration
+   * started or was last resumed) pause the migration before it starts more; default 5, 0 turns it off.
+   */
+  breakerFailures?: number;
 }
+
+/** Why the circuit breaker paused a migration: the reason devices failed for, and what to fix. */
+export interface BreakerTrip {
+  /** The failure reason (FailureReason) shared by the devices. */
+  reason: string;
+  /** Devices open and failed for it when the breaker tripped. */
+  devices: number;
+  /** The setting or credential to fix before `ferry resume`. */
+  fix: string;
+}
+
+/** Why a migration is paused: an admin's pause, or the circuit breaker. */
+export interface PauseNote {
+  /** Who paused it: the admin's `by`, or 'circuit breaker'. */
+  by: string;
+  /** Workflow time, ISO 8601. */
+  at: string;
+  breaker?: BreakerTrip;
+}
+
+/** A device of the list Temporal refused to start (e.g. an id it cannot take): the rollout goes on. */
+export interface NotStartedDevice {
+  /** Line index in the saved list (0-based). */
+  offset: number;
+  /** The serial as listed, shortened to 64 characters for display. */
+  serialNumber: string;
+  reason: string;
+}
+
+/** Where a migration stands as a whole; the fleet's own account, not a count of devices. */
+export type FleetState =
+  | 'rolling_out'
+  | 'paused'
+  | 'waiting_for_wave'
+  /** Every device was started; the fleet waits for the open ones to close. */
+  | 'finishing'
+  | 'finished'
+  | 'cancelled';
 
 /** The bulk ABM assignment of a migration that assigns devices in Apple Business Manager itself. */
 export interface AbmBulkProgress {
@@ -92,6 +140,14 @@ export interface FleetCursor {
   rate?: RateBucket;
   /** Present when the migration assigns devices in ABM (abmAutoAssign or the abm_deadline method). */
   abm?: AbmBulkProgress;
+  /** Devices Temporal refused to start (recorded in the store with their reasons). */
+  notStarted?: number;
+  /** Why the migration is paused (absent in runs recorded before pauses said why). */
+  pause?: PauseNote;
+  /** Workflow time (epoch ms) the breaker counts failures from: the start, then each resume. */
+  breakerSince?: number;
+  /** Set when the run returns, so a query on the closed workflow says so. */
+  finished?: boolean;
 }
 
 export interface FleetInput {
@@ -121,6 +177,11 @@ export interface FleetProgress {
   /** This run's number, 1-based (one more per continue-as-new). */
   run: number;
   abm?: AbmBulkProgress;
+  state: FleetState;
+  pause?: PauseNote;
+  notStarted: number;
+  /** The circuit breaker's threshold (0: off). */
+  breakerFailures: number;
 }
 
 export interface FleetSummary {
@@ -134,6 +195,7 @@ export interface FleetSummary {
   cancelled: boolean;
   devicesCancelled: number;
   devicesSkipped: number;
+  notStarted: number;
 }
 
 export const getMigrationProgress = defineQuery<FleetProgress>('getMigrationProgress');

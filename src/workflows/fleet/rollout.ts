@@ -6,6 +6,7 @@
 import { DEFAULT_ABM_DEADLINE_DAYS, type MigrationOptions } from '../device/messages';
 import {
   DEFAULT_BATCH_SIZE,
+  DEFAULT_BREAKER_FAILURES,
   MAX_BATCH_SIZE,
   MAX_CONCURRENCY,
   type AbmBulkProgress,
@@ -13,6 +14,7 @@ import {
   type FleetCursor,
   type FleetInput,
   type FleetProgress,
+  type FleetState,
   type RateBucket,
 } from './messages';
 
@@ -51,6 +53,7 @@ export function fleetInputProblems(input: Omit<FleetInput, 'options'>): string[]
     !whole(r.waveSize, 1) && 'waveSize must be a whole number above 0',
     r.approveWaves && r.waveSize === undefined && 'approveWaves needs a waveSize',
     !whole(r.batchesPerRun, 1) && 'batchesPerRun must be a whole number above 0',
+    !whole(r.breakerFailures, 0) && 'breakerFailures must be a whole number (0 turns the breaker off)',
   ].filter((p): p is string => typeof p === 'string');
 }
 
@@ -121,8 +124,21 @@ export function rejectionFor(action: FleetAction, input: FleetInput, c: FleetCur
   }
 }
 
+/** The migration as a whole, from the fleet's own cursor (never from device counts). */
+export function fleetState(input: FleetInput, c: FleetCursor): FleetState {
+  if (c.cancelled) return 'cancelled';
+  if (c.finished) return 'finished';
+  if (allStarted(input, c)) return 'finishing';
+  if (c.paused) return 'paused';
+  return waitingForWaveApproval(input, c) ? 'waiting_for_wave' : 'rolling_out';
+}
+
 export function fleetProgress(input: FleetInput, c: FleetCursor): FleetProgress {
   return {
+    state: fleetState(input, c),
+    ...(c.pause && c.paused ? { pause: c.pause } : {}),
+    notStarted: c.notStarted ?? 0,
+    breakerFailures: input.rollout.breakerFailures ?? DEFAULT_BREAKER_FAILURES,
     migrationId: input.migrationId,
     name: input.name,
     total: input.deviceCount,

@@ -17,6 +17,7 @@ import { acts, longRunning, slotPolling } from './activities';
 import {
   DEFAULT_BATCHES_PER_RUN,
   DEFAULT_BATCH_SIZE,
+  DEFAULT_BREAKER_FAILURES,
   DEFAULT_POLL_INTERVAL,
   approveAbmAssignment,
   approveWave,
@@ -67,7 +68,10 @@ export async function migrateFleet(input: FleetInput): Promise<FleetSummary> {
   const batchesPerRun = rollout.batchesPerRun ?? DEFAULT_BATCHES_PER_RUN;
   const pollInterval = rollout.pollInterval ?? DEFAULT_POLL_INTERVAL;
   const slots = slotPolling(pollInterval);
+  const breakerFailures = rollout.breakerFailures ?? DEFAULT_BREAKER_FAILURES;
   const c: FleetCursor = input.state ?? newFleetCursor();
+  // Workflow time: the breaker counts devices started from here on (and from each resume).
+  c.breakerSince ??= Date.now();
   let slotWait: CancellationScope | undefined;
   if (assignsInAbm(input.options) && patched(ABM_BULK_ASSIGNMENT)) c.abm ??= newAbmProgress();
 
@@ -92,8 +96,16 @@ export async function migrateFleet(input: FleetInput): Promise<FleetSummary> {
         },
       },
     );
-  admin('pause', pauseMigration, () => (c.paused = true));
-  admin('resume', resumeMigration, () => (c.paused = false));
+  admin('pause', pauseMigration, (req) => {
+    c.paused = true;
+    c.pause = { by: req.by ?? 'admin', at: new Date().toISOString() };
+  });
+  admin('resume', resumeMigration, () => {
+    c.paused = false;
+    c.pause = undefined;
+    // A fixed tenant starts with a clean count: devices failed before the fix do not trip it again.
+    c.breakerSince = Date.now();
+  });
   admin('approveWave', approveWave, () => (c.wavesApproved = currentWave(input, c) + 1));
   admin('startAll', startAll, () => (c.startAll = true));
   admin('cancel', cancelMigration, (req) => {
@@ -111,11 +123,18 @@ export async function migrateFleet(input: FleetInput): Promise<FleetSummary> {
   const blocked = () => c.paused || waitingForWaveApproval(input, c);
 
   /** Waits until fewer than `below` devices run; undefined when the migration was cancelled meanwhile. */
-  async function runningBelow(below: number): Promise<number | undefined> {
+  async function runningBelow(below: number, includeFailed = false): Promise<number | undefined> {
     const scope = new CancellationScope();
     slotWait = scope;
     try {
-      return await scope.run(() => slots.countRunningDevices({ migrationId, below }));
+      const recent = { offset: c.countedUpTo, limit: c.nextOffset - c.countedUpTo };
+      const request = {
+        migrationId,
+        below,
+        ...(includeFailed ? { includeFailed } : {}),
+        ...(recent.limit > 0 ? { recent } : {}),
+      };
+      return await scope.run(() => slots.countRunningDevices(request));
     } catch (err) {
       if (c.cancelled && isCancellation(err)) return undefined;
       throw err;
@@ -173,8 +192,20 @@ export async function migrateFleet(input: FleetInput): Promise<FleetSummary> {
       offset: c.nextOffset,
       limit,
       options: input.options,
+      ...(breakerFailures > 0
+        ? { breaker: { failures: breakerFailures, since: new Date(c.breakerSince).toISOString() } }
+        : {}),
     });
+    if (batch.breaker) {
+      // Tenant-level failures: every next device would fail the same way (and on the retire and erase
+      // paths leave its source first). Stop starting devices until an admin fixes it and resumes.
+      log.warn('circuit breaker paused the migration', { migrationId, reason: batch.breaker.reason });
+      c.paused = true;
+      c.pause = { by: 'circuit breaker', at: new Date().toISOString(), breaker: batch.breaker };
+      continue;
+    }
     c.nextOffset = batch.nextOffset;
+    c.notStarted = (c.notStarted ?? 0) + (batch.notStarted ?? 0);
     c.started += batch.started;
     c.alreadyStarted += batch.alreadyStarted;
     c.listEnded ||= batch.done;
@@ -184,7 +215,8 @@ export async function migrateFleet(input: FleetInput): Promise<FleetSummary> {
     if (perHour !== undefined && c.rate) c.rate.tokens -= batch.started;
   }
 
-  if (!c.cancelled && (await settled())) await runningBelow(1);
+  // Failed devices included: an admin may still retry them, and they may need the ABM sweep or a cancel.
+  if (!c.cancelled && (await settled())) await runningBelow(1, true);
   await abmSweep?.stop();
   let outcome = { cancelled: 0, skipped: 0 };
   if (c.cancelled) {
@@ -195,6 +227,7 @@ export async function migrateFleet(input: FleetInput): Promise<FleetSummary> {
     });
   }
   await condition(allHandlersFinished);
+  c.finished = true;
   return {
     migrationId,
     name: input.name,
@@ -206,5 +239,6 @@ export async function migrateFleet(input: FleetInput): Promise<FleetSummary> {
     cancelled: c.cancelled,
     devicesCancelled: outcome.cancelled,
     devicesSkipped: outcome.skipped,
+    notStarted: c.notStarted ?? 0,
   };
 }

@@ -4,7 +4,8 @@
  * shapes, with activities that complete after `assignDelayMs` and Apple's known quirk: serials in
  * `leaveUnassigned` are reported COMPLETED but not moved. Activities settle lazily (on the next API call
  * or simulator read after `assignDelayMs`), and `onActivityCompleted` then lets another simulator react,
- * e.g. a device that starts its MDM migration once ABM has recorded the deadline.
+ * e.g. a device that starts its MDM migration once ABM has recorded the deadline. Apple's observed rate
+ * limits are on unless turned off, and `quirks` names what no source settles (README.md).
  *
  *   const sim = await startAppleBusinessManagerSimulator({ publicKeyPem, clientId, devices, servers });
  *   new AppleBusinessManagerClient({ apiBaseUrl: sim.url, tokenUrl: sim.tokenUrl, clientId, keyId, privateKeyPem });
@@ -12,6 +13,7 @@
  *   await sim.close();
  */
 import crypto from 'node:crypto';
+import { DEFAULT_QUIRKS, type AbmRateLimits, type AbmSimulatorQuirks } from './quirks';
 import { startServer, TOKEN_PATH } from './server';
 import {
   SimAbmState,
@@ -33,7 +35,10 @@ export interface AppleBusinessManagerSimulatorOptions {
   leaveUnassigned?: string[];
   /** Called once per activity as it settles; `movedSerials` leaves out the serials it did not move. */
   onActivityCompleted?: (activity: SimAbmActivity, movedSerials: string[]) => void;
-  rateLimit?: { getPerMinute?: number; postPerHour?: number };
+  /** Default Apple's observed 20 GETs a minute and 10 POSTs an hour (429 + Retry-After); `false`: none. */
+  rateLimit?: AbmRateLimits | false;
+  /** Behaviours no public source settles; each defaults as DEFAULT_QUIRKS says (see README.md). */
+  quirks?: Partial<AbmSimulatorQuirks>;
   /** Access token lifetime; default 3600 s. */
   tokenTtlSeconds?: number;
   port?: number;
@@ -53,6 +58,8 @@ export interface AppleBusinessManagerSimulator {
   apiRequests(): { method: string; path: string }[];
   /** Switches the "COMPLETED but not moved" fault for activities that settle from now on. */
   setLeaveUnassigned(serials: string[]): void;
+  /** `/v1/...` requests answered 429 so far (Apple's rate limits). */
+  rateLimitedRequests(): number;
   /** Requests made to the token endpoint so far (accepted or not). */
   tokenRequests(): number;
   /** Forgets every access token (the next API call gets a 401). */
@@ -77,7 +84,8 @@ export async function startAppleBusinessManagerSimulator(
     clientId: options.clientId,
     publicKey: crypto.createPublicKey(options.publicKeyPem),
     tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
-    rateLimit: options.rateLimit ?? {},
+    rateLimit: options.rateLimit,
+    quirks: { ...DEFAULT_QUIRKS, ...options.quirks },
     port: options.port,
   });
   return {
@@ -98,6 +106,7 @@ export async function startAppleBusinessManagerSimulator(
     },
     apiRequests: () => state.apiRequests.map((r) => ({ ...r })),
     setLeaveUnassigned: (serials) => state.setLeaveUnassigned(serials),
+    rateLimitedRequests: () => state.rateLimited,
     tokenRequests: () => state.tokenRequests,
     revokeTokens: () => state.tokens.revokeAll(),
     corruptNextResponse: () => server.corruptNextResponse(),
@@ -105,6 +114,8 @@ export async function startAppleBusinessManagerSimulator(
   };
 }
 
+export { APPLE_OBSERVED_RATE_LIMITS, DEFAULT_QUIRKS } from './quirks';
+export type { AbmRateLimits, AbmSimulatorQuirks } from './quirks';
 export type {
   MdmMigrationStatus,
   SimAbmActivity,

@@ -2,9 +2,12 @@
  * The simulator's token endpoint (`POST /auth/oauth2/token`): client credentials with an ES256 client
  * assertion, parameters in a form body or in the query string (Apple's own curl does the latter).
  * Answers like an OAuth server: 400 `invalid_request` / `unsupported_grant_type` / `invalid_scope`,
- * 401 `invalid_client` when the assertion does not verify.
+ * 401 `invalid_client` when the assertion does not verify, and 400 when too many tokens were asked for
+ * (the `tokenRequestLimit` quirk), before anything else is checked.
  */
 import crypto, { type KeyObject } from 'node:crypto';
+import type { SlidingWindow } from '../../shared/simulator/sliding-window';
+import { TOKEN_THROTTLE_ERROR } from './quirks';
 import type { SimAbmState } from './state';
 
 export const ASSERTION_AUDIENCE = 'https://account.apple.com/auth/oauth2/v2/token';
@@ -16,6 +19,8 @@ export interface TokenEndpointConfig {
   clientId: string;
   publicKey: KeyObject;
   tokenTtlSeconds: number;
+  /** Token requests over the limit answer 400. */
+  throttle?: SlidingWindow;
 }
 
 export interface OAuthResponse {
@@ -31,6 +36,7 @@ export function issueToken(
   params: URLSearchParams,
 ): OAuthResponse {
   state.tokenRequests++;
+  if (config.throttle?.check(state.now()) !== undefined) return oauthError(400, TOKEN_THROTTLE_ERROR);
   if (params.get('grant_type') !== 'client_credentials') return oauthError(400, 'unsupported_grant_type');
   if (params.get('client_assertion_type') !== ASSERTION_TYPE) return oauthError(400, 'invalid_request');
   const assertion = params.get('client_assertion');

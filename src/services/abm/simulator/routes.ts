@@ -1,9 +1,11 @@
 /**
  * The simulator's `/v1/...` routes in Apple's JSON:API shapes (shared notes B.2): org devices (cursor
  * paging), a device's assigned server, MDM servers and the serials assigned to one, and device activities
- * (including a migration with a deadline). Errors use Apple's ErrorResponse body.
+ * (including a migration with a deadline). Errors use Apple's ErrorResponse body. Where Apple is silent
+ * (an unassigned device's server, an unknown serial in an activity) the quirks decide (quirks.ts).
  */
 import crypto from 'node:crypto';
+import type { AbmSimulatorQuirks } from './quirks';
 import {
   CANCEL_ACTIVITY,
   DEADLINE_ACTIVITY,
@@ -23,6 +25,7 @@ export interface ApiRequest {
   params: Record<string, string>;
   query: URLSearchParams;
   body: unknown;
+  quirks: AbmSimulatorQuirks;
 }
 
 const ASSIGN_TYPES = new Set(['ASSIGN_DEVICES', DEADLINE_ACTIVITY]);
@@ -50,8 +53,14 @@ export const apiRoutes: Record<string, (req: ApiRequest) => SimResponse> = {
     withDevice(req, (device) => ({ status: 200, body: { data: deviceResource(req.baseUrl, device) } })),
   'GET /orgDevices/:id/relationships/assignedServer': (req) =>
     withDevice(req, (device) => {
-      const data = device.assignedServerId ? { type: 'mdmServers', id: device.assignedServerId } : null;
-      return { status: 200, body: { data, links: { self: `${req.baseUrl}${req.path}` } } };
+      const links = { self: `${req.baseUrl}${req.path}` };
+      if (device.assignedServerId) {
+        return { status: 200, body: { data: { type: 'mdmServers', id: device.assignedServerId }, links } };
+      }
+      const shape = req.quirks.unassignedServer;
+      if (shape === 'not-found') return notFound(req.path, 'mdmServers', 'assignedServer');
+      const data = shape === 'empty-id' ? { type: 'mdmServers', id: '' } : null;
+      return { status: 200, body: { data, links } };
     }),
   'GET /orgDevices/:id/*': (req) => withDevice(req, () => notFoundRoute(req)),
   'GET /mdmServers': (req) =>
@@ -204,8 +213,11 @@ function createActivity(req: ApiRequest): SimResponse {
       return conflict('mdmMigrationDeadlineDateTime must be in the future and at most 90 days ahead');
     }
   }
+  // Accepted, the activity then leaves that serial where it is (state.settle), or refused: a quirk.
   const unknown = serials.find((s) => !req.state.devices.has(s));
-  if (unknown !== undefined) return conflict(`unknown device '${unknown}'`);
+  if (unknown !== undefined && req.quirks.unknownSerial === 'conflict') {
+    return conflict(`unknown device '${unknown}'`);
+  }
   const activity = req.state.createActivity({ activityType, mdmServerId, serials, mdmMigrationDeadlineAt });
   return { status: 201, body: activityBody(activity) };
 }

@@ -1,9 +1,10 @@
 /**
  * The Apple Business Manager simulator's HTTP server (fastify, 127.0.0.1, random port by default).
  *
- * `POST /auth/oauth2/token`: OAuth (no bearer, no rate limit). `/v1/...`: bearer → rate limit (GET per
- * minute, POST per hour, 429 + Retry-After in seconds) → JSON body → activities settle → route →
- * optional corruption. Every `/v1/...` request is counted, whatever its answer.
+ * `POST /auth/oauth2/token`: OAuth (no bearer; too many requests answer 400, see quirks.ts). `/v1/...`:
+ * bearer → rate limit (GET per minute, POST per hour, 429 + Retry-After in seconds) → JSON body →
+ * activities settle → route → optional corruption. Every `/v1/...` request is counted, whatever its
+ * answer.
  */
 import type { KeyObject } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -15,6 +16,7 @@ import {
   type JsonResponse,
 } from '../../shared/simulator/loopback-http';
 import { issueToken } from './oauth';
+import { rateLimitsIn, type AbmRateLimits, type AbmSimulatorQuirks } from './quirks';
 import { apiRoutes, appleError, notFoundRoute } from './routes';
 import { retryAfter, SlidingWindow } from '../../shared/simulator/sliding-window';
 import type { SimAbmState } from './state';
@@ -26,7 +28,8 @@ export interface ServerConfig {
   clientId: string;
   publicKey: KeyObject;
   tokenTtlSeconds: number;
-  rateLimit: { getPerMinute?: number; postPerHour?: number };
+  rateLimit: AbmRateLimits | false | undefined;
+  quirks: AbmSimulatorQuirks;
   port?: number;
 }
 
@@ -41,8 +44,14 @@ const notFound = () => appleError(404, 'NOT_FOUND', 'Not found');
 
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
   const { state } = config;
-  const getWindow = new SlidingWindow(config.rateLimit.getPerMinute, 60_000);
-  const postWindow = new SlidingWindow(config.rateLimit.postPerHour, 3_600_000);
+  const limits = rateLimitsIn(config.rateLimit);
+  const getWindow = new SlidingWindow(limits.get?.limit, limits.get?.windowMs ?? 60_000);
+  const postWindow = new SlidingWindow(limits.post?.limit, limits.post?.windowMs ?? 3_600_000);
+  const throttle = config.quirks.tokenRequestLimit;
+  const tokenWindow = new SlidingWindow(
+    throttle ? throttle.requests : undefined,
+    throttle ? throttle.windowMs : 1,
+  );
   let corruptNext = false;
   let baseUrl = '';
   const bodies = new WeakMap<FastifyRequest, unknown>();
@@ -54,7 +63,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     if ((request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
       for (const [key, value] of new URLSearchParams(rawBody(request))) params.set(key, value);
     }
-    return sendJson(reply, issueToken(state, config, params));
+    return sendJson(reply, issueToken(state, { ...config, throttle: tokenWindow }, params));
   }
 
   function answer(reply: FastifyReply, response: JsonResponse) {
@@ -76,6 +85,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       }
       const waitMs = (request.method === 'POST' ? postWindow : getWindow).check(state.now());
       if (waitMs !== undefined) {
+        state.rateLimited++;
         const limited = appleError(429, 'RATE_LIMIT_EXCEEDED', 'The request rate limit has been reached.');
         return sendJson(reply, { ...limited, headers: retryAfter(waitMs) });
       }
@@ -103,7 +113,15 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
           const body = bodies.get(request);
           return answer(
             reply,
-            handler({ state, baseUrl, path: pathname, params, query: searchParams, body }),
+            handler({
+              state,
+              baseUrl,
+              path: pathname,
+              params,
+              query: searchParams,
+              body,
+              quirks: config.quirks,
+            }),
           );
         },
       });

@@ -69,6 +69,8 @@ export class SimAbmState {
   readonly activities = new Map<string, SimAbmActivity>();
   readonly tokens: SimAccessTokens;
   readonly apiRequests: { method: string; path: string }[] = [];
+  /** `/v1/...` requests answered 429. */
+  rateLimited = 0;
   tokenRequests = 0;
   private leaveUnassigned: Set<string>;
 
@@ -119,6 +121,8 @@ export class SimAbmState {
       let failed = false;
       for (const serial of activity.serials) {
         const device = this.devices.get(serial);
+        // A serial the organisation does not hold (accepted by the unknownSerial quirk) fails its line.
+        if (!device) failed = true;
         if (!device || this.leaveUnassigned.has(serial)) continue;
         if (!apply(activity, device)) {
           failed = true;

@@ -1,8 +1,9 @@
 /**
- * Microsoft Intune (Graph v1.0) simulator: a loopback server with the tenant's token endpoint (client
- * secret), managedDevices paged with `$top` / `$skiptoken` / `@odata.nextLink` and `$filter=field eq '…'`,
- * GET by id with `deviceActionResults`, and `retire` / `wipe` (204, `pending` → `done` after
- * `actionDelayMs`, then the device leaves the list).
+ * Microsoft Intune (Graph v1.0 and beta) simulator: a loopback server with the tenant's token endpoint
+ * (client secret), managedDevices paged with `$top` / `$skiptoken` / `@odata.nextLink` and
+ * `$filter=field eq '…'` (some fields' filters ignored, see `quirks`), GET by id with
+ * `deviceActionResults`, and `retire` / `wipe` (204, `pending` → `done` after `actionDelayMs`, then the
+ * device leaves the list). The settings are in README.md.
  *
  *   const sim = await startIntuneSimulator({ tenantId, clients: [{ clientId, clientSecret }], devices });
  *   new IntuneClient({ tenantId, clientId, clientSecret, graphBaseUrl: sim.url, tokenUrl: sim.tokenUrl });
@@ -10,7 +11,13 @@
  *   await sim.close();
  */
 import { startServer } from './server';
-import { SimIntuneState, type SimIntuneAction, type SimIntuneDeviceSeed } from './state';
+import {
+  DEFAULT_QUIRKS,
+  SimIntuneState,
+  type SimIntuneAction,
+  type SimIntuneDeviceSeed,
+  type SimIntuneQuirks,
+} from './state';
 
 export interface IntuneSimulatorOptions {
   tenantId: string;
@@ -24,6 +31,8 @@ export interface IntuneSimulatorOptions {
   rateLimit?: { perWindow: number; windowMs: number };
   /** Access token lifetime; default 3599 s. */
   tokenTtlSeconds?: number;
+  /** Behaviours no public source settles; each defaults to DEFAULT_QUIRKS (README.md). */
+  quirks?: Partial<SimIntuneQuirks>;
   port?: number;
   clock?: () => number;
 }
@@ -31,6 +40,8 @@ export interface IntuneSimulatorOptions {
 export interface IntuneSimulator {
   /** Graph base URL, ending in /v1.0 (pass as `graphBaseUrl`). */
   url: string;
+  /** The same server's Graph beta, ending in /beta (the client derives it from `url`). */
+  betaUrl: string;
   tokenUrl: string;
   /** The device as GET by id returns it now, or undefined once it has left Intune. */
   device(id: string): Record<string, unknown> | undefined;
@@ -45,9 +56,12 @@ export interface IntuneSimulator {
 }
 
 export async function startIntuneSimulator(options: IntuneSimulatorOptions): Promise<IntuneSimulator> {
-  const state = new SimIntuneState(options.devices, options.actionDelayMs ?? 0, options.clock ?? Date.now);
+  const quirks = { ...DEFAULT_QUIRKS, ...options.quirks };
+  const clock = options.clock ?? Date.now;
+  const state = new SimIntuneState(options.devices, options.actionDelayMs ?? 0, clock, quirks);
   const server = await startServer({
     state,
+    quirks,
     tenantId: options.tenantId,
     clients: options.clients,
     pageSize: options.pageSize ?? 100,
@@ -57,6 +71,7 @@ export async function startIntuneSimulator(options: IntuneSimulatorOptions): Pro
   });
   return {
     url: `${server.origin}/v1.0`,
+    betaUrl: `${server.origin}/beta`,
     tokenUrl: `${server.origin}/${options.tenantId}/oauth2/v2.0/token`,
     device: (id) => {
       const device = state.find(id);
@@ -70,4 +85,5 @@ export async function startIntuneSimulator(options: IntuneSimulatorOptions): Pro
   };
 }
 
-export type { SimActionResult, SimIntuneAction, SimIntuneDeviceSeed } from './state';
+export { DEFAULT_QUIRKS } from './state';
+export type { SimActionResult, SimIntuneAction, SimIntuneDeviceSeed, SimIntuneQuirks } from './state';

@@ -2,8 +2,8 @@
  * The Intune simulator's HTTP server (fastify, 127.0.0.1, random port by default).
  *
  * `POST /{tenantId}/oauth2/v2.0/token`: client credentials, form body (no bearer, no rate limit).
- * `/v1.0/deviceManagement/managedDevices…`: bearer → rate limit (429 + Retry-After in seconds) → route,
- * errors in Graph's body `{"error":{"code","message","innerError":{…}}}`.
+ * `/v1.0/deviceManagement/managedDevices…` and the same under `/beta`: bearer → rate limit (429 +
+ * Retry-After in seconds) → route, errors in Graph's body `{"error":{"code","message","innerError":{…}}}`.
  */
 import crypto from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -15,7 +15,7 @@ import {
   type JsonResponse,
 } from '../../shared/simulator/loopback-http';
 import { retryAfter, SlidingWindow } from '../../shared/simulator/sliding-window';
-import { SimIntuneState } from './state';
+import { SimIntuneState, type GraphApi, type SimIntuneQuirks } from './state';
 
 export type SimResponse = JsonResponse;
 
@@ -26,6 +26,7 @@ export interface ServerConfig {
   pageSize: number;
   tokenTtlSeconds: number;
   rateLimit?: { perWindow: number; windowMs: number };
+  quirks: SimIntuneQuirks;
   port?: number;
 }
 
@@ -70,15 +71,18 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     return { status: 200, body };
   }
 
-  function list(query: URLSearchParams): SimResponse {
+  function list(api: GraphApi, query: URLSearchParams): SimResponse {
     let devices = state.visible();
     const filter = query.get('$filter');
     if (filter !== null) {
       const match = /^\s*(\w+)\s+eq\s+'((?:[^']|'')*)'\s*$/.exec(filter);
       if (!match) return graphError(400, 'BadRequest', 'Unsupported $filter');
       const [, field = '', literal = ''] = match;
-      const value = literal.replace(/''/g, "'");
-      devices = devices.filter((d) => d.seed[field] === value);
+      const value = literal.replace(/''/g, "'").toLowerCase();
+      // A filter on a field Graph does not filter by is dropped without a word: the whole list comes back.
+      if (!config.quirks.ignoredFilterFields.includes(field)) {
+        devices = devices.filter((d) => String(d.seed[field] ?? '').toLowerCase() === value);
+      }
     }
     const top = Number(query.get('$top') ?? config.pageSize);
     if (!Number.isInteger(top) || top < 1) return graphError(400, 'BadRequest', 'Invalid $top');
@@ -87,13 +91,13 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     if (!Number.isInteger(offset) || offset < 0) return graphError(400, 'BadRequest', 'Invalid $skiptoken');
     const page = devices.slice(offset, offset + top);
     const body: Record<string, unknown> = {
-      '@odata.context': `${origin}/v1.0/$metadata#deviceManagement/managedDevices`,
-      value: page.map((d) => SimIntuneState.view(d, false)),
+      '@odata.context': `${origin}/${api}/$metadata#deviceManagement/managedDevices`,
+      value: page.map((d) => state.view(d, false, api)),
     };
     if (offset + top < devices.length) {
       const next = new URLSearchParams(query);
       next.set('$skiptoken', Buffer.from(String(offset + top)).toString('base64url'));
-      body['@odata.nextLink'] = `${origin}/v1.0${DEVICES}?${next.toString()}`;
+      body['@odata.nextLink'] = `${origin}/${api}${DEVICES}?${next.toString()}`;
     }
     return { status: 200, body };
   }
@@ -130,9 +134,10 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     return sendJson(reply, response);
   }
 
-  function graph(api: FastifyInstance, _options: unknown, done: () => void) {
+  function graph(api: FastifyInstance, options: { version: GraphApi }, done: () => void) {
+    const { version } = options;
     api.addHook('onRequest', async (request, reply) => {
-      if (!requestUrl(request).pathname.startsWith('/v1.0/')) return sendJson(reply, notFound());
+      if (!requestUrl(request).pathname.startsWith(`/${version}/`)) return sendJson(reply, notFound());
       if (!state.tokens.authorizes(request.headers.authorization)) {
         const message = 'Access token is empty or invalid.';
         return sendJson(reply, graphError(401, 'InvalidAuthenticationToken', message));
@@ -147,12 +152,14 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       const path = requestUrl(request).pathname;
       return sendJson(reply, graphError(404, 'ResourceNotFound', `Resource not found: ${path}`));
     });
-    api.get(DEVICES, async (request, reply) => answer(reply, list(requestUrl(request).searchParams)));
+    api.get(DEVICES, async (request, reply) =>
+      answer(reply, list(version, requestUrl(request).searchParams)),
+    );
     api.get(`${DEVICES}/:id`, async (request, reply) => {
       const id = deviceId(request);
       const device = state.find(id);
       if (!device) return answer(reply, unknownDevice(id));
-      return answer(reply, { status: 200, body: SimIntuneState.view(device, true) });
+      return answer(reply, { status: 200, body: state.view(device, true, version) });
     });
     for (const action of ['retire', 'wipe'] as const) {
       api.post(`${DEVICES}/:id/${action}`, async (request, reply) => answer(reply, act(request, action)));
@@ -174,7 +181,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       app.post(`/${config.tenantId}/oauth2/v2.0/token`, async (request, reply) =>
         sendJson(reply, token(rawBody(request))),
       );
-      void app.register(graph, { prefix: '/v1.0' });
+      void app.register(graph, { prefix: '/v1.0', version: 'v1.0' });
+      void app.register(graph, { prefix: '/beta', version: 'beta' });
     },
   });
   origin = listening.origin;

@@ -5,6 +5,47 @@
  */
 import { SimAccessTokens } from '../../shared/simulator/access-tokens';
 
+export type GraphApi = 'v1.0' | 'beta';
+
+/** Behaviours no public source settles (README: "Quirks"), each with the documented one as default. */
+export interface SimIntuneQuirks {
+  /**
+   * Fields whose `$filter` Graph drops without an error, answering with the unfiltered list. Default
+   * `deviceEnrollmentType` and `userId`, as reported in microsoft-graph-docs-contrib issue 235 and
+   * microsoft-graph-explorer-v4 issue 3125; add `serialNumber` to see what Ferry does if it is too.
+   */
+  ignoredFilterFields: string[];
+  /**
+   * What v1.0 shows for a `deviceEnrollmentType` only beta's enum has (androidEnterpriseFullyManaged…):
+   * `unknown` (default: v1.0's enum has no such member) or `as-is`. UNCONFIRMED either way.
+   */
+  betaOnlyEnrollmentTypesOnV1: 'unknown' | 'as-is';
+}
+
+export const DEFAULT_QUIRKS: SimIntuneQuirks = {
+  ignoredFilterFields: ['deviceEnrollmentType', 'userId'],
+  betaOnlyEnrollmentTypesOnV1: 'unknown',
+};
+
+/** v1.0's `deviceEnrollmentType` members (api-reference/v1.0/resources/intune-devices-deviceenrollmenttype.md). */
+const V1_ENROLLMENT_TYPES = new Set(
+  [
+    'unknown',
+    'userEnrollment',
+    'deviceEnrollmentManager',
+    'appleBulkWithUser',
+    'appleBulkWithoutUser',
+    'windowsAzureADJoin',
+    'windowsBulkUserless',
+    'windowsAutoEnrollment',
+    'windowsBulkAzureDomainJoin',
+    'windowsCoManagement',
+    'windowsAzureADJoinUsingDeviceAuth',
+    'appleUserEnrollment',
+    'appleUserEnrollmentWithServiceAccount',
+  ].map((t) => t.toLowerCase()),
+);
+
 export interface SimActionResult {
   actionName: string;
   actionState: string;
@@ -54,6 +95,7 @@ export class SimIntuneState {
     seeds: SimIntuneDeviceSeed[],
     private readonly actionDelayMs: number,
     readonly now: () => number,
+    readonly quirks: SimIntuneQuirks = DEFAULT_QUIRKS,
   ) {
     this.tokens = new SimAccessTokens(now);
     for (const seed of seeds) {
@@ -101,7 +143,18 @@ export class SimIntuneState {
     }
   }
 
-  /** The device as Graph returns it; `withActions` as on GET by id. */
+  /** The device as Graph `api` returns it; `withActions` as on GET by id. */
+  view(device: SimDevice, withActions: boolean, api: GraphApi): Record<string, unknown> {
+    const view = SimIntuneState.view(device, withActions);
+    const type = String(view.deviceEnrollmentType);
+    const betaOnly = !V1_ENROLLMENT_TYPES.has(type.toLowerCase());
+    if (api === 'v1.0' && betaOnly && this.quirks.betaOnlyEnrollmentTypesOnV1 === 'unknown') {
+      view.deviceEnrollmentType = 'unknown';
+    }
+    return view;
+  }
+
+  /** The device as seeded (beta's view), with its actions when `withActions`. */
   static view(device: SimDevice, withActions: boolean): Record<string, unknown> {
     const { deviceActionResults: _omit, ...rest } = device.seed;
     const base = {

@@ -1,7 +1,8 @@
 /**
  * The simulator's `/API/...` surface (any letter case): faults → tenant + credentials → rate limit →
- * device behaviour settles → the route for the method, path and `Accept` version → optional malformed
- * body. Unknown paths go through the same steps before their 404, as with the real service.
+ * device behaviour settles → the route for the method, path and `Accept` version (a version the path
+ * lacks: the `wrongVersionStatus` quirk, 406) → optional malformed body. Unknown paths go through the
+ * same steps before their 404, as with the real service.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
@@ -77,7 +78,11 @@ export function apiPlugin(deps: ApiDeps, routes: Route<ApiContext>[]) {
         url,
         handler: async (request, reply) => {
           const r = versions.find((v) => v.version === acceptVersion(request.headers));
-          if (!r) return sendJson(reply, wsError(store, 406, 'Unsupported API version.'));
+          if (!r)
+            return sendJson(
+              reply,
+              wsError(store, store.quirks.wrongVersionStatus, 'Unsupported API version.'),
+            );
           const { decision, tenant, now } = calls.get(request) as Required<Call>;
           const response = await r.handler({
             store,

@@ -31,6 +31,8 @@ interface EnrollmentPlan {
   ogUuid?: string;
   path: EnrollmentPath;
   token?: SimToken;
+  /** ADE: the staging mode of the profile it enrolls with. */
+  stagingMode?: number;
 }
 
 export function unenrolledAt(store: SimStore, device: SimDevice): number | undefined {
@@ -136,9 +138,19 @@ function planEnrollment(store: SimStore, source: SimTenant, device: SimDevice): 
     const ade = target.adeDevices.find((a) => same(a.serialNumber, device.serialNumber) && a.profileUuid);
     const profile = ade && target.adeProfiles.find((p) => p.uuid === ade.profileUuid);
     if (ade && profile) {
-      if (profile.defaultStagingUserId === undefined) return undefined;
-      const userId = profile.defaultStagingUserId;
-      return { target, at: earliest, userId, viaDep: true, ogUuid: ade.ogUuid, path: 'ade' };
+      // Without a staging user the target has, the enrollment has no user to go to.
+      const staging = store.userById(target, profile.defaultStagingUserId);
+      if (!staging) return undefined;
+      const { stagingMode } = profile;
+      return {
+        target,
+        at: earliest,
+        userId: staging.id,
+        viaDep: true,
+        ogUuid: ade.ogUuid,
+        path: 'ade',
+        stagingMode,
+      };
     }
     // A migrating device enrolls through the target's ADE profile or not at all: no token applies.
     if (abmMigration) return undefined;
@@ -203,6 +215,7 @@ function enrollInTarget(store: SimStore, source: SimTenant, device: SimDevice, p
   record.unenroll = undefined;
   record.enrolledAt = plan.at;
   record.enrolledViaDep = plan.viaDep;
+  record.stagingMode = plan.stagingMode;
   record.userId = plan.userId;
   if (plan.token) plan.token.usedAt = plan.at;
   device.migration.enrolledInTarget = { tenant: target.code, at: plan.at, deviceId: record.id };

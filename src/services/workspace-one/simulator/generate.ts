@@ -5,7 +5,6 @@
  */
 import { Random } from './random';
 import type { SimSeed } from './seed';
-import type { AndroidManagementMode } from './store';
 
 export interface FleetOptions {
   devices: number;
@@ -26,7 +25,8 @@ export interface FleetOptions {
 export interface FleetDevice {
   serial_number: string;
   platform: 'ios' | 'android';
-  enrollment_kind: 'ade' | 'standard' | 'legacy' | 'work_profile' | 'fully_managed';
+  /** `unknown`: an Android device whose kind nobody declared (a real inventory's, in a rehearsal). */
+  enrollment_kind: 'ade' | 'standard' | 'legacy' | 'work_profile' | 'fully_managed' | 'unknown';
   user_email: string;
   udid?: string;
   imei?: string;
@@ -46,11 +46,6 @@ const LAST = ['ng', 'okafor', 'petrov', 'quinn', 'rossi', 'sato', 'tran', 'under
 const IOS_MODELS = ['iPhone 13', 'iPhone 14', 'iPhone 15', 'iPad Air'];
 const ANDROID_MODELS = ['Pixel 7', 'Pixel 8', 'Galaxy S23', 'Galaxy Tab S9'];
 const ANDROID_KINDS = ['legacy', 'work_profile', 'fully_managed'] as const;
-const ANDROID_MODE_OF_KIND: Partial<Record<FleetDevice['enrollment_kind'], AndroidManagementMode>> = {
-  legacy: 'DeviceAdministrator',
-  work_profile: 'WorkProfile',
-  fully_managed: 'WorkManaged',
-};
 
 export function generateFleet(options: FleetOptions): GeneratedFleet {
   const r = new Random(options.seed ?? 42);
@@ -74,7 +69,9 @@ export function generateFleet(options: FleetOptions): GeneratedFleet {
       enrollment_kind: ios ? (r.chance(options.adeShare ?? 0.5) ? 'ade' : 'standard') : r.pick(ANDROID_KINDS),
       user_email: email,
       udid: ios ? r.string(40, '0123456789abcdef') : undefined,
-      imei: ios ? undefined : String(r.int(350000000, 359999999)) + String(r.int(100000, 999999)),
+      imei: ios
+        ? undefined
+        : withCheckDigit(String(r.int(350000000, 359999999)) + String(r.int(10000, 99999))),
       model,
       friendly_name: `${email.split('@')[0]} ${model}`,
     });
@@ -119,7 +116,6 @@ export function fleetSeed(
           friendlyName: d.friendly_name,
           userEmail: d.user_email,
           enrolledViaDep: d.enrollment_kind === 'ade',
-          androidManagementMode: ANDROID_MODE_OF_KIND[d.enrollment_kind],
           targetTenant: target,
         })),
       },
@@ -144,4 +140,14 @@ export function fleetSeed(
     ],
   };
   return { seed, devices, sourceOrganizationGroup: sourceOg, targetOrganizationGroup: targetOg };
+}
+
+/** A 14-digit IMEI body with its Luhn check digit (3GPP TS 23.003 Annex B), as real IMEIs carry. */
+function withCheckDigit(body: string): string {
+  let sum = 0;
+  for (let i = 0; i < body.length; i++) {
+    const d = Number(body[body.length - 1 - i]) * (i % 2 === 0 ? 2 : 1);
+    sum += d > 9 ? d - 9 : d;
+  }
+  return `${body}${(10 - (sum % 10)) % 10}`;
 }

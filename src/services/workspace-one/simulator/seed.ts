@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { parseCsvRecords } from './csv';
-import { ANDROID_MANAGEMENT_MODES, type SimStore } from './store';
+import type { SimStore } from './store';
 import type { SimTenant, SimUser } from './types';
 
 const userSeed = z.object({
@@ -28,8 +28,6 @@ const deviceSeed = z.object({
   userEmail: z.string().optional(),
   enrollmentStatus: z.enum(['Enrolled', 'Unenrolled']).default('Enrolled'),
   enrolledViaDep: z.boolean().optional(),
-  /** Android only; absent = the record carries no mode. */
-  androidManagementMode: z.enum(ANDROID_MANAGEMENT_MODES).optional(),
   group: z.string().optional(),
   targetTenant: z.string().optional(),
   neverEnrolls: z.boolean().optional(),
@@ -47,8 +45,10 @@ const adeProfileSeed = z.object({
   stagingMode: z
     .union([z.enum(['Disabled', 'SingleUserDevice', 'MultiUserDevice']), z.number().int()])
     .default(1),
-  /** Email or user name of the default staging user (created if missing). */
+  /** Email or user name of the default staging user (created if missing, unless `stagingUserDeleted`). */
   defaultStagingUser: z.string().optional(),
+  /** The profile still names its staging user, but the target has no such user (deleted since). */
+  stagingUserDeleted: z.boolean().default(false),
   autoAssignDefaultProfile: z.boolean().default(true),
 });
 
@@ -122,9 +122,7 @@ export function applySeed(store: SimStore, seed: SimSeed): void {
         ogUuid: store.group(tenant, p.group).uuid,
         authenticationRequired: p.authenticationRequired,
         stagingMode: typeof p.stagingMode === 'number' ? p.stagingMode : stagingModes[p.stagingMode],
-        defaultStagingUserId: p.defaultStagingUser
-          ? stagingUser(store, tenant, p.defaultStagingUser).id
-          : undefined,
+        ...stagingUserOf(store, tenant, p),
         autoAssignDefaultProfile: p.autoAssignDefaultProfile,
       });
     }
@@ -165,6 +163,19 @@ export function seedUsersCsv(store: SimStore, tenantCode: string, csv: string): 
         display_name: row.display_name || undefined,
       }),
     );
+}
+
+function stagingUserOf(
+  store: SimStore,
+  tenant: SimTenant,
+  p: z.output<typeof adeProfileSeed>,
+): { defaultStagingUserId?: number; defaultStagingUserName?: string } {
+  if (p.defaultStagingUser === undefined) return {};
+  // A deleted user keeps its id and name in the profile; no user of the tenant has them any more.
+  if (p.stagingUserDeleted)
+    return { defaultStagingUserId: store.newId(), defaultStagingUserName: p.defaultStagingUser };
+  const user = stagingUser(store, tenant, p.defaultStagingUser);
+  return { defaultStagingUserId: user.id, defaultStagingUserName: user.userName };
 }
 
 function stagingUser(store: SimStore, tenant: SimTenant, ref: string): SimUser {

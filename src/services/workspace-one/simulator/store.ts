@@ -15,7 +15,9 @@ import type {
 
 export const DEFAULT_BEHAVIOUR: Behaviour = { commandDelayMs: 2_000, enrollDelayMs: 5_000 };
 
+/** Each one's source, or UNCONFIRMED, is in README.md (Quirks). */
 export const DEFAULT_QUIRKS: Quirks = {
+  wrongVersionStatus: 406,
   emptySearchStatus: 204,
   androidWorkUnregistered: 'not-found',
   commandStatus: 202,
@@ -25,6 +27,8 @@ export const DEFAULT_QUIRKS: Quirks = {
   duplicateTokens: 'allow',
   bulkMaxItems: 500,
   dateFormat: 'no-zone',
+  stagingUserSwitch: 'multi-staging-only',
+  tokenDetailsOmit: [],
 };
 
 export const DEFAULT_TENANT_SETTINGS: TenantSettings = {
@@ -42,13 +46,6 @@ export interface StoreOptions {
   oauthTokenTtlSeconds: number;
 }
 
-/**
- * An Android device's management mode, in the console's names. The simulator serves it as the device
- * record's `AndroidManagementMode`, a field no public model confirms (see the client's inventory.ts).
- */
-export const ANDROID_MANAGEMENT_MODES = ['DeviceAdministrator', 'WorkProfile', 'WorkManaged'] as const;
-export type AndroidManagementMode = (typeof ANDROID_MANAGEMENT_MODES)[number];
-
 export interface NewDevice {
   serialNumber: string;
   platform: Platform;
@@ -60,7 +57,6 @@ export interface NewDevice {
   userId?: number;
   enrolled?: boolean;
   enrolledViaDep?: boolean;
-  androidManagementMode?: AndroidManagementMode;
   migration?: DeviceMigration;
 }
 
@@ -73,8 +69,6 @@ export class SimStore {
   readonly oauthTokens = new Map<string, { tenant: string; expiresAt: number }>();
   oauthTokensIssued = 0;
   readonly random: Random;
-  /** Only the API renders it and no device behaviour reads it, so it stays out of `SimDevice`. */
-  private readonly androidModes = new WeakMap<SimDevice, AndroidManagementMode>();
   private nextId = 1000;
 
   constructor(readonly options: StoreOptions) {
@@ -196,14 +190,7 @@ export class SimStore {
       migration: input.migration ?? {},
     };
     tenant.devices.push(device);
-    if (input.androidManagementMode && input.platform === 'android') {
-      this.androidModes.set(device, input.androidManagementMode);
-    }
     return device;
-  }
-
-  androidManagementMode(device: SimDevice): AndroidManagementMode | undefined {
-    return this.androidModes.get(device);
   }
 
   findDevice(tenant: SimTenant, serialNumber: string): SimDevice | undefined {

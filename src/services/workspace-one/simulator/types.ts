@@ -53,6 +53,8 @@ export interface SimDevice {
   /** When it enrolled in this tenant; undefined means never enrolled here. */
   enrolledAt?: number;
   enrolledViaDep: boolean;
+  /** Enrolled through ADE to its profile's staging user: that profile's staging mode (1 single, 2 multi). */
+  stagingMode?: number;
   unenroll?: { kind: UnenrollKind; at: number };
   migration: DeviceMigration;
 }
@@ -81,6 +83,8 @@ export interface SimAdeProfile {
   /** 0 disabled, 1 single user device, 2 multi user device (simulator convention, UNCONFIRMED). */
   stagingMode: number;
   defaultStagingUserId?: number;
+  /** The staging user's name as the profile keeps it: still shown after that user is deleted. */
+  defaultStagingUserName?: string;
   autoAssignDefaultProfile: boolean;
 }
 
@@ -155,8 +159,16 @@ export interface Behaviour {
   defaultTargetTenant?: string;
 }
 
-/** Behaviours public sources leave open (shared notes, section E): each one is a setting. */
+/** A field of the token details (`EnrollmentTokenResponseV1Model`) the model leaves optional. */
+export type OmittableTokenDetail = 'expiration_date' | 'status' | 'enrollment_status' | 'registration_date';
+
+/**
+ * Behaviours public sources leave open or contradict (shared notes, sections E and F): each one is a
+ * setting, listed with its default and its source in README.md.
+ */
 export interface Quirks {
+  /** Status when a path exists only in other `Accept` versions than the one asked for. */
+  wrongVersionStatus: number;
   /** Status of a search with no results: 204 No Content, or 200 with an empty list. */
   emptySearchStatus: 204 | 200;
   /** Android Enterprise not registered: 404 with the error body, or 200 `{}`. */
@@ -172,4 +184,11 @@ export interface Quirks {
   bulkMaxItems: number;
   /** Dates without a zone designator (as .NET DateTimes often are) or ISO 8601 with `Z`. */
   dateFormat: 'no-zone' | 'iso';
+  /**
+   * `PATCH /mdm/devices/{id}/enrollmentuser/{userId}` (v2): only for a device enrolled to a Multi-Staging
+   * user, 400 otherwise (the API reference), or also for a single-staging one (VMware's macOS guide).
+   */
+  stagingUserSwitch: 'multi-staging-only' | 'single-staging-too';
+  /** Token details the tenant leaves out (each is optional in the model); default none. */
+  tokenDetailsOmit: OmittableTokenDetail[];
 }

@@ -29,8 +29,9 @@ function renderProfile(store: SimStore, tenant: SimTenant, p: SimAdeProfile) {
     AuthenticationRequired: p.authenticationRequired,
     StagingMode:
       store.quirks.stagingModeFormat === 'name' ? STAGING_MODE_NAMES[p.stagingMode] : p.stagingMode,
-    EnrollmentUsername: staging?.userName ?? null,
-    DefaultEnrollmentUserId: staging?.id ?? null,
+    // A deleted staging user stays named in the profile (what the staging-user check must catch).
+    EnrollmentUsername: staging?.userName ?? p.defaultStagingUserName ?? null,
+    DefaultEnrollmentUserId: p.defaultStagingUserId ?? null,
     AutoAssignDefaultProfile: p.autoAssignDefaultProfile,
     IsMultiUser: p.stagingMode === 2,
     SuperviseDevices: true,

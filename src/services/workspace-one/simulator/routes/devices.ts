@@ -77,18 +77,20 @@ export function renderDeviceV1(store: SimStore, tenant: SimTenant, d: SimDevice,
     LastSeen: store.formatDate(now),
     EnrolledViaDEP: d.enrolledViaDep,
     IsSupervised: d.platform === 'ios',
-    AndroidManagementMode: store.androidManagementMode(d) ?? null,
   };
 }
 
+/** `DeviceExtendedV2` (mdm v3): snake_case, but `Id` (`{ Value }`), `Uuid` and `device_friendly_name`. */
 function renderDeviceV3(store: SimStore, tenant: SimTenant, d: SimDevice, now: number) {
   const user = store.userById(tenant, d.userId);
   const platform = PLATFORM[d.platform];
   return {
-    uuid: d.uuid,
+    Id: { Value: d.id },
+    Uuid: d.uuid,
     udid: d.udid ?? null,
     serial_number: d.serialNumber,
     imei: d.imei ?? null,
+    device_friendly_name: d.friendlyName ?? null,
     organization_group_uuid: d.ogUuid,
     enrollment_user_name: user?.userName ?? null,
     enrollment_user_uuid: user?.uuid ?? null,
@@ -98,7 +100,6 @@ function renderDeviceV3(store: SimStore, tenant: SimTenant, d: SimDevice, now: n
     device_type: platform.id,
     enrollment_status: V3_ENROLLMENT_STATUS[deviceStatus(store, d, now)],
     model_identifier: d.model ?? null,
-    friendly_name: d.friendlyName ?? null,
     last_seen: store.formatDate(now),
   };
 }
@@ -165,7 +166,12 @@ function searchV3(ctx: ApiContext): SimResponse {
   return searchResult(store, devices.length === 0, { devices, page, page_size: pageSize, total: all.length });
 }
 
-/** Check out an ADE device from its staging user to the real user; 400 unless on a staging user. */
+/**
+ * Check out a device from its staging user to the real user. Documented (mdm v2 `DevicesV2Api.md`) for
+ * devices enrolled to a Multi-Staging user, "400 - BadRequest if device is not enrolled to Multi-Staging
+ * enrollment User"; the `stagingUserSwitch` quirk also lets a single-staging device through, as VMware's
+ * macOS "Single-Staging with API" guide describes. Success is 200 with no body (that guide: "200 OK").
+ */
 function switchEnrollmentUser(ctx: ApiContext): SimResponse {
   const { store, tenant, params, now } = ctx;
   const device = tenant.devices.find((d) => String(d.id) === params.id);
@@ -174,8 +180,10 @@ function switchEnrollmentUser(ctx: ApiContext): SimResponse {
   if (!user) return wsError(store, 400, 'Enrollment user not found.');
   const stagingUsers = new Set(tenant.adeProfiles.map((p) => p.defaultStagingUserId));
   const onStaging = device.userId !== undefined && stagingUsers.has(device.userId);
-  if (deviceStatus(store, device, now) !== 'Enrolled' || !device.enrolledViaDep || !onStaging) {
-    return wsError(store, 400, 'Device is not enrolled to a staging enrollment user.');
+  const multi = device.stagingMode === 2;
+  const allowed = multi || store.quirks.stagingUserSwitch === 'single-staging-too';
+  if (deviceStatus(store, device, now) !== 'Enrolled' || !device.enrolledViaDep || !onStaging || !allowed) {
+    return wsError(store, 400, 'Device is not enrolled to Multi-Staging enrollment User.');
   }
   const fromUserId = device.userId ?? 0;
   device.userId = user.id;
@@ -186,7 +194,7 @@ function switchEnrollmentUser(ctx: ApiContext): SimResponse {
     serialNumber: device.serialNumber,
     detail: { deviceId: device.id, fromUserId, toUserId: user.id },
   });
-  return { status: 204 };
+  return { status: 200 };
 }
 
 export const deviceRoutes: Route<ApiContext>[] = [

@@ -125,24 +125,24 @@ function getToken(ctx: ApiContext): SimResponse {
   if (!token) return wsError(store, 404, 'Enrollment token not found.');
   const user = store.userById(tenant, token.userId);
   const group = tenant.groups.find((g) => g.uuid === token.ogUuid);
-  return {
-    status: 200,
-    body: {
-      organization_group_name: group?.name ?? '',
-      friendly_name: token.friendlyName,
-      serial_number: token.serialNumber,
-      platform: token.platformId,
-      enrollment_status: enrollmentStatus(token, now),
-      status: tokenStatus(token, now),
-      type: 1,
-      registration_date: store.formatDate(token.issuedAt),
-      expiration_date: store.formatDate(token.expiresAt),
-      user_name: user?.userName ?? null,
-      ownership_type: 'CorporateDedicated',
-      user_info: user ? { user_name: user.userName, user_email_address: user.email } : null,
-      message_type: -1,
-    },
+  const body: Record<string, unknown> = {
+    organization_group_name: group?.name ?? '',
+    friendly_name: token.friendlyName,
+    serial_number: token.serialNumber,
+    platform: token.platformId,
+    enrollment_status: enrollmentStatus(token, now),
+    status: tokenStatus(token, now),
+    type: 1,
+    registration_date: store.formatDate(token.issuedAt),
+    expiration_date: store.formatDate(token.expiresAt),
+    user_name: user?.userName ?? null,
+    ownership_type: 'CorporateDedicated',
+    user_info: user ? { user_name: user.userName, user_email_address: user.email } : null,
+    message_type: -1,
   };
+  // Every field of EnrollmentTokenResponseV1Model is optional: a tenant may leave some out (a quirk).
+  for (const field of store.quirks.tokenDetailsOmit) delete body[field];
+  return { status: 200, body };
 }
 
 function deleteToken(ctx: ApiContext): SimResponse {

@@ -1,5 +1,16 @@
-/** Users: `GET /API/system/users/search` (v1). Email matching is case-insensitive *contains* (UNCONFIRMED). */
-import { pageOf, route, searchResult, type ApiContext, type Route } from '../router';
+/**
+ * Users: `GET /API/system/users/search` and `GET /API/system/users/{id}` (v1). Email and user name
+ * matching is case-insensitive *contains* (UNCONFIRMED).
+ */
+import {
+  pageOf,
+  route,
+  searchResult,
+  wsError,
+  type ApiContext,
+  type Route,
+  type SimResponse,
+} from '../router';
 import type { SimStore } from '../store';
 import type { SimTenant, SimUser } from '../types';
 
@@ -45,4 +56,15 @@ function searchUsers(ctx: ApiContext) {
   });
 }
 
-export const userRoutes: Route<ApiContext>[] = [route('GET', '/system/users/search', 1, searchUsers)];
+/** `GET /system/users/{id}` (v1): one enrollment user; 404 with the error body when there is none. */
+function getUser(ctx: ApiContext): SimResponse {
+  const { store, tenant, params } = ctx;
+  const user = store.userById(tenant, Number(params.id));
+  if (!user) return wsError(store, 404, 'Enrollment user not found.');
+  return { status: 200, body: renderUser(store, tenant, user) };
+}
+
+export const userRoutes: Route<ApiContext>[] = [
+  route('GET', '/system/users/search', 1, searchUsers),
+  route('GET', '/system/users/:id', 1, getUser),
+];
