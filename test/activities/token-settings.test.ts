@@ -60,6 +60,19 @@ describe('issueRegistrationToken with declared token settings', () => {
     );
   });
 
+  it('when a retry finds the token an earlier attempt issued, then that token is checked too', async () => {
+    world.sim.tenant(TARGET).tokenLength = 10;
+    // The earlier attempt issued the token and failed before its check (no declaration then).
+    const first = await run(world.activities.issueRegistrationToken, await tokenInput({}));
+    expect(first.reused).toBe(false);
+    const failure = await failureOf(
+      run(world.activities.issueRegistrationToken, await tokenInput({ registrationTokenLength: 8 })),
+    );
+    expect(failure.type).toBe('TokenSettingsMismatch');
+    expect(failure.message).toBe('Registration Token Length: the token has 10 characters, declared 8');
+    expect(liveTokens()).toEqual([]);
+  });
+
   it('when only untestable settings are declared, then the token is not checked', async () => {
     world.sim.tenant(TARGET).tokenLength = 12;
     const issued = await run(

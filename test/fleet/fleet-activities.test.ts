@@ -1,4 +1,4 @@
-import type { Client } from '@temporalio/client';
+import { ServiceError, type Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment, type TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
@@ -169,4 +169,39 @@ test('when cancelMigrationDevices finds recent devices that already closed, then
     recent: { offset: 0, limit: 3 },
   });
   expect(result).toEqual({ cancelled: 0, skipped: 0 });
+});
+
+/** A client whose workflow starts fail with the gRPC answer `details` (code INVALID_ARGUMENT). */
+function refusingClient(details: string): Client {
+  const real = env.client;
+  const grpc = Object.assign(new Error(`3 INVALID_ARGUMENT: ${details}`), { code: 3, details, metadata: {} });
+  const workflow = Object.create(real.workflow, {
+    start: { value: () => Promise.reject(new ServiceError('Failed to start Workflow', { cause: grpc })) },
+  });
+  return Object.create(real, { workflow: { value: workflow } }) as Client;
+}
+
+test('when Temporal refuses starts for a namespace-wide reason, then the batch fails and records no device', async () => {
+  const migrationId = await newMigration(2);
+  const acts = createFleetActivities({
+    client: refusingClient('no mapping defined for search attribute FerryMigrationId'),
+    store,
+    deviceTaskQueue: uniqueTaskQueue('refused'),
+  });
+  await expect(new MockActivityEnvironment().run(acts.startDeviceBatch, batch(migrationId))).rejects.toThrow(
+    'Failed to start Workflow',
+  );
+  expect(await store.readNotStarted(migrationId)).toEqual([]);
+
+  // A limit the row broke is the row's: recorded, and the batch goes on.
+  const rows = createFleetActivities({
+    client: refusingClient('WorkflowId length exceeds limit.'),
+    store,
+    deviceTaskQueue: uniqueTaskQueue('refused'),
+  });
+  expect(await new MockActivityEnvironment().run(rows.startDeviceBatch, batch(migrationId))).toMatchObject({
+    started: 0,
+    notStarted: 2,
+  });
+  expect((await store.readNotStarted(migrationId)).map((d) => d.offset)).toEqual([0, 1]);
 });

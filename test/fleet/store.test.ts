@@ -23,6 +23,24 @@ function devices(n: number): DeviceInput[] {
 }
 
 describe('FileMigrationStore', () => {
+  test('when not-started records repeat or a line was torn by a crash, then each offset reads once and the torn line is skipped', async () => {
+    const store = new FileMigrationStore(dir);
+    await store.saveDeviceList('m-ns', devices(3));
+    const refused = {
+      offset: 1,
+      serialNumber: 'SN0001',
+      reason: 'Temporal refused to start the device: id too long',
+    };
+    await store.recordNotStarted('m-ns', [refused]);
+    await fsPromises.appendFile(
+      path.join(dir, 'migrations', 'm-ns', 'not-started.jsonl'),
+      '{"offset":2,"seri',
+    );
+    await store.recordNotStarted('m-ns', [{ ...refused, offset: 2 }]);
+    await store.recordNotStarted('m-ns', [refused]);
+    expect(await store.readNotStarted('m-ns')).toEqual([refused, { ...refused, offset: 2 }]);
+  });
+
   test('when a list is saved, then pages read back the devices in order, the last one short', async () => {
     const store = new FileMigrationStore(dir);
     const list = devices(23);

@@ -50,7 +50,7 @@ describe('fails closed, says what an admin does (time-skipping server)', () => {
       expect(failed.failedStep).toBe('assignUser');
       expect(failed.subStatus).toBe(
         `${FailureReason.EnrolledUnderStagingUser}: the target moves only Multi-Staging devices; ` +
-          `assign the device to jdoe in the Workspace ONE console, then ferry retry ${migrationId} ${ade.serialNumber}`,
+          `assign the device to its user (target user id 100) in the Workspace ONE console, then ferry retry ${migrationId} ${ade.serialNumber}`,
       );
       // The admin assigns the user in the console; the retry reads the device and finishes.
       world.devices.get(ade.serialNumber)!.enrolled!.userId = 100;

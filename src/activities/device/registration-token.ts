@@ -66,6 +66,32 @@ export function createRegistrationTokenActivities(target: TargetTenant) {
       .sort((a, b) => expiryOf(b) - expiryOf(a))[0];
   }
 
+  /**
+   * Compares a token with the migration's declared token settings; on a mismatch deletes it (a retry
+   * after the fix then issues one under the right settings) and fails the device.
+   */
+  async function checkDeclared(
+    og: string,
+    input: IssueTokenInput,
+    token: Ws1TokenDetails,
+    /** When this attempt asked for it; unknown for a token an earlier attempt issued. */
+    requestedAt: number | undefined,
+    value?: string,
+  ): Promise<void> {
+    if (!checksTokens(input.declared)) return;
+    const issuedAt = token.registrationDate ? Date.parse(token.registrationDate) : requestedAt;
+    const problems = tokenSettingsProblems(input.declared, {
+      value: value || (await target.client.findRegistrationTokenValue(input.serialNumber)),
+      // Without an issue time the lifetime cannot be measured: only length and characters are checked.
+      issuedAt: issuedAt ?? 0,
+      expiresAt:
+        issuedAt !== undefined && token.expirationDate ? Date.parse(token.expirationDate) : undefined,
+    });
+    if (problems.length === 0) return;
+    await target.client.deleteRegistrationToken(og, token.uuid);
+    throw tokenSettingsFailure(problems);
+  }
+
   return {
     /**
      * Issues a single-factor registration token for the user and serial, idempotently: a usable token
@@ -81,6 +107,9 @@ export function createRegistrationTokenActivities(target: TargetTenant) {
         for (const other of existing.filter((t) => t.uuid !== usable.uuid)) {
           await target.client.deleteRegistrationToken(og, other.uuid);
         }
+        // A token an earlier attempt issued (and this one found) is checked too: that attempt may have
+        // failed after the POST, before its own check.
+        await checkDeclared(og, input, usable, undefined);
         return { expiresAt: usable.expirationDate, reused: true };
       }
 
@@ -101,18 +130,7 @@ export function createRegistrationTokenActivities(target: TargetTenant) {
           FailureType.TokenNotVisible,
         );
       }
-      if (checksTokens(input.declared)) {
-        const problems = tokenSettingsProblems(input.declared, {
-          value: created.token || (await target.client.findRegistrationTokenValue(input.serialNumber)),
-          issuedAt: issued.registrationDate ? Date.parse(issued.registrationDate) : requestedAt,
-          expiresAt: issued.expirationDate ? Date.parse(issued.expirationDate) : undefined,
-        });
-        if (problems.length > 0) {
-          // Deleted, so that a retry after the fix issues a token under the right settings.
-          await target.client.deleteRegistrationToken(og, issued.uuid);
-          throw tokenSettingsFailure(problems);
-        }
-      }
+      await checkDeclared(og, input, issued, requestedAt, created.token);
       return { expiresAt: issued.expirationDate, reused: false };
     },
 

@@ -48,11 +48,17 @@ const MAX_SERIAL_SHOWN = 64;
  * limits decide, so a cluster configured otherwise is not second-guessed here.
  */
 const REFUSED_FOR_GOOD = new Set([3 /* INVALID_ARGUMENT */, 11 /* OUT_OF_RANGE */]);
+/** How the server words a limit one row broke (an id's length, a value's or a payload's size). */
+const ROW_LIMIT = /exceed|too long|too large|length|size/i;
 
 /** Why the server will never start this device, or undefined for anything a retry may fix. */
 function refusalOf(err: unknown): string | undefined {
   const grpc = err instanceof ServiceError ? err.cause : err;
   if (!isGrpcServiceError(grpc) || !REFUSED_FOR_GOOD.has(grpc.code)) return undefined;
+  // The same codes answer namespace-wide problems ("no mapping defined for search attribute …"): those
+  // are not the row's, and recording every device as not started would end the migration with none.
+  // Thrown, they hold the rollout with the error on its pending activity until the namespace is fixed.
+  if (!ROW_LIMIT.test(grpc.details || grpc.message)) return undefined;
   return `Temporal refused to start the device: ${grpc.details || grpc.message}`.slice(0, MAX_REASON_CHARS);
 }
 

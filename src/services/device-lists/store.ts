@@ -74,8 +74,12 @@ export class FileMigrationStore implements MigrationStore {
 
   async recordNotStarted(migrationId: string, devices: NotStartedDevice[]): Promise<void> {
     if (devices.length === 0) return;
-    // Appends are whole lines; a retried batch may append a device again, and reading keeps one per offset.
-    await appendFile(this.notStartedFile(migrationId), devices.map((d) => `${JSON.stringify(d)}\n`).join(''));
+    // A retried batch may append a device again: reading keeps one per offset. The leading newline ends a
+    // line a crash tore mid-append, so it cannot swallow this record.
+    await appendFile(
+      this.notStartedFile(migrationId),
+      `\n${devices.map((d) => JSON.stringify(d)).join('\n')}\n`,
+    );
   }
 
   async readNotStarted(migrationId: string): Promise<NotStartedDevice[]> {
@@ -88,8 +92,15 @@ export class FileMigrationStore implements MigrationStore {
     const byOffset = new Map<number, NotStartedDevice>();
     for (const line of text.split('\n')) {
       if (line.trim() === '') continue;
-      const d = JSON.parse(line) as NotStartedDevice;
-      byOffset.set(d.offset, d);
+      // A line torn by a crash mid-append must not stop every later read (the rollout counts with it):
+      // the batch that wrote it records the device again when it is retried.
+      let d: NotStartedDevice;
+      try {
+        d = JSON.parse(line) as NotStartedDevice;
+      } catch {
+        continue;
+      }
+      if (Number.isInteger(d?.offset)) byOffset.set(d.offset, d);
     }
     return [...byOffset.values()].sort((a, b) => a.offset - b.offset);
   }

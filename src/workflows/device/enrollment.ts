@@ -111,7 +111,9 @@ export async function awaitEnrollment(run: DeviceRun): Promise<StepResult> {
       }
       if (enrollsWithStagingUser(path)) return OK; // assignUser moves it to its user
       if (enrolled.userId !== state.current.targetUser!.id) {
-        return fail(FailureReason.EnrolledToWrongUser, `enrolled to ${enrolled.userName ?? 'another user'}`);
+        // The user's id, not their name: a sub-status is a search attribute, and user names are often emails.
+        const to = enrolled.userId !== undefined ? `target user id ${enrolled.userId}` : 'another user';
+        return fail(FailureReason.EnrolledToWrongUser, `enrolled to ${to}`);
       }
       return OK;
     } catch (err) {
@@ -145,7 +147,7 @@ export async function assignUser(run: DeviceRun): Promise<StepResult> {
   if (assigned.refused) {
     return fail(
       FailureReason.EnrolledUnderStagingUser,
-      `${assigned.refused}; assign the device to ${user.userName} in the Workspace ONE console, ` +
+      `${assigned.refused}; assign the device to its user (target user id ${user.id}) in the Workspace ONE console, ` +
         `then ferry retry ${run.migrationId} ${device.serialNumber}`,
     );
   }

@@ -9,6 +9,9 @@ import {
   FerrySubStatus,
 } from '../search-attributes';
 
+/** Characters of a failed device's sub-status kept; details past it are cut. */
+const MAX_SUB_STATUS = 500;
+
 /**
  * The device's state as queries and reports see it. Every status change is timestamped (workflow time)
  * into the history and published as search attributes, so admins can filter devices in Temporal itself.
@@ -53,7 +56,12 @@ export class DeviceStateKeeper {
     if (this.current.status !== 'failed') {
       this.beforeFailure = { status: this.current.status, subStatus: this.current.subStatus };
     }
-    this.set('failed', detail ? `${reason}: ${detail}` : reason);
+    const subStatus = detail ? `${reason}: ${detail}` : reason;
+    // A search attribute value over the server's limit (2 KB by default) would fail every workflow task.
+    this.set(
+      'failed',
+      subStatus.length > MAX_SUB_STATUS ? `${subStatus.slice(0, MAX_SUB_STATUS - 1)}…` : subStatus,
+    );
     this.current.failedStep = step;
   }
 
