@@ -33,6 +33,43 @@ test('when secrets, tokens and emails are logged at any depth, then pino writes 
   expect(out).toContain('[redacted]');
 });
 
+/**
+ * Every key the logger must blank, written out here rather than read from REDACTED_KEYS: dropping one
+ * from the logger's list must fail this test.
+ */
+const MUST_REDACT = [
+  'password',
+  'clientSecret',
+  'client_secret',
+  'apiKey',
+  'authorization',
+  'Authorization',
+  'aw-tenant-code',
+  'tenantCode',
+  'accessToken',
+  'access_token',
+  'token',
+  'registrationToken',
+  'email',
+  'userEmail',
+  'user_email',
+  'targetEmail',
+];
+
+test.each([0, 1, 2])(
+  'when every secret key is logged at depth %i, then none of their values is written',
+  (depth) => {
+    const { lines, logger } = capture();
+    const values = MUST_REDACT.map((key) => `value-of-${key}-at-${depth}`);
+    let entry: Record<string, unknown> = Object.fromEntries(MUST_REDACT.map((key, i) => [key, values[i]]));
+    for (let d = 0; d < depth; d++) entry = { [`level${depth - d}`]: entry };
+    logger.info({ ...entry, serialNumber: 'F2LXK0ABCD12' }, 'device step');
+    const out = lines.join('');
+    expect(values.filter((v) => out.includes(v))).toEqual([]);
+    expect(out).toContain('F2LXK0ABCD12');
+  },
+);
+
 test('when a polling activity answers "not yet", then the SDK warning is logged at debug, other failures stay warnings', () => {
   const { lines, logger } = capture();
   const temporal = new PinoTemporalLogger(logger);
