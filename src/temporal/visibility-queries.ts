@@ -21,10 +21,12 @@ export function failedRunningDevicesQuery(migrationId: string): string {
   return `${runningDevicesQuery(migrationId)} AND FerryStatus = 'failed'`;
 }
 
-/** Running devices started at or after `since` (ISO 8601) that failed for `reason` (any detail). */
-export function failedForReasonQuery(migrationId: string, reason: string, since: string): string {
-  return (
-    `${failedRunningDevicesQuery(migrationId)} AND StartTime >= ${quoted(since)}` +
-    ` AND FerrySubStatus STARTS_WITH ${quoted(reason)}`
-  );
+/** Running devices started at or after `since` (ISO 8601) that failed for one of `reasons` (any detail). */
+export function failedForReasonsQuery(
+  migrationId: string,
+  reasons: readonly string[],
+  since: string,
+): string {
+  const any = reasons.map((r) => `FerrySubStatus STARTS_WITH ${quoted(r)}`).join(' OR ');
+  return `${failedRunningDevicesQuery(migrationId)} AND StartTime >= ${quoted(since)} AND (${any})`;
 }

@@ -49,9 +49,3 @@ export function tripsAt(reason: string, failures: number): number {
 }
 
 export const TENANT_LEVEL_REASONS: readonly string[] = Object.keys(TENANT_LEVEL_FAILURES);
-
-/** The reason part of a failed device's sub-status (`reason: detail`). */
-export function failureReasonOf(subStatus: string | undefined): string | undefined {
-  if (subStatus === undefined) return undefined;
-  return TENANT_LEVEL_REASONS.find((r) => subStatus === r || subStatus.startsWith(`${r}: `)) ?? subStatus;
-}
