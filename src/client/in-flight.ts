@@ -59,11 +59,16 @@ export interface InFlight {
   waitingForAbmApproval: number;
 }
 
+/** The bulk ABM assignment waits for an admin: not approved yet, or stopped on an error (approve again). */
+export function bulkAbmBlocked(abm: AbmBulkProgress): boolean {
+  return !abm.approved || abm.error !== undefined;
+}
+
 export function inFlight(devices: OpenDevice[], concurrency?: number, abm?: AbmBulkProgress): InFlight {
   const counts = new Map<SlotGroup, number>();
   let failed = 0;
   let abmBlocked = 0;
-  const bulkBlocked = abm !== undefined && (!abm.approved || abm.error !== undefined);
+  const bulkBlocked = abm !== undefined && bulkAbmBlocked(abm);
   for (const d of devices.filter((x) => x.running)) {
     const group = slotGroupOf(d);
     if (group === 'failed') {

@@ -1,5 +1,5 @@
 import type { DeviceRow } from '../client/commands/visibility';
-import { slotGroupOf } from '../client/in-flight';
+import { bulkAbmBlocked, slotGroupOf } from '../client/in-flight';
 import {
   ABM_BULK_WAITING,
   FailureReason,
@@ -32,7 +32,7 @@ export function deviceWait(d: DeviceSnapshot, fleet: Pick<FleetProgress, 'abm'>)
   // Once approved, the fleet's bulk assignment moves the waiting devices without anyone, unless it
   // stopped on an error (no ABM credentials): approving again resumes it.
   if (d.subStatus === ABM_BULK_WAITING) {
-    return fleet.abm?.approved && fleet.abm.error === undefined ? undefined : 'approveAbm';
+    return !fleet.abm || bulkAbmBlocked(fleet.abm) ? 'approveAbm' : undefined;
   }
   // The demo gives the worker no ABM reads in --abm confirm: only the admin's confirmation moves it.
   return 'confirmAbm';
