@@ -7,9 +7,11 @@ import {
   readAndroidStagingEnv,
   type AndroidStagingEnrollment,
 } from './config/android-staging';
+import { PAYLOAD_KEY_KEYS, readPayloadKeysEnv, type PayloadKeys } from './config/payload-keys';
 
 export { smtpConfigSchema, type ResolvedSmtpConfig, type SmtpConfig } from './config/smtp';
 export type { AndroidStagingEnrollment } from './config/android-staging';
+export type { PayloadKeys } from './config/payload-keys';
 
 /**
  * Everything the worker, the CLI and the demo read from the environment, validated once at start-up.
@@ -96,6 +98,7 @@ export const KNOWN_KEYS: readonly string[] = [
   ...Object.keys(sourceEnv.shape),
   ...SMTP_KEYS,
   ...ANDROID_STAGING_KEYS,
+  ...PAYLOAD_KEY_KEYS,
 ];
 
 /** Rules across keys, checked on the raw environment so they are reported alongside every other problem. */
@@ -186,6 +189,10 @@ export interface FerryConfig {
   androidStaging?: AndroidStagingEnrollment;
   /** FERRY_DEVICE_LIST_RETENTION: how long an ended migration's stored device list is kept. */
   deviceListRetentionMs: number;
+  /** FERRY_PAYLOAD_KEYS(_FILE): payloads are encrypted with `current`, decrypted by the id they name. */
+  payloadKeys?: PayloadKeys;
+  /** FERRY_CODEC_SERVER_TOKEN: the bearer token `ferry codec-server` requires. */
+  codecServerToken?: string;
 }
 
 export class ConfigError extends Error {
@@ -224,11 +231,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): FerryConfig
   const parsed = envSchema.safeParse(source);
   const mail = readSmtpEnv(source);
   const staging = readAndroidStagingEnv(source);
+  const payload = readPayloadKeysEnv(source);
   const problems = [
     ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`)),
     ...crossKeyProblems(source),
     ...mail.problems,
     ...staging.problems,
+    ...payload.problems,
     ...unknownKeyProblems(source, KNOWN_KEYS),
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
@@ -283,5 +292,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): FerryConfig
     smtp: mail.smtp,
     androidStaging: staging.androidStaging,
     deviceListRetentionMs: env.FERRY_DEVICE_LIST_RETENTION,
+    payloadKeys: payload.payloadKeys,
+    codecServerToken: payload.codecServerToken,
   };
 }

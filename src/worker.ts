@@ -6,13 +6,14 @@ import { WorkspaceOneSource } from './services/workspace-one/source';
 import { readFileSync } from 'node:fs';
 import { AbmTargetServerCheck } from './services/abm/gateway';
 import { AppleBusinessManagerClient } from './services/abm';
+import { warnIfKeyFileOpen } from './services/abm/key-file';
 import { loadConfig, type AbmConfig, type FerryConfig } from './config';
 import { intuneClient, workspaceOneClient } from './services/tenant-clients';
 import { IntuneSource } from './services/intune';
 import { createLogger, type Logger } from './logger';
 import { LogNotifier, type Notifier } from './services/mail/notifier';
 import { SmtpNotifier } from './services/mail/smtp-notifier';
-import { connectClient, connectWorker } from './temporal/connection';
+import { connectClient, connectWorker, dataConverterFor } from './temporal/connection';
 import { FileMigrationStore } from './services/device-lists/store';
 import { scheduleHousekeeping, temporalFleetLookup } from './services/device-lists/housekeeping';
 import { installRuntime } from './temporal/runtime';
@@ -27,6 +28,11 @@ export interface FerryWorkerOptions {
   workflowBundle?: WorkerOptions['workflowBundle'];
   maxConcurrentActivities?: number;
   maxCachedWorkflows?: number;
+  /**
+   * Payload encryption (`dataConverterFor(config)`): with a prebuilt `workflowBundle`, bundle it with the
+   * converter's `failureConverterPath` too, or failures raised in workflow code stay in clear.
+   */
+  dataConverter?: WorkerOptions['dataConverter'];
 }
 
 export function createFerryWorker(options: FerryWorkerOptions): Promise<Worker> {
@@ -40,6 +46,7 @@ export function createFerryWorker(options: FerryWorkerOptions): Promise<Worker> 
       : { workflowsPath: require.resolve('./workflows') }),
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities,
     maxCachedWorkflows: options.maxCachedWorkflows,
+    dataConverter: options.dataConverter,
     // On SIGINT/SIGTERM in-flight activities get this long to finish before they are cancelled.
     shutdownGraceTime: '30 seconds',
   });
@@ -53,6 +60,7 @@ async function notifierFor(config: FerryConfig, logger: Logger): Promise<Notifie
 }
 
 function abmCheck(abm: AbmConfig, logger: Logger): AbmTargetServerCheck {
+  warnIfKeyFileOpen(abm.privateKeyPath, logger);
   const client = new AppleBusinessManagerClient(
     {
       clientId: abm.clientId,
@@ -113,7 +121,7 @@ async function main(): Promise<void> {
   installRuntime(logger);
   const address = config.temporal.address ?? `127.0.0.1:${config.devServer.port}`;
   const connection = await connectWorker(config.temporal, address);
-  const client = await connectClient(config.temporal, address);
+  const client = await connectClient(config.temporal, address, config);
   try {
     const worker = await createFerryWorker({
       connection,
@@ -122,9 +130,16 @@ async function main(): Promise<void> {
       activities: await activitiesFromConfig(config, logger, client),
       maxConcurrentActivities: config.worker.maxConcurrentActivities,
       maxCachedWorkflows: config.worker.maxCachedWorkflows,
+      dataConverter: dataConverterFor(config),
     });
     logger.info(
-      { address, namespace: config.temporal.namespace, taskQueue: config.taskQueue },
+      {
+        address,
+        namespace: config.temporal.namespace,
+        taskQueue: config.taskQueue,
+        // The key id only: which key encrypts is worth knowing, the key never leaves the config.
+        payloadKeyId: config.payloadKeys?.current ?? null,
+      },
       'worker running',
     );
     const housekeeping = scheduleHousekeeping({

@@ -79,6 +79,14 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: 'Start a migration from a device list (validated first); prints its id',
     load: async () => (await import('./commands/start')).startCommand,
   },
+  'codec-server': {
+    summary: 'Serve the codec endpoint that shows encrypted histories in the Web UI and temporal CLI',
+    load: async () => (await import('./commands/codec-server')).codecServerCommand,
+  },
+  'codec-key': {
+    summary: 'Print a new payload encryption key line (KEYID:BASE64KEY)',
+    load: async () => (await import('./commands/codec-key')).codecKeyCommand,
+  },
   ...Object.fromEntries(
     (['pause', 'resume', 'approve-wave', 'approve-abm', 'start-all', 'cancel-migration'] as const).map(
       (name) => [

@@ -1,4 +1,5 @@
 import { CsvError, parse } from 'csv-parse/sync';
+import { restoreCell } from '../services/shared/csv';
 
 /**
  * CSV records with the physical line each starts on (header = 1), as list files need them to name the
@@ -74,7 +75,11 @@ export function readCsvRecords(text: string): { records: CsvRecord[]; problems: 
   for (const cells of parsed) {
     start = line;
     line += 1 + lineBreaksIn(cells);
-    if (cells.some((cell) => cell.trim() !== '')) records.push({ line: start, cells });
+    // A cell Ferry neutralised for spreadsheets (`'=1`, src/services/shared/csv.ts) reads as it was
+    // before (`=1`), so that Ferry's own exports read back. Here rather than as csv-parse's `cast`,
+    // which makes a 100,000-row list five times slower.
+    if (cells.some((cell) => cell.trim() !== ''))
+      records.push({ line: start, cells: cells.map(restoreCell) });
   }
   if (unclosed) problems.push({ line: start, message: 'a quoted field is never closed' });
   return { records, problems };

@@ -74,7 +74,7 @@ function csvTable(text: string, spec: ColumnSpec): Table {
   const seen = new Map<string, number>();
   const keys = header.cells.map((name, index) => {
     const key = columnOf(name);
-    const at = { line: header.line, field: name.trim() };
+    const at = { line: header.line, field: shownName(name.trim()) };
     if (!at.field) table.warnings.push({ line: header.line, message: `column ${index + 1} has no name` });
     else if (!key) table.warnings.push({ ...at, message: 'unknown column, ignored' });
     else if (seen.has(key)) table.errors.push({ ...at, message: `column appears twice` });
@@ -131,7 +131,8 @@ function jsonTable(text: string, spec: ColumnSpec): Table {
       const key = columnOf(name);
       if (!key && !unknown.has(name)) {
         unknown.add(name);
-        table.warnings.push({ line, unit: 'item', field: name, message: 'unknown field, ignored' });
+        const field = shownName(name);
+        table.warnings.push({ line, unit: 'item', field, message: 'unknown field, ignored' });
       }
       if (!key) continue;
       seen.set(key, line);
@@ -176,7 +177,14 @@ const SHOWN_MAX = 40;
 
 /** A value as a message quotes it: JSON-escaped (control characters never reach a terminal raw), cut short. */
 export function quote(value: string): string {
-  return JSON.stringify(value.length > SHOWN_MAX ? `${value.slice(0, SHOWN_MAX)}…` : value);
+  const shown = JSON.stringify(value.length > SHOWN_MAX ? `${value.slice(0, SHOWN_MAX)}…` : value);
+  // JSON escapes only the C0 controls: DEL and the C1 controls (an 8-bit CSI among them) are escaped too.
+  return shown.replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** A column or key name as a `field` shows it: as written if short and printable, else quoted like a value. */
+function shownName(name: string): string {
+  return name.length <= SHOWN_MAX && !/[\p{Cc}\p{Cs}]/u.test(name) ? name : quote(name);
 }
 
 /** Text that `problemOf` accepts; it says what is wrong in words, or undefined when the value is fine. */

@@ -3,6 +3,7 @@ import {
   NOT_UTF8,
   checkUnique,
   emailText,
+  quote,
   readListFile,
   readTable,
   tableIssues,
@@ -39,7 +40,7 @@ const userRowSchema = z
   .object({
     email: emailText(),
     username: text()
-      .regex(/^\S+$/, { error: (iss) => `"${String(iss.input)}" must not contain spaces` })
+      .regex(/^\S+$/, { error: (iss) => `${quote(String(iss.input))} must not contain spaces` })
       .optional(),
     display_name: text().optional(),
   })

@@ -1,4 +1,3 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Connection, Client, WorkflowNotFoundError } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
@@ -14,6 +13,8 @@ import { expectedOutcome } from './unattended';
 import { watchMigration } from './watch';
 import { startDevServer, type DevServer } from '../temporal/dev-server';
 import { installRuntime } from '../temporal/runtime';
+import { dataConverterFor } from '../temporal/connection';
+import { ensurePayloadKeyFile } from '../temporal/codec/key-file';
 import { createFerryWorker } from '../worker';
 import { createFleetActivities } from '../activities/fleet';
 import { startFleetMigration } from '../client/start-migration';
@@ -28,6 +29,7 @@ import {
 } from '../workflows/device/messages';
 import { devicesReportCsv } from '../client/devices-report';
 import { ProgressLine } from '../client/progress';
+import { appendPrivateFile, ensurePrivateDir, writePrivateFile } from '../services/shared/private-files';
 
 async function main(args: DemoArgs): Promise<number> {
   const { concurrency, abm, admin } = args;
@@ -36,8 +38,9 @@ async function main(args: DemoArgs): Promise<number> {
   const progress = new ProgressLine();
   const say = (m: string) => progress.say(m);
 
-  mkdirSync(path.join(config.stateDir, 'logs'), { recursive: true });
-  const logFile = path.join(config.stateDir, 'logs', 'demo-worker.log');
+  const logFile = path.join(await ensurePrivateDir(config.stateDir, 'logs'), 'demo-worker.log');
+  // Created owner-only here: pino opens it as it finds it.
+  await appendPrivateFile(logFile, '');
   const logger = createLogger(
     { level: 'info', name: 'ferry-demo' },
     pino.destination({ dest: logFile, sync: false }),
@@ -77,15 +80,28 @@ async function main(args: DemoArgs): Promise<number> {
   if (tenants.abm)
     say(`Simulated Apple Business Manager at ${tenants.abm.sim.url} · ${tenants.abm.rateLimits}`);
 
+  // The demo's histories are encrypted as a real deployment's should be: with the configured keys, or
+  // with a key of its own kept in the state folder (owner-only, reused by later runs).
+  const keyFile = path.join(config.stateDir, 'payload-keys');
+  const payloadKeys = config.payloadKeys ?? ensurePayloadKeyFile(keyFile);
+  const dataConverter = dataConverterFor({ payloadKeys });
   const connection = await Connection.connect({ address });
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter });
   const nativeConnection = await NativeConnection.connect({ address });
   const taskQueue = `ferry-demo-${process.pid}`;
   const store = new FileMigrationStore(config.stateDir);
+  const keysEnv = config.payloadKeys
+    ? 'the same FERRY_PAYLOAD_KEYS(_FILE)'
+    : `FERRY_PAYLOAD_KEYS_FILE=${keyFile}`;
+  say(
+    `Payloads encrypted (AES-256-GCM, key ${payloadKeys.current}). To read the histories in the Web UI, run ` +
+      `${keysEnv} npm run ferry -- codec-server --insecure-no-auth and set http://127.0.0.1:8888 as its codec endpoint`,
+  );
   const worker = await createFerryWorker({
     connection: nativeConnection,
     namespace: config.temporal.namespace,
     taskQueue,
+    dataConverter,
     activities: {
       ...tenants.activities,
       ...createFleetActivities({ client, store, deviceTaskQueue: taskQueue, abm: tenants.abm?.check }),
@@ -184,10 +200,9 @@ async function main(args: DemoArgs): Promise<number> {
     tenants.sim,
     tenants.notifier.log,
   );
-  const reportDir = path.join(config.stateDir, 'reports');
-  mkdirSync(reportDir, { recursive: true });
+  const reportDir = await ensurePrivateDir(config.stateDir, 'reports');
   const reportFile = path.join(reportDir, `${migrationId}-devices.csv`);
-  writeFileSync(reportFile, devicesReportCsv(states));
+  await writePrivateFile(reportFile, devicesReportCsv(states));
   const ui = server?.uiUrl;
   printSummary(process.stdout, summary, {
     adminActions: outcome.adminActions,

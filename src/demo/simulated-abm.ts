@@ -8,7 +8,7 @@ import {
   type AppleBusinessManagerSimulator,
   type SimAbmActivity,
 } from '../services/abm/simulator';
-import type { FleetDevice, WorkspaceOneSimulator } from '../services/workspace-one/simulator';
+import type { FaultConfig, FleetDevice, WorkspaceOneSimulator } from '../services/workspace-one/simulator';
 import type { Logger } from '../logger';
 
 /** The simulated ABM's MDM servers (ids in Apple's 32-hex-digit form), standing for the two tenants. */
@@ -43,11 +43,22 @@ export interface SimulatedAbmOptions {
   /** Default Apple's observed limits (20 GETs a minute, 10 POSTs an hour); `false` turns them off. */
   rateLimit?: AbmRateLimits | false;
   quirks?: Partial<AbmSimulatorQuirks>;
+  /** Faults on ABM's `/v1/...` requests (malformed bodies on reads only); default none. */
+  faults?: Partial<FaultConfig>;
+}
+
+/** What Ferry's worker is configured with to reach the simulated ABM (the key is a secret). */
+export interface AbmCredentials {
+  clientId: string;
+  keyId: string;
+  /** PKCS#8 PEM of the EC P-256 key whose public half the simulator checks assertions against. */
+  privateKeyPem: string;
 }
 
 export interface SimulatedAbm {
   sim: AppleBusinessManagerSimulator;
   client: AppleBusinessManagerClient;
+  credentials: AbmCredentials;
   sourceServerId: string;
   targetServerId: string;
   /** What the activities use; follows simulated activities every second (Apple's take minutes). */
@@ -72,7 +83,12 @@ export async function startSimulatedAbm(
   logger?: Logger,
 ): Promise<SimulatedAbm> {
   const { privateKey, publicKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-  const clientId = `BUSINESSAPI.${crypto.randomUUID()}`;
+  const credentials: AbmCredentials = {
+    clientId: `BUSINESSAPI.${crypto.randomUUID()}`,
+    keyId: crypto.randomUUID(),
+    privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+  };
+  const { clientId } = credentials;
   const ade = devices.filter((d) => d.platform === 'ios' && d.enrollment_kind === 'ade');
   const models = new Map(ade.map((d) => [d.serial_number, d.model || undefined]));
   // On the source's server in ABM, so the target has not synced them yet.
@@ -104,6 +120,7 @@ export async function startSimulatedAbm(
     leaveUnassigned: options.leaveUnassigned,
     rateLimit: options.rateLimit,
     quirks: options.quirks,
+    faults: options.faults,
     onActivityCompleted,
   });
   const close = sim.close;
@@ -119,9 +136,7 @@ export async function startSimulatedAbm(
     {
       apiBaseUrl: sim.url,
       tokenUrl: sim.tokenUrl,
-      clientId,
-      keyId: crypto.randomUUID(),
-      privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      ...credentials,
       timeoutMs: 5_000,
     },
     logger,
@@ -129,6 +144,7 @@ export async function startSimulatedAbm(
   return {
     sim,
     client,
+    credentials,
     sourceServerId: ABM_SOURCE_SERVER.id,
     targetServerId: ABM_TARGET_SERVER.id,
     rateLimits: describeAbmRateLimits(options.rateLimit),

@@ -99,16 +99,28 @@ function fleetFor(fleet: SimulatedFleet): GeneratedFleet {
   return fleetSeed(devices, users, where);
 }
 
+/** The simulators alone, seeded with a fleet: what the demo's world and `npm run simulators` share. */
+export interface SimulatedServices {
+  /** The source and target Workspace ONE tenants. */
+  sim: WorkspaceOneSimulator;
+  /** Present when started with `abm`: its ADE iPhones start on the source's MDM server. */
+  abm?: SimulatedAbm;
+  /** The fleet as seeded: its device list rows and the two tenants' organization groups. */
+  fleet: GeneratedFleet;
+  /** The fleet as Ferry's device list. */
+  devices: DeviceInput[];
+  close(): Promise<void>;
+}
+
 /**
- * A source and a target Workspace ONE tenant on one loopback simulator, seeded with a fleet, and the
- * real activities over real HTTP clients pointed at them: what the demo, the end-to-end tests and the
- * benchmark migrate. With `abm`, also an Apple Business Manager that holds the fleet's ADE devices.
+ * A source and a target Workspace ONE tenant on one loopback simulator, seeded with a fleet, and with
+ * `abm` an Apple Business Manager that holds the fleet's ADE devices, wired to the tenants.
  */
-export async function startSimulatedTenants(
+export async function startSimulatedServices(
   fleet: SimulatedFleet,
   options: SimulatedTenantsOptions = {},
   logger?: Logger,
-): Promise<SimulatedTenants> {
+): Promise<SimulatedServices> {
   const { abm: abmOptions, ...ws1Options } = options;
   const seeded = fleetFor(fleet);
   // The simulated target moves an ADE iPhone off its single-staging user through the API, as VMware's
@@ -132,12 +144,34 @@ export async function startSimulatedTenants(
       throw err;
     }
   }
+  return {
+    sim,
+    abm,
+    fleet: seeded,
+    devices: seeded.devices.map(toDeviceInput),
+    close: async () => {
+      await Promise.all([sim.close(), abm?.sim.close()]);
+    },
+  };
+}
+
+/**
+ * The simulated services and the real activities over real HTTP clients pointed at them: what the demo,
+ * the end-to-end tests and the benchmark migrate.
+ */
+export async function startSimulatedTenants(
+  fleet: SimulatedFleet,
+  options: SimulatedTenantsOptions = {},
+  logger?: Logger,
+): Promise<SimulatedTenants> {
+  const services = await startSimulatedServices(fleet, options, logger);
+  const { sim, abm } = services;
   const client = (tenantCode: string) =>
     new WorkspaceOneClient({ baseUrl: sim.url, tenantCode, auth: SIMULATOR_AUTH, timeoutMs: 5_000 }, logger);
   const target = client(TARGET_TENANT);
   const source = client(SOURCE_TENANT);
   const notifier = new CapturingNotifier();
-  const targetGroupId = seeded.targetOrganizationGroup;
+  const targetGroupId = services.fleet.targetOrganizationGroup;
   return {
     sim,
     target,
@@ -151,11 +185,9 @@ export async function startSimulatedTenants(
       abm: abm?.check,
       notifier,
     }),
-    devices: seeded.devices.map(toDeviceInput),
+    devices: services.devices,
     abm,
-    close: async () => {
-      await Promise.all([sim.close(), abm?.sim.close()]);
-    },
+    close: services.close,
   };
 }
 

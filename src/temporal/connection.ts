@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection } from '@temporalio/worker';
-import type { TemporalConfig } from '../config';
+import type { FerryConfig, TemporalConfig } from '../config';
+import { EncryptionCodec } from './codec/encryption-codec';
 
 type TlsOption = ConnectionOptions['tls'];
 
@@ -36,13 +38,33 @@ export class TemporalUnreachableError extends Error {
   }
 }
 
-export async function connectClient(config: TemporalConfig, address: string): Promise<Client> {
+/**
+ * How payloads are encoded for the Temporal server: encrypted when payload keys are configured (the
+ * worker, the CLI, the demo and the codec server must agree), Temporal's default JSON otherwise. The
+ * failure converter puts error messages and stack traces into payloads so they are encrypted too; the
+ * worker bundles it into the workflows through `failureConverterPath`.
+ */
+export function dataConverterFor(config: Pick<FerryConfig, 'payloadKeys'>): DataConverter | undefined {
+  if (!config.payloadKeys) return undefined;
+  return {
+    payloadCodecs: [new EncryptionCodec(config.payloadKeys)],
+    failureConverterPath: require.resolve('./codec/failure-converter'),
+  };
+}
+
+/** A client on `address`; with `codec.payloadKeys` set it encrypts what it sends and decrypts answers. */
+export async function connectClient(
+  config: TemporalConfig,
+  address: string,
+  codec: Pick<FerryConfig, 'payloadKeys'> = {},
+): Promise<Client> {
+  const dataConverter = dataConverterFor(codec);
   try {
     const connection = await Connection.connect({
       ...connectionOptions(config, address),
       connectTimeout: 10_000,
     });
-    return new Client({ connection, namespace: config.namespace });
+    return new Client({ connection, namespace: config.namespace, dataConverter });
   } catch (err) {
     throw new TemporalUnreachableError(address, err);
   }

@@ -1,10 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, openSync, readFileSync, closeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { FERRY_SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { findTemporalBinary } from './binaries';
+import { ensurePrivateDir, openPrivateFile, tightenPrivateFile } from '../services/shared/private-files';
 
 const IndexedValueType = temporal.api.enums.v1.IndexedValueType;
 const INDEXED_TYPE: Record<string, number> = {
@@ -88,6 +90,18 @@ function tail(file: string, lines = 20): string {
   }
 }
 
+/**
+ * The SQLite file holds every workflow's history (users' emails among them), and the Temporal CLI
+ * creates it, its journal files (`-wal`, `-shm`) too, with its own modes: made owner-only once they
+ * exist. The folder is 0700 from the start, so nobody else could read them in the meantime.
+ */
+async function tightenDatabase(stateDir: string, dbFile: string): Promise<void> {
+  const names = await readdir(stateDir).catch(() => [] as string[]);
+  for (const name of names.filter((n) => n.startsWith(dbFile))) {
+    await tightenPrivateFile(path.join(stateDir, name));
+  }
+}
+
 function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
   return new Promise((resolve) => {
@@ -109,7 +123,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const address = `127.0.0.1:${options.port}`;
   const uiUrl = options.uiPort === false ? undefined : `http://127.0.0.1:${options.uiPort}`;
   const progress = options.onProgress ?? (() => undefined);
-  mkdirSync(options.stateDir, { recursive: true });
+  await ensurePrivateDir(options.stateDir);
 
   if (await answers(address, 1_000)) {
     await registerSearchAttributes(address, namespace);
@@ -135,10 +149,16 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   args.push('--log-format', 'json', '--log-level', 'warn');
   for (const key of FERRY_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${key.name}=${key.type}`);
 
+  // A file left by an earlier run is tightened before the server reopens it.
+  if (dbFile) await tightenDatabase(options.stateDir, dbFile);
   const logFile = path.join(options.stateDir, `temporal-server-${options.port}.log`);
-  const out = openSync(logFile, 'a');
-  const child = spawn(cli, args, { stdio: ['ignore', out, out] });
-  closeSync(out);
+  const out = await openPrivateFile(logFile, 'a');
+  let child: ChildProcess;
+  try {
+    child = spawn(cli, args, { stdio: ['ignore', out.fd, out.fd] });
+  } finally {
+    await out.close();
+  }
 
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
@@ -165,6 +185,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     await new Promise((r) => setTimeout(r, 250));
   }
   await registerSearchAttributes(address, namespace);
+  if (dbFile) await tightenDatabase(options.stateDir, dbFile);
   return { address, namespace, uiUrl, reused: false, pid: child.pid, logFile, stop };
 }
 
@@ -188,6 +209,7 @@ async function startWithSdkDownload(
   });
   const address = `127.0.0.1:${options.port}`;
   await registerSearchAttributes(address, namespace);
+  if (dbFile) await tightenDatabase(options.stateDir, dbFile);
   return {
     address,
     namespace,

@@ -1,5 +1,5 @@
 /** ADE sync and profile checks (SPEC §2), and the Android Enterprise registration check. */
-import { adeProfileProblems } from '../../src/activities/device/ade';
+import { adeProfileProblems, stagingUserLabel } from '../../src/activities/device/ade';
 import { PLAIN_OG, TARGET, failureOf, run, worldPerTest } from './fixture';
 
 const world = worldPerTest();
@@ -144,5 +144,18 @@ describe('checkAndroidEnterprise', () => {
 
     world.sim.state.quirks.androidWorkUnregistered = 'empty';
     await expect(run(plain.checkAndroidEnterprise)).resolves.toEqual({ registered: false });
+  });
+});
+
+describe('the staging user in a message', () => {
+  it('when the staging user name is an email address, then messages (and so sub-statuses) show its id or domain, never the address', () => {
+    expect(stagingUserLabel({ defaultStagingUser: 'ade-staging', defaultStagingUserId: 7 })).toBe(
+      '"ade-staging"',
+    );
+    expect(stagingUserLabel({ defaultStagingUser: 'stage.user@corp.example', defaultStagingUserId: 7 })).toBe(
+      '#7',
+    );
+    expect(stagingUserLabel({ defaultStagingUser: 'stage.user@corp.example' })).toBe('"…@corp.example"');
+    expect(stagingUserLabel({ defaultStagingUserId: 9 })).toBe('#9');
   });
 });

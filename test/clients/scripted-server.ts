@@ -5,9 +5,22 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** An HTTP status (JSON `{}` body), a full answer, a reset socket, or no answer at all. */
+/**
+ * An HTTP status (JSON `{}` body), a full answer, a reset socket, or no answer at all. An answer's `raw`
+ * is sent as is instead of `body` as JSON (a truncated or non-JSON body); `stall` sends the status, the
+ * headers and `raw`, then nothing more, without ending the response.
+ */
 export type Step =
-  number | 'reset' | 'hang' | { status: number; body?: unknown; headers?: Record<string, string> };
+  | number
+  | 'reset'
+  | 'hang'
+  | {
+      status: number;
+      body?: unknown;
+      raw?: string | Buffer;
+      stall?: boolean;
+      headers?: Record<string, string>;
+    };
 
 export interface ScriptedServer {
   url: string;
@@ -31,8 +44,10 @@ export async function startScriptedServer(): Promise<ScriptedServer> {
       if (step === 'reset') return req.socket.destroy();
       if (step === 'hang') return;
       const answer = typeof step === 'number' ? { status: step, body: {} } : step;
-      const body = answer.body === undefined ? '' : JSON.stringify(answer.body);
-      res.writeHead(answer.status, { 'Content-Type': 'application/json', ...answer.headers }).end(body);
+      const body = answer.raw ?? (answer.body === undefined ? '' : JSON.stringify(answer.body));
+      res.writeHead(answer.status, { 'Content-Type': 'application/json', ...answer.headers });
+      if (answer.stall) res.write(body);
+      else res.end(body);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

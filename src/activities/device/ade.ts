@@ -28,9 +28,19 @@ export function defaultAdeProfileProblems(profiles: Ws1AdeProfile[]): string[] {
   return adeProfileProblems(defaultProfile, true);
 }
 
-/** The staging user, as the profile names it, for a message: its user name, else its id. */
-const stagingUserLabel = (p: Ws1AdeProfile) =>
-  p.defaultStagingUser ? `"${p.defaultStagingUser}"` : `#${p.defaultStagingUserId}`;
+/**
+ * The staging user, as the profile names it, for a message: its user name, else its id. The message
+ * becomes a device's sub-status, a search attribute no payload codec encrypts: a user name that is an
+ * email address is shown by its id (or its domain) instead.
+ */
+export function stagingUserLabel(
+  p: Pick<Ws1AdeProfile, 'defaultStagingUser' | 'defaultStagingUserId'>,
+): string {
+  const name = p.defaultStagingUser;
+  if (name && !name.includes('@')) return `"${name}"`;
+  if (p.defaultStagingUserId !== undefined) return `#${p.defaultStagingUserId}`;
+  return name ? `"…@${name.split('@').pop()}"` : '(unnamed)';
+}
 
 /** `abm` is absent until ABM credentials are configured: admins confirm reassignments then. */
 export function createAdeActivities(target: TargetTenant, abm?: AbmAssignmentChecker) {

@@ -1,5 +1,5 @@
-import { writeFileSync } from 'node:fs';
 import { loadConfig } from '../../config';
+import { writePrivateFile } from '../../services/shared/private-files';
 import { deviceListCsv, isInventorySource, pullInventory, skippedLine } from '../source-inventory';
 import { EXIT_OK, UsageError, type Command } from './command';
 import { stringFlag } from './flags';
@@ -20,7 +20,8 @@ Then: ferry validate --devices FILE, ferry preflight …, ferry start --devices 
     const out = stringFlag(values, 'out');
     if (!out) throw new UsageError('--out FILE is required');
     const inventory = await pullInventory(loadConfig(), source);
-    writeFileSync(out, deviceListCsv(inventory.devices));
+    // The list holds every user's email: only its owner reads it.
+    await writePrivateFile(out, deviceListCsv(inventory.devices));
     for (const s of inventory.skipped) io.out(skippedLine(s));
     io.out(`${out}: ${inventory.devices.length} devices, ${inventory.skipped.length} skipped`);
     return EXIT_OK;

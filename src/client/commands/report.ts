@@ -1,6 +1,6 @@
 import { csvText } from '../../services/shared/csv';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { createPrivateDirs, writePrivateFile } from '../../services/shared/private-files';
 import type { Client } from '@temporalio/client';
 import type { migrateDevice } from '../../workflows/device/workflow';
 import {
@@ -35,8 +35,9 @@ sub_status (read from FERRY_STATE_DIR). The migrations report (--migrations): on
 per status, from the running and most recently started device workflows (at most --limit).
 
 Options:
-      --format csv|json  report format (default csv)
-      --out FILE         write the report to FILE (folders created) instead of stdout
+      --format csv|json  report format (default csv; a text cell a spreadsheet would run as a
+                         formula, starting with = + - @ or a tab or line break, gets a leading ')
+      --out FILE         write the report to FILE (owner-only, folders created) instead of stdout
       --migrations       the migrations report instead of one migration's devices
       --limit N          with --migrations: device workflows to read (default ${MIGRATIONS_LIMIT})
   -h, --help             show this help
@@ -162,8 +163,9 @@ export const reportCommand: Command = {
         io.out(report.text.replace(/\r?\n$/, ''));
         return EXIT_OK;
       }
-      mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
-      writeFileSync(out, report.text);
+      // The report names users and devices: only its owner reads it.
+      await createPrivateDirs(path.dirname(path.resolve(out)));
+      await writePrivateFile(out, report.text);
       io.out(`${migrationId === undefined ? 'migrations' : 'devices'} report: ${out} (${report.rows})`);
       return EXIT_OK;
     });

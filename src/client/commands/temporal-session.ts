@@ -70,7 +70,7 @@ export async function withTemporal<T>(work: (client: Client, namespace: string) 
   await probe(address).catch((err: unknown) => {
     throw new TemporalUnreachableError(address, err);
   });
-  const client = await connectClient(config.temporal, address);
+  const client = await connectClient(config.temporal, address, config);
   try {
     return await work(client, config.temporal.namespace);
   } catch (err) {

@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import {
   InvalidRequestError,
+  InvalidResponseError,
   NotFoundError,
   TransientError,
   errorToken,
@@ -231,7 +232,7 @@ export class AppleBusinessManagerClient {
         query: { limit: this.pageLimit, cursor },
       });
       yield body;
-      cursor = nextCursor(body);
+      cursor = nextCursor(body, this.context({ method: 'GET', path }));
       if (cursor === undefined) return;
     }
   }
@@ -259,12 +260,18 @@ export class AppleBusinessManagerClient {
 
 /**
  * The cursor of the next page: taken from `links.next` (or `meta.paging.nextCursor`) and sent to our own
- * base URL, so an absolute `next` link never sends the bearer token to another host.
+ * base URL, so an absolute `next` link never sends the bearer token to another host. A `next` that is
+ * not a URL is an InvalidResponse: stopping there would pass a partial list off as the whole.
  */
-function nextCursor(body: { links?: { next?: string }; meta?: unknown }): string | undefined {
+function nextCursor(
+  body: { links?: { next?: string }; meta?: unknown },
+  ctx: RequestContext,
+): string | undefined {
   const next = body.links?.next;
   if (next) {
-    const cursor = new URL(next, 'https://placeholder.invalid').searchParams.get('cursor');
+    const base = 'https://placeholder.invalid';
+    if (!URL.canParse(next, base)) throw new InvalidResponseError(ctx, 'links.next is not a URL');
+    const cursor = new URL(next, base).searchParams.get('cursor');
     if (cursor) return cursor;
   }
   const meta = body.meta as { paging?: { nextCursor?: string } } | undefined;

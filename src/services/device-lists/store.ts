@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { appendFile, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import {
+  appendPrivateFile,
+  ensurePrivateDir,
+  openPrivateFile,
+  tightenPrivateFile,
+} from '../shared/private-files';
 import type { DeviceInput } from '../../workflows/device/messages';
 import type { NotStartedDevice } from '../../workflows/fleet/messages';
 import { FailureType } from '../../workflows/failures';
@@ -47,7 +53,8 @@ function deviceLine(device: DeviceInput): string {
 /**
  * The device lists as files: `<dir>/migrations/<migrationId>/devices.jsonl`, one device per line. The
  * CLI and the worker must see the same folder: run them on one machine, or mount a shared volume at
- * the same path on every worker (the worker only reads).
+ * the same path on every worker (the worker only reads). Folders are 0700 and files 0600
+ * (private-files.ts): the lists hold users' emails. So the CLI and the workers run as one user.
  */
 export class FileMigrationStore implements MigrationStore {
   /** Byte offset of each line (plus the file size at the end); lists never change once saved. */
@@ -76,7 +83,7 @@ export class FileMigrationStore implements MigrationStore {
     if (devices.length === 0) return;
     // A retried batch may append a device again: reading keeps one per offset. The leading newline ends a
     // line a crash tore mid-append, so it cannot swallow this record.
-    await appendFile(
+    await appendPrivateFile(
       this.notStartedFile(migrationId),
       `\n${devices.map((d) => JSON.stringify(d)).join('\n')}\n`,
     );
@@ -142,17 +149,22 @@ export class FileMigrationStore implements MigrationStore {
       throw err;
     });
     if (existing !== undefined) {
-      // Saving the same list again (a re-run of the same command) is fine; changing it is not.
-      if (existing === text) return { count: devices.length };
+      // Saving the same list again (a re-run of the same command) is fine; changing it is not. A list
+      // an older Ferry saved readable by others is made owner-only on the way.
+      if (existing === text) {
+        await ensurePrivateDir(this.dir, 'migrations', migrationId);
+        await tightenPrivateFile(file);
+        return { count: devices.length };
+      }
       throw new DeviceListConflictError(
         `migration ${migrationId} already has a different device list; start a new migration instead`,
       );
     }
-    await mkdir(path.dirname(file), { recursive: true });
+    await ensurePrivateDir(this.dir, 'migrations', migrationId);
     // Readers see either no list or the whole list: write aside, flush, then rename into place.
     const temp = `${file}.${randomUUID()}.tmp`;
     try {
-      const handle = await open(temp, 'wx');
+      const handle = await openPrivateFile(temp, 'wx');
       try {
         await handle.writeFile(text);
         await handle.sync();

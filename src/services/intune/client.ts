@@ -192,12 +192,13 @@ export class IntuneClient {
 
   /** An absolute next link is followed only on the Graph origin, so the token never goes elsewhere. */
   private sameOrigin(next: string): string {
+    const ctx = { service: MICROSOFT_GRAPH_SERVICE, method: 'GET', path: DEVICES_PATH };
+    if (!URL.canParse(next, this.baseUrl.href)) {
+      throw new InvalidResponseError(ctx, '@odata.nextLink is not a URL');
+    }
     const url = new URL(next, this.baseUrl);
     if (url.origin !== this.baseUrl.origin) {
-      throw new InvalidResponseError(
-        { service: MICROSOFT_GRAPH_SERVICE, method: 'GET', path: DEVICES_PATH },
-        '@odata.nextLink points to another origin',
-      );
+      throw new InvalidResponseError(ctx, '@odata.nextLink points to another origin');
     }
     return url.toString();
   }

@@ -13,6 +13,7 @@
  *   await sim.close();
  */
 import crypto from 'node:crypto';
+import { FaultInjector, type FaultConfig } from '../../shared/simulator/faults';
 import { DEFAULT_QUIRKS, type AbmRateLimits, type AbmSimulatorQuirks } from './quirks';
 import { startServer, TOKEN_PATH } from './server';
 import {
@@ -39,6 +40,8 @@ export interface AppleBusinessManagerSimulatorOptions {
   rateLimit?: AbmRateLimits | false;
   /** Behaviours no public source settles; each defaults as DEFAULT_QUIRKS says (see README.md). */
   quirks?: Partial<AbmSimulatorQuirks>;
+  /** Faults on `/v1/...` requests (default none); `setFaults` or `POST /_sim/faults` change them. */
+  faults?: Partial<FaultConfig>;
   /** Access token lifetime; default 3600 s. */
   tokenTtlSeconds?: number;
   port?: number;
@@ -65,6 +68,7 @@ export interface AppleBusinessManagerSimulator {
   /** Forgets every access token (the next API call gets a 401). */
   revokeTokens(): void;
   corruptNextResponse(): void;
+  setFaults(patch: Partial<FaultConfig>): FaultConfig;
   close(): Promise<void>;
 }
 
@@ -79,6 +83,7 @@ export async function startAppleBusinessManagerSimulator(
     clock: options.clock ?? Date.now,
     onActivityCompleted: options.onActivityCompleted,
   });
+  const faults = new FaultInjector(options.faults);
   const server = await startServer({
     state,
     clientId: options.clientId,
@@ -86,6 +91,7 @@ export async function startAppleBusinessManagerSimulator(
     tokenTtlSeconds: options.tokenTtlSeconds ?? 3600,
     rateLimit: options.rateLimit,
     quirks: { ...DEFAULT_QUIRKS, ...options.quirks },
+    faults,
     port: options.port,
   });
   return {
@@ -110,6 +116,7 @@ export async function startAppleBusinessManagerSimulator(
     tokenRequests: () => state.tokenRequests,
     revokeTokens: () => state.tokens.revokeAll(),
     corruptNextResponse: () => server.corruptNextResponse(),
+    setFaults: (patch) => faults.update(patch),
     close: () => server.close(),
   };
 }

@@ -2,9 +2,9 @@
  * The Apple Business Manager simulator's HTTP server (fastify, 127.0.0.1, random port by default).
  *
  * `POST /auth/oauth2/token`: OAuth (no bearer; too many requests answer 400, see quirks.ts). `/v1/...`:
- * bearer → rate limit (GET per minute, POST per hour, 429 + Retry-After in seconds) → JSON body →
- * activities settle → route → optional corruption. Every `/v1/...` request is counted, whatever its
- * answer.
+ * faults → bearer → rate limit (GET per minute, POST per hour, 429 + Retry-After in seconds) → JSON body
+ * → activities settle → route → optional corruption. Every `/v1/...` request past the faults is
+ * counted, whatever its answer. `/_sim/...`: the admin routes (admin.ts), loopback only.
  */
 import type { KeyObject } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -19,6 +19,9 @@ import { issueToken } from './oauth';
 import { rateLimitsIn, type AbmRateLimits, type AbmSimulatorQuirks } from './quirks';
 import { apiRoutes, appleError, notFoundRoute } from './routes';
 import { retryAfter, SlidingWindow } from '../../shared/simulator/sliding-window';
+import { corrupt, faultHook, malformedAnswer, type FaultInjector } from '../../shared/simulator/faults';
+import { adminPlugin, faultRoutes } from '../../shared/simulator/admin';
+import { abmAdminRoutes } from './admin';
 import type { SimAbmState } from './state';
 
 export const TOKEN_PATH = '/auth/oauth2/token';
@@ -30,6 +33,8 @@ export interface ServerConfig {
   tokenTtlSeconds: number;
   rateLimit: AbmRateLimits | false | undefined;
   quirks: AbmSimulatorQuirks;
+  /** Faults on `/v1/...` requests, before the bearer check (`/_sim/faults` changes them at run time). */
+  faults: FaultInjector;
   port?: number;
 }
 
@@ -66,15 +71,29 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     return sendJson(reply, issueToken(state, { ...config, throttle: tokenWindow }, params));
   }
 
-  function answer(reply: FastifyReply, response: JsonResponse) {
+  function answer(request: FastifyRequest, reply: FastifyReply, response: JsonResponse) {
     if (corruptNext && response.status < 300) {
       corruptNext = false;
       response.body = { links: { self: 'corrupted' } };
+    }
+    // Only reads: a lost answer to a POST would hide an activity Apple created, and Apple's API has no
+    // way to look an activity up but by the id that answer carried (README.md, "Faults").
+    const read = request.method === 'GET';
+    if (read && response.status < 300 && response.body !== undefined && malformedAnswer(request)) {
+      response.body = corrupt(response.body);
     }
     return sendJson(reply, response);
   }
 
   function v1(api: FastifyInstance, _options: unknown, done: () => void) {
+    api.addHook(
+      'onRequest',
+      faultHook(config.faults, (status) =>
+        status === 429
+          ? appleError(429, 'RATE_LIMIT_EXCEEDED', 'The request rate limit has been reached.')
+          : appleError(status, 'INTERNAL_ERROR', 'Simulated server error.'),
+      ),
+    );
     api.addHook('onRequest', async (request, reply) => {
       const path = requestUrl(request).pathname;
       if (!path.startsWith('/v1/')) return sendJson(reply, notFound());
@@ -100,7 +119,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       state.settle();
     });
     api.setNotFoundHandler((request, reply) =>
-      answer(reply, notFoundRoute({ path: requestUrl(request).pathname })),
+      answer(request, reply, notFoundRoute({ path: requestUrl(request).pathname })),
     );
     for (const [key, handler] of Object.entries(apiRoutes)) {
       const [method = '', url = ''] = key.split(' ');
@@ -112,6 +131,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
           const params = request.params as Record<string, string>;
           const body = bodies.get(request);
           return answer(
+            request,
             reply,
             handler({
               state,
@@ -137,6 +157,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     routes: (app) => {
       app.all(TOKEN_PATH, token);
       void app.register(v1, { prefix: '/v1' });
+      const admin = [...abmAdminRoutes(state), ...faultRoutes(config.faults)];
+      void app.register(adminPlugin(admin), { prefix: '/_sim' });
     },
   });
   baseUrl = listening.origin;

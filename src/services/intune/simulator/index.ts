@@ -10,6 +10,7 @@
  *   sim.actions();
  *   await sim.close();
  */
+import { FaultInjector, type FaultConfig } from '../../shared/simulator/faults';
 import { startServer } from './server';
 import {
   DEFAULT_QUIRKS,
@@ -33,6 +34,10 @@ export interface IntuneSimulatorOptions {
   tokenTtlSeconds?: number;
   /** Behaviours no public source settles; each defaults to DEFAULT_QUIRKS (README.md). */
   quirks?: Partial<SimIntuneQuirks>;
+  /** Faults on Graph requests (default none); `setFaults` or `POST /_sim/faults` change them. */
+  faults?: Partial<FaultConfig>;
+  /** Called once per retire / wipe received, e.g. to play the device leaving in another simulator. */
+  onAction?: (action: SimIntuneAction) => void;
   port?: number;
   clock?: () => number;
 }
@@ -52,6 +57,7 @@ export interface IntuneSimulator {
   revokeTokens(): void;
   /** Replaces the body of the next 200 API response with a malformed one. */
   corruptNextResponse(): void;
+  setFaults(patch: Partial<FaultConfig>): FaultConfig;
   close(): Promise<void>;
 }
 
@@ -59,9 +65,12 @@ export async function startIntuneSimulator(options: IntuneSimulatorOptions): Pro
   const quirks = { ...DEFAULT_QUIRKS, ...options.quirks };
   const clock = options.clock ?? Date.now;
   const state = new SimIntuneState(options.devices, options.actionDelayMs ?? 0, clock, quirks);
+  state.onAction = options.onAction;
+  const faults = new FaultInjector(options.faults);
   const server = await startServer({
     state,
     quirks,
+    faults,
     tenantId: options.tenantId,
     clients: options.clients,
     pageSize: options.pageSize ?? 100,
@@ -81,6 +90,7 @@ export async function startIntuneSimulator(options: IntuneSimulatorOptions): Pro
     tokenRequests: () => state.tokenRequests,
     revokeTokens: () => state.tokens.revokeAll(),
     corruptNextResponse: () => server.corruptNextResponse(),
+    setFaults: (patch) => faults.update(patch),
     close: () => server.close(),
   };
 }

@@ -2,8 +2,9 @@
  * The Intune simulator's HTTP server (fastify, 127.0.0.1, random port by default).
  *
  * `POST /{tenantId}/oauth2/v2.0/token`: client credentials, form body (no bearer, no rate limit).
- * `/v1.0/deviceManagement/managedDevices…` and the same under `/beta`: bearer → rate limit (429 +
- * Retry-After in seconds) → route, errors in Graph's body `{"error":{"code","message","innerError":{…}}}`.
+ * `/v1.0/deviceManagement/managedDevices…` and the same under `/beta`: faults → bearer → rate limit (429
+ * + Retry-After in seconds) → route, errors in Graph's body `{"error":{"code","message","innerError":{…}}}`.
+ * `/_sim/...`: the admin routes (admin.ts), loopback only.
  */
 import crypto from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -15,7 +16,10 @@ import {
   type JsonResponse,
 } from '../../shared/simulator/loopback-http';
 import { retryAfter, SlidingWindow } from '../../shared/simulator/sliding-window';
+import { corrupt, faultHook, malformedAnswer, type FaultInjector } from '../../shared/simulator/faults';
+import { adminPlugin, faultRoutes } from '../../shared/simulator/admin';
 import { SimIntuneState, type GraphApi, type SimIntuneQuirks } from './state';
+import { intuneAdminRoutes } from './admin';
 
 export type SimResponse = JsonResponse;
 
@@ -27,6 +31,8 @@ export interface ServerConfig {
   tokenTtlSeconds: number;
   rateLimit?: { perWindow: number; windowMs: number };
   quirks: SimIntuneQuirks;
+  /** Faults on Graph requests, before the bearer check (`/_sim/faults` changes them at run time). */
+  faults: FaultInjector;
   port?: number;
 }
 
@@ -126,16 +132,28 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     return graphError(405, 'BadRequest', `${request.method} is not allowed on ${path}`);
   }
 
-  function answer(reply: FastifyReply, response: SimResponse) {
+  function answer(request: FastifyRequest, reply: FastifyReply, response: SimResponse) {
     if (corruptNext && response.status === 200) {
       corruptNext = false;
       response.body = { '@odata.context': 'corrupted', value: 'not-an-array' };
+    }
+    // Retire and wipe answer 204 without a body: only reads come back malformed.
+    if (response.status === 200 && response.body !== undefined && malformedAnswer(request)) {
+      response.body = corrupt(response.body);
     }
     return sendJson(reply, response);
   }
 
   function graph(api: FastifyInstance, options: { version: GraphApi }, done: () => void) {
     const { version } = options;
+    api.addHook(
+      'onRequest',
+      faultHook(config.faults, (status) =>
+        status === 429
+          ? graphError(429, 'TooManyRequests', 'Too many requests.')
+          : graphError(status, 'ServiceUnavailable', 'Simulated server error.'),
+      ),
+    );
     api.addHook('onRequest', async (request, reply) => {
       if (!requestUrl(request).pathname.startsWith(`/${version}/`)) return sendJson(reply, notFound());
       if (!state.tokens.authorizes(request.headers.authorization)) {
@@ -153,22 +171,24 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       return sendJson(reply, graphError(404, 'ResourceNotFound', `Resource not found: ${path}`));
     });
     api.get(DEVICES, async (request, reply) =>
-      answer(reply, list(version, requestUrl(request).searchParams)),
+      answer(request, reply, list(version, requestUrl(request).searchParams)),
     );
     api.get(`${DEVICES}/:id`, async (request, reply) => {
       const id = deviceId(request);
       const device = state.find(id);
-      if (!device) return answer(reply, unknownDevice(id));
-      return answer(reply, { status: 200, body: state.view(device, true, version) });
+      if (!device) return answer(request, reply, unknownDevice(id));
+      return answer(request, reply, { status: 200, body: state.view(device, true, version) });
     });
     for (const action of ['retire', 'wipe'] as const) {
-      api.post(`${DEVICES}/:id/${action}`, async (request, reply) => answer(reply, act(request, action)));
+      api.post(`${DEVICES}/:id/${action}`, async (request, reply) =>
+        answer(request, reply, act(request, action)),
+      );
     }
     for (const [url, methods] of [
       [`${DEVICES}/:id`, api.supportedMethods.filter((m) => m !== 'GET')],
       [`${DEVICES}/:id/:action`, api.supportedMethods],
     ] as const) {
-      api.route({ method: [...methods], url, handler: async (r, reply) => answer(reply, notAllowed(r)) });
+      api.route({ method: [...methods], url, handler: async (r, reply) => answer(r, reply, notAllowed(r)) });
     }
     done();
   }
@@ -183,6 +203,9 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       );
       void app.register(graph, { prefix: '/v1.0', version: 'v1.0' });
       void app.register(graph, { prefix: '/beta', version: 'beta' });
+      void app.register(adminPlugin([...intuneAdminRoutes(state), ...faultRoutes(config.faults)]), {
+        prefix: '/_sim',
+      });
     },
   });
   origin = listening.origin;

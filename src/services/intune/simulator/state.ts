@@ -72,6 +72,7 @@ export interface SimIntuneDeviceSeed {
 
 export interface SimIntuneAction {
   deviceId: string;
+  serialNumber: string;
   action: 'retire' | 'wipe';
   at: string;
   body?: unknown;
@@ -90,6 +91,8 @@ export class SimIntuneState {
   readonly tokens: SimAccessTokens;
   readonly actions: SimIntuneAction[] = [];
   tokenRequests = 0;
+  /** Called once per retire / wipe received (another simulator can play the device leaving). */
+  onAction?: (action: SimIntuneAction) => void;
 
   constructor(
     seeds: SimIntuneDeviceSeed[],
@@ -118,7 +121,8 @@ export class SimIntuneState {
 
   record(device: SimDevice, action: 'retire' | 'wipe', body: unknown): void {
     const at = new Date(this.now()).toISOString();
-    this.actions.push({ deviceId: device.seed.id, action, at, body });
+    const received = { deviceId: device.seed.id, serialNumber: device.seed.serialNumber, action, at, body };
+    this.actions.push(received);
     device.results.push({
       actionName: action,
       actionState: 'pending',
@@ -126,6 +130,7 @@ export class SimIntuneState {
       lastUpdatedDateTime: at,
     });
     device.dueAt.set(device.results.length - 1, this.now() + this.actionDelayMs);
+    this.onAction?.({ ...received });
   }
 
   /** Completes due actions; a device whose retire or wipe is done leaves managedDevices. */

@@ -3,7 +3,7 @@
  * (optionally with some missing), an ADE profile and ADE device records for the ADE-bound iPhones, and
  * the matching Ferry device list. The same options always give the same fleet.
  */
-import { Random } from './random';
+import { Random } from '../../shared/simulator/random';
 import type { SimSeed } from './seed';
 
 export interface FleetOptions {

@@ -61,6 +61,11 @@ export interface WorkspaceOneSimulator {
   snapshot(tenantCode: string): ReturnType<typeof snapshotTenant>;
   /** The "manual" source: the device was un-enrolled by hand / by its user. */
   markUnenrolled(tenantCode: string, serialNumber: string): void;
+  /**
+   * The device received this command from another MDM that manages it (e.g. the Intune simulator's
+   * retire or wipe): it leaves as if the command had come through this simulator's API.
+   */
+  receiveCommand(tenantCode: string, serialNumber: string, kind: 'EnterpriseWipe' | 'DeviceWipe'): void;
   markEnrolled(
     tenantCode: string,
     serialNumber: string,
@@ -134,6 +139,11 @@ export async function startWorkspaceOneSimulator(
     markUnenrolled: (code, serialNumber) => {
       startUnenroll(requireDevice(code, serialNumber), 'Manual', store.now());
       store.record({ tenant: code, kind: 'admin.device.unenrolled', source: 'admin', serialNumber });
+    },
+    receiveCommand: (code, serialNumber, kind) => {
+      startUnenroll(requireDevice(code, serialNumber), kind, store.now());
+      const detail = { command: kind };
+      store.record({ tenant: code, kind: 'admin.device.unenrolled', source: 'admin', serialNumber, detail });
     },
     markEnrolled: (code, serialNumber, opts = {}) =>
       markEnrolledByHand(store, store.requireTenant(code), { serialNumber, ...opts }),

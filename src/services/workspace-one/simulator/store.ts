@@ -1,5 +1,5 @@
 /** The simulator's in-memory state: tenants keyed by `aw-tenant-code`, the ledger, OAuth tokens. */
-import { Random } from './random';
+import { Random } from '../../shared/simulator/random';
 import type {
   Behaviour,
   LedgerEntry,

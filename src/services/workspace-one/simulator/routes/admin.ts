@@ -3,8 +3,10 @@
  * un-enrollment/enrollment, faults, rate limits, behaviour and quirk settings, OAuth revocation, seeding.
  */
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import { deviceStatus, markEnrolledByHand, settle, startUnenroll } from '../behaviour';
-import type { FaultConfig, FaultInjector, RateLimiter } from '../faults';
+import type { FaultInjector, RateLimiter } from '../faults';
+import { faultPatchSchema } from '../../../shared/simulator/faults';
 import { rawBody, requestUrl, sendJson } from '../../../shared/simulator/loopback-http';
 import { Query, readBody, route, type Route, type SimResponse } from '../router';
 import { addSeedUser, applySeed, type SimSeed, type UserSeed } from '../seed';
@@ -53,12 +55,39 @@ export function snapshotTenant(store: SimStore, tenant: SimTenant) {
   };
 }
 
+/**
+ * Every registration token the tenant issued, per serial, and whether it could still enroll its device
+ * now (`valid`: neither deleted, expired nor used). Holds the token values: loopback admin only.
+ */
+export function tokenLedger(tenant: SimTenant, now: number) {
+  return tenant.tokens.map((t) => ({
+    serialNumber: t.serialNumber,
+    uuid: t.uuid,
+    value: t.value,
+    issuedAt: new Date(t.issuedAt).toISOString(),
+    expiresAt: new Date(t.expiresAt).toISOString(),
+    deletedAt: t.deletedAt === undefined ? null : new Date(t.deletedAt).toISOString(),
+    usedAt: t.usedAt === undefined ? null : new Date(t.usedAt).toISOString(),
+    valid: t.deletedAt === undefined && t.usedAt === undefined && t.expiresAt > now,
+  }));
+}
+
 const notFound = (what: string): SimResponse => ({ status: 404, body: { error: `${what} not found` } });
 
 function withTenant(ctx: AdminContext, fn: (tenant: SimTenant) => SimResponse): SimResponse {
   const tenant = ctx.store.tenant(ctx.params.code ?? '');
   return tenant ? fn(tenant) : notFound('tenant');
 }
+
+/** What `POST …/devices/:serial/migration` may change of a device's migration (sim.migrationOf). */
+const migrationPatchSchema = z
+  .object({
+    neverEnrolls: z.boolean(),
+    enrollDelayMs: z.number().int().nonnegative(),
+    commandDelayMs: z.number().int().nonnegative(),
+  })
+  .partial()
+  .strict();
 
 const body = (ctx: AdminContext) => (ctx.body ?? {}) as Record<string, unknown>;
 
@@ -120,11 +149,26 @@ const adminRoutes: Route<AdminContext>[] = [
       return { status: 200, body: device };
     }),
   ),
+  route('GET', '/tenants/:code/tokens', 0, (ctx) =>
+    withTenant(ctx, (tenant) => ({ status: 200, body: tokenLedger(tenant, ctx.store.now()) })),
+  ),
+  route('POST', '/tenants/:code/devices/:serial/migration', 0, (ctx) =>
+    withTenant(ctx, (tenant) => {
+      const device = ctx.store.findDevice(tenant, ctx.params.serial ?? '');
+      if (!device) return notFound('device');
+      const patch = migrationPatchSchema.safeParse(ctx.body ?? {});
+      if (!patch.success) return { status: 400, body: { error: patch.error.issues[0]?.message } };
+      Object.assign(device.migration, patch.data);
+      const { enrolledInTarget: _omit, ...settings } = device.migration;
+      return { status: 200, body: settings };
+    }),
+  ),
   route('GET', '/faults', 0, (ctx) => ({ status: 200, body: ctx.faults.current })),
-  route('POST', '/faults', 0, (ctx) => ({
-    status: 200,
-    body: ctx.faults.update(ctx.body as Partial<FaultConfig>),
-  })),
+  route('POST', '/faults', 0, (ctx) => {
+    const patch = faultPatchSchema.safeParse(ctx.body ?? {});
+    if (!patch.success) return { status: 400, body: { error: patch.error.issues[0]?.message } };
+    return { status: 200, body: ctx.faults.update(patch.data) };
+  }),
   route('POST', '/tenants/:code/rate-limit', 0, (ctx) =>
     withTenant(ctx, (tenant) => {
       const perMinute = body(ctx).perMinute;
