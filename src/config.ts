@@ -83,6 +83,10 @@ const ferryEnv = z.object({
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   /** How long the stored device list of an ended migration is kept (housekeeping). */
   FERRY_DEVICE_LIST_RETENTION: envDuration('30 days'),
+  /** postgres://… : the migration store in PostgreSQL (workers on several hosts); unset, files. */
+  FERRY_STORE_URL: optionalText.pipe(
+    z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' }).optional(),
+  ),
 });
 const targetEnv = workspaceOneTenant('WS1_TARGET');
 const sourceEnv = workspaceOneTenant('WS1_SOURCE');
@@ -186,6 +190,8 @@ export interface FerryConfig {
   androidStaging?: AndroidStagingEnrollment;
   /** FERRY_DEVICE_LIST_RETENTION: how long an ended migration's stored device list is kept. */
   deviceListRetentionMs: number;
+  /** FERRY_STORE_URL: the PostgreSQL migration store (holds a password: never logged or printed). */
+  storeUrl?: string;
 }
 
 export class ConfigError extends Error {
@@ -283,5 +289,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): FerryConfig
     smtp: mail.smtp,
     androidStaging: staging.androidStaging,
     deviceListRetentionMs: env.FERRY_DEVICE_LIST_RETENTION,
+    storeUrl: env.FERRY_STORE_URL,
   };
 }

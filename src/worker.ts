@@ -13,7 +13,8 @@ import { createLogger, type Logger } from './logger';
 import { LogNotifier, type Notifier } from './services/mail/notifier';
 import { SmtpNotifier } from './services/mail/smtp-notifier';
 import { connectClient, connectWorker } from './temporal/connection';
-import { FileMigrationStore } from './services/device-lists/store';
+import type { MigrationStore } from './services/device-lists/store';
+import { openMigrationStore } from './services/device-lists/open-store';
 import { scheduleHousekeeping, temporalFleetLookup } from './services/device-lists/housekeeping';
 import { installRuntime } from './temporal/runtime';
 
@@ -74,6 +75,7 @@ export async function activitiesFromConfig(
   config: FerryConfig,
   logger: Logger,
   client: Client,
+  store: MigrationStore,
 ): Promise<MigrationActivities & FleetActivities> {
   if (!config.target) {
     throw new Error(
@@ -93,10 +95,10 @@ export async function activitiesFromConfig(
       notifier: await notifierFor(config, logger.child({ component: 'notifier' })),
       abm,
     }),
-    // Device lists are read from the state folder the CLI saved them in (shared with `ferry start`).
+    // Device lists are read from the store the CLI saved them in (shared with `ferry start`).
     ...createFleetActivities({
       client,
-      store: new FileMigrationStore(config.stateDir),
+      store,
       deviceTaskQueue: config.taskQueue,
       abm,
     }),
@@ -114,21 +116,22 @@ async function main(): Promise<void> {
   const address = config.temporal.address ?? `127.0.0.1:${config.devServer.port}`;
   const connection = await connectWorker(config.temporal, address);
   const client = await connectClient(config.temporal, address);
+  const store = await openMigrationStore(config);
   try {
     const worker = await createFerryWorker({
       connection,
       namespace: config.temporal.namespace,
       taskQueue: config.taskQueue,
-      activities: await activitiesFromConfig(config, logger, client),
+      activities: await activitiesFromConfig(config, logger, client, store),
       maxConcurrentActivities: config.worker.maxConcurrentActivities,
       maxCachedWorkflows: config.worker.maxCachedWorkflows,
     });
     logger.info(
-      { address, namespace: config.temporal.namespace, taskQueue: config.taskQueue },
+      { address, namespace: config.temporal.namespace, taskQueue: config.taskQueue, store: store.location },
       'worker running',
     );
     const housekeeping = scheduleHousekeeping({
-      store: new FileMigrationStore(config.stateDir),
+      store,
       fleets: temporalFleetLookup(client),
       retentionMs: config.deviceListRetentionMs,
       intervalMs: HOUSEKEEPING_INTERVAL_MS,
@@ -141,6 +144,7 @@ async function main(): Promise<void> {
     }
     logger.info('worker stopped');
   } finally {
+    await store.close();
     await client.connection.close();
     await connection.close();
   }
