@@ -21,6 +21,10 @@ the worker's log and the CLI's output for secrets and user emails. Exit 0 only i
                      the seed; last-device: every kill once all devices but one have closed
   --together         each server kill takes a worker kill with it (the machine both run on going
                      down): their stalls overlap (the short run in npm test uses it)
+  --standby-worker   a second worker process on the same task queue, never killed; a killed worker
+                     is then not restarted: the standby finishes what it was doing
+  --store-url URL    FERRY_STORE_URL for the workers and the CLI (the PostgreSQL migration store;
+                     default the files in the run's state folder)
   --timeout SEC      give up after this many seconds (default 1800)
   --plain            no FERRY_PAYLOAD_KEYS for the worker and the CLI: shows what the history scan
                      finds without payload encryption (the run then fails)
@@ -42,6 +46,8 @@ export interface ChaosArgs {
   serverKills: number;
   together: boolean;
   killsAt: KillPoint;
+  standbyWorker: boolean;
+  storeUrl?: string;
   timeoutSeconds: number;
   keep: boolean;
   plain: boolean;
@@ -63,6 +69,10 @@ const argsSchema = z.object({
   'server-kills': count('server-kills', 0, 10),
   together: z.boolean(),
   'kills-at': z.enum(KILL_POINTS, { error: `--kills-at: one of ${KILL_POINTS.join(', ')}` }),
+  'standby-worker': z.boolean(),
+  'store-url': z
+    .url({ protocol: /^postgres(ql)?$/, error: '--store-url: a postgres:// or postgresql:// URL' })
+    .optional(),
   timeout: count('timeout', 30, 86_400),
   keep: z.boolean(),
   plain: z.boolean(),
@@ -88,6 +98,8 @@ export function parseChaosArgs(argv = process.argv.slice(2)): ChaosArgs | { help
       'server-kills': { type: 'string', default: '1' },
       together: { type: 'boolean', default: false },
       'kills-at': { type: 'string', default: 'random' },
+      'standby-worker': { type: 'boolean', default: false },
+      'store-url': { type: 'string' },
       timeout: { type: 'string', default: '1800' },
       keep: { type: 'boolean', default: false },
       plain: { type: 'boolean', default: false },
@@ -108,6 +120,8 @@ export function parseChaosArgs(argv = process.argv.slice(2)): ChaosArgs | { help
     serverKills: v['server-kills'],
     together: v.together,
     killsAt: v['kills-at'],
+    standbyWorker: v['standby-worker'],
+    storeUrl: v['store-url'],
     timeoutSeconds: v.timeout,
     keep: v.keep,
     plain: v.plain,

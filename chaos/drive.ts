@@ -27,6 +27,8 @@ export async function driveMigration(input: {
   devices: number;
   kills: PlannedKill[];
   worker: ChaosWorker;
+  /** With a standby worker on the task queue, a killed worker stays dead: the standby takes over. */
+  restartWorker: boolean;
   server: ChaosTemporalServer;
   deadline: number;
   /** Lets the device the run holds go: called once no kill is left to make. */
@@ -44,7 +46,7 @@ export async function driveMigration(input: {
       held = false;
       say('  every kill made: the held device may enroll now');
     }
-    if (worker.down) {
+    if (worker.down && input.restartWorker) {
       say('  the worker exited by itself: starting another');
       await worker.start();
     }
@@ -80,7 +82,7 @@ export async function driveMigration(input: {
           await sleep(SERVER_DOWN_MS);
           await server.restart();
         }
-        if (next.target !== 'server') {
+        if (next.target !== 'server' && input.restartWorker) {
           await worker.start();
           say('  worker restarted on the same state');
         }

@@ -25,6 +25,10 @@ export interface ChaosReport {
   killsMissed: number;
   /** Times the worker exited without being killed (each restarted; a crash is worth a look). */
   workerExits: number;
+  /** Worker processes on the task queue: 2 with --standby-worker (a killed one is not restarted). */
+  workers: number;
+  /** Where the device lists were: the run's state folder, or the --store-url PostgreSQL database. */
+  store: 'files' | 'postgres';
   histories: number;
   historyEvents: number;
   plaintextEmailsInHistory: number;

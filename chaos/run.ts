@@ -96,6 +96,7 @@ export async function runChaos(
     FERRY_TASK_QUEUE: `chaos-${process.pid}-${Date.now()}`,
     LOG_LEVEL: 'info',
     ...(payloadKey ? { FERRY_PAYLOAD_KEYS: payloadKey.line } : {}),
+    ...(args.storeUrl ? { FERRY_STORE_URL: args.storeUrl } : {}),
   };
   const env = childEnvironment(ferryEnv);
   const config = loadConfig(env);
@@ -106,6 +107,13 @@ export async function runChaos(
 
   const worker = new ChaosWorker(children, env, path.join(logs, 'worker.log'));
   await worker.start();
+  const standby = args.standbyWorker
+    ? new ChaosWorker(children, env, path.join(logs, 'standby-worker.log'))
+    : undefined;
+  if (standby) {
+    await standby.start();
+    say(`Standby worker on the same task queue (log ${standby.logFile}); a killed worker stays dead`);
+  }
   say(
     `Worker running (log ${worker.logFile})${encryption ? ', payloads encrypted' : ', payload codec missing'}`,
   );
@@ -138,6 +146,7 @@ export async function runChaos(
     devices: args.devices,
     kills,
     worker,
+    restartWorker: !standby,
     server,
     deadline: started + args.timeoutSeconds * 1_000,
     release: () => retrying(() => sims.holdDevice(held.serialNumber, false), 5),
@@ -158,13 +167,21 @@ export async function runChaos(
         .filter((v): v is string => v !== undefined),
       ...pemBodyLines(readFileSync(sims.abmPrivateKey, 'utf8')),
       ...(payloadKey ? [payloadKey.key] : []),
+      ...(args.storeUrl ? [new URL(args.storeUrl).password].filter(Boolean) : []),
     ],
     tokens: ledgers.tokenValues,
     emails: list.devices.map((d) => d.userEmail),
   });
   const histories = await scanHistories(rawClient, scanner);
   await worker.stop();
-  const logScan = scanner.scan([readFileSync(worker.logFile, 'utf8'), ...cli.output].join('\n'));
+  await standby?.stop();
+  const logScan = scanner.scan(
+    [
+      readFileSync(worker.logFile, 'utf8'),
+      ...(standby ? [readFileSync(standby.logFile, 'utf8')] : []),
+      ...cli.output,
+    ].join('\n'),
+  );
 
   await Promise.all(clients.map((c) => c.connection.close()));
   await sims.stop();
@@ -186,7 +203,10 @@ export async function runChaos(
     duplicateCommands: duplicates.length,
     duplicates: duplicates.slice(0, 20),
     ...drive,
-    workerExits: worker.unexpectedExits,
+    // A worker that exits when nobody killed it is a failure, the standby's included.
+    workerExits: worker.unexpectedExits + (standby?.unexpectedExits ?? 0),
+    workers: standby ? 2 : 1,
+    store: args.storeUrl ? 'postgres' : 'files',
     ...historyFigures(histories),
     secretsInLogs: logScan.secrets,
     emailsInLogs: logScan.emails,

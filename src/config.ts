@@ -8,6 +8,9 @@ import {
   type AndroidStagingEnrollment,
 } from './config/android-staging';
 import { PAYLOAD_KEY_KEYS, readPayloadKeysEnv, type PayloadKeys } from './config/payload-keys';
+import { tenant, workspaceOneTenant, type WorkspaceOneTenantConfig } from './config/workspace-one-tenant';
+
+export type { WorkspaceOneTenantConfig } from './config/workspace-one-tenant';
 
 export { smtpConfigSchema, type ResolvedSmtpConfig, type SmtpConfig } from './config/smtp';
 export type { AndroidStagingEnrollment } from './config/android-staging';
@@ -21,38 +24,6 @@ export type { PayloadKeys } from './config/payload-keys';
  */
 
 const port = z.coerce.number().int().min(1).max(65535);
-
-const workspaceOneTenant = (prefix: string) =>
-  z
-    .object({
-      [`${prefix}_BASE_URL`]: optionalText.pipe(z.url().optional()),
-      [`${prefix}_TENANT_CODE`]: optionalText,
-      [`${prefix}_USERNAME`]: optionalText,
-      [`${prefix}_PASSWORD`]: optionalText,
-      [`${prefix}_OAUTH_TOKEN_URL`]: optionalText.pipe(z.url().optional()),
-      [`${prefix}_OAUTH_CLIENT_ID`]: optionalText,
-      [`${prefix}_OAUTH_CLIENT_SECRET`]: optionalText,
-      [`${prefix}_GROUP_ID`]: optionalText,
-    })
-    .superRefine((v, ctx) => {
-      if (!v[`${prefix}_BASE_URL`]) return;
-      for (const key of [`${prefix}_TENANT_CODE`, `${prefix}_GROUP_ID`]) {
-        if (!v[key])
-          ctx.addIssue({ code: 'custom', path: [key], message: `required with ${prefix}_BASE_URL` });
-      }
-      const basic = v[`${prefix}_USERNAME`] && v[`${prefix}_PASSWORD`];
-      const oauth =
-        v[`${prefix}_OAUTH_TOKEN_URL`] &&
-        v[`${prefix}_OAUTH_CLIENT_ID`] &&
-        v[`${prefix}_OAUTH_CLIENT_SECRET`];
-      if (!basic && !oauth) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [`${prefix}_USERNAME`],
-          message: `set ${prefix}_USERNAME and ${prefix}_PASSWORD, or ${prefix}_OAUTH_TOKEN_URL, ${prefix}_OAUTH_CLIENT_ID and ${prefix}_OAUTH_CLIENT_SECRET`,
-        });
-      }
-    });
 
 const ferryEnv = z.object({
   TEMPORAL_ADDRESS: optionalText,
@@ -85,6 +56,10 @@ const ferryEnv = z.object({
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   /** How long the stored device list of an ended migration is kept (housekeeping). */
   FERRY_DEVICE_LIST_RETENTION: envDuration('30 days'),
+  /** postgres://… : the migration store in PostgreSQL (workers on several hosts); unset, files. */
+  FERRY_STORE_URL: optionalText.pipe(
+    z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' }).optional(),
+  ),
 });
 const targetEnv = workspaceOneTenant('WS1_TARGET');
 const sourceEnv = workspaceOneTenant('WS1_SOURCE');
@@ -131,15 +106,6 @@ function allOrNothing(env: Record<string, string | undefined>, keys: string[]): 
 }
 
 export type Env = z.infer<typeof envSchema>;
-
-export interface WorkspaceOneTenantConfig {
-  baseUrl: string;
-  tenantCode: string;
-  groupId: string;
-  auth:
-    | { kind: 'basic'; username: string; password: string }
-    | { kind: 'oauth'; tokenUrl: string; clientId: string; clientSecret: string };
-}
 
 export interface TemporalConfig {
   /** Unset: Ferry starts (or reuses) its embedded dev server. */
@@ -193,6 +159,8 @@ export interface FerryConfig {
   payloadKeys?: PayloadKeys;
   /** FERRY_CODEC_SERVER_TOKEN: the bearer token `ferry codec-server` requires. */
   codecServerToken?: string;
+  /** FERRY_STORE_URL: the PostgreSQL migration store (holds a password: never logged or printed). */
+  storeUrl?: string;
 }
 
 export class ConfigError extends Error {
@@ -200,30 +168,6 @@ export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
-}
-
-function tenant(
-  env: Record<string, string | undefined>,
-  prefix: string,
-): WorkspaceOneTenantConfig | undefined {
-  const baseUrl = env[`${prefix}_BASE_URL`];
-  if (!baseUrl) return undefined;
-  const username = env[`${prefix}_USERNAME`];
-  const password = env[`${prefix}_PASSWORD`];
-  return {
-    baseUrl,
-    tenantCode: env[`${prefix}_TENANT_CODE`]!,
-    groupId: env[`${prefix}_GROUP_ID`]!,
-    auth:
-      username && password
-        ? { kind: 'basic', username, password }
-        : {
-            kind: 'oauth',
-            tokenUrl: env[`${prefix}_OAUTH_TOKEN_URL`]!,
-            clientId: env[`${prefix}_OAUTH_CLIENT_ID`]!,
-            clientSecret: env[`${prefix}_OAUTH_CLIENT_SECRET`]!,
-          },
-  };
 }
 
 /** Parses the environment; throws a ConfigError listing every bad key (never its value). */
@@ -294,5 +238,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): FerryConfig
     deviceListRetentionMs: env.FERRY_DEVICE_LIST_RETENTION,
     payloadKeys: payload.payloadKeys,
     codecServerToken: payload.codecServerToken,
+    storeUrl: env.FERRY_STORE_URL,
   };
 }

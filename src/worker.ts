@@ -14,7 +14,8 @@ import { createLogger, type Logger } from './logger';
 import { LogNotifier, type Notifier } from './services/mail/notifier';
 import { SmtpNotifier } from './services/mail/smtp-notifier';
 import { connectClient, connectWorker, dataConverterFor } from './temporal/connection';
-import { FileMigrationStore } from './services/device-lists/store';
+import type { MigrationStore } from './services/device-lists/store';
+import { openMigrationStore } from './services/device-lists/open-store';
 import { scheduleHousekeeping, temporalFleetLookup } from './services/device-lists/housekeeping';
 import { installRuntime } from './temporal/runtime';
 
@@ -82,6 +83,7 @@ export async function activitiesFromConfig(
   config: FerryConfig,
   logger: Logger,
   client: Client,
+  store: MigrationStore,
 ): Promise<MigrationActivities & FleetActivities> {
   if (!config.target) {
     throw new Error(
@@ -101,10 +103,10 @@ export async function activitiesFromConfig(
       notifier: await notifierFor(config, logger.child({ component: 'notifier' })),
       abm,
     }),
-    // Device lists are read from the state folder the CLI saved them in (shared with `ferry start`).
+    // Device lists are read from the store the CLI saved them in (shared with `ferry start`).
     ...createFleetActivities({
       client,
-      store: new FileMigrationStore(config.stateDir),
+      store,
       deviceTaskQueue: config.taskQueue,
       abm,
     }),
@@ -122,12 +124,13 @@ async function main(): Promise<void> {
   const address = config.temporal.address ?? `127.0.0.1:${config.devServer.port}`;
   const connection = await connectWorker(config.temporal, address);
   const client = await connectClient(config.temporal, address, config);
+  const store = await openMigrationStore(config);
   try {
     const worker = await createFerryWorker({
       connection,
       namespace: config.temporal.namespace,
       taskQueue: config.taskQueue,
-      activities: await activitiesFromConfig(config, logger, client),
+      activities: await activitiesFromConfig(config, logger, client, store),
       maxConcurrentActivities: config.worker.maxConcurrentActivities,
       maxCachedWorkflows: config.worker.maxCachedWorkflows,
       dataConverter: dataConverterFor(config),
@@ -137,13 +140,14 @@ async function main(): Promise<void> {
         address,
         namespace: config.temporal.namespace,
         taskQueue: config.taskQueue,
+        store: store.location,
         // The key id only: which key encrypts is worth knowing, the key never leaves the config.
         payloadKeyId: config.payloadKeys?.current ?? null,
       },
       'worker running',
     );
     const housekeeping = scheduleHousekeeping({
-      store: new FileMigrationStore(config.stateDir),
+      store,
       fleets: temporalFleetLookup(client),
       retentionMs: config.deviceListRetentionMs,
       intervalMs: HOUSEKEEPING_INTERVAL_MS,
@@ -156,6 +160,7 @@ async function main(): Promise<void> {
     }
     logger.info('worker stopped');
   } finally {
+    await store.close();
     await client.connection.close();
     await connection.close();
   }

@@ -1,16 +1,19 @@
 import path from 'node:path';
 import { loadConfig } from '../config';
-import { FileMigrationStore } from '../services/device-lists/store';
+import { openMigrationStore } from '../services/device-lists/open-store';
+import { redactedStoreUrl } from '../services/device-lists/postgres-store';
+import type { ManagedMigrationStore } from '../services/device-lists/store';
 import type { NotStartedDevice } from '../workflows/fleet/messages';
 
 /**
- * What the CLI reads from the migrations' state folder (FERRY_STATE_DIR, where `ferry start` saves the
- * lists and the workers record the devices Temporal refused to start). The folder is shared with the
- * workers, or not reachable from this machine at all: then there is simply nothing here to read.
+ * What the CLI reads from the migration store (FERRY_STORE_URL's database, or the state folder
+ * FERRY_STATE_DIR), where `ferry start` saves the lists and the workers record the devices Temporal
+ * refused to start. A folder is shared with the workers, or not reachable from this machine at all:
+ * then there is simply nothing here to read.
  */
 
 export interface StoredList {
-  /** The state folder, absolute. */
+  /** The state folder, absolute, or the store's database URL without its password. */
   dir: string;
   /** What the migration keeps there (its device list and not-started records); 0 when nothing. */
   bytes: number;
@@ -25,39 +28,53 @@ export interface NotStartedRow extends NotStartedDevice {
   platform: string;
 }
 
-let store: FileMigrationStore | undefined;
+let store: { key: string; opened: Promise<ManagedMigrationStore> } | undefined;
 
-/** One store per process: it indexes a list once, and `status --watch` reads it every draw. */
-export function cliStore(): FileMigrationStore {
-  const dir = path.resolve(loadConfig().stateDir);
-  if (store?.dir !== dir) store = new FileMigrationStore(dir);
-  return store;
+function storeWhere() {
+  const config = loadConfig();
+  return { storeUrl: config.storeUrl, stateDir: path.resolve(config.stateDir) };
 }
 
-export async function storedListOf(store: FileMigrationStore, migrationId: string): Promise<StoredList> {
+/** One store per process: it indexes a list once, and `status --watch` reads it every draw. */
+export function cliStore(): Promise<ManagedMigrationStore> {
+  const where = storeWhere();
+  const key = where.storeUrl ?? where.stateDir;
+  if (store?.key !== key) store = { key, opened: openMigrationStore(where) };
+  return store.opened;
+}
+
+/** Where the store is, for people, even when it cannot be opened (never a password). */
+function storeLocation(): string {
+  const { storeUrl, stateDir } = storeWhere();
+  return storeUrl ? redactedStoreUrl(storeUrl) : stateDir;
+}
+
+export async function storedListOf(migrationId: string): Promise<StoredList> {
   let all;
   try {
-    all = await store.storedMigrations();
+    all = await (await cliStore()).storedMigrations();
   } catch (err) {
-    return { dir: store.dir, bytes: 0, unreadable: (err as Error).message.split('\n')[0] };
+    return { dir: storeLocation(), bytes: 0, unreadable: (err as Error).message.split('\n')[0] };
   }
   const stored = all.find((m) => m.migrationId === migrationId);
   return stored
-    ? { dir: store.dir, bytes: stored.bytes, savedAt: stored.savedAt.toISOString() }
-    : { dir: store.dir, bytes: 0 };
+    ? { dir: storeLocation(), bytes: stored.bytes, savedAt: stored.savedAt.toISOString() }
+    : { dir: storeLocation(), bytes: 0 };
 }
 
 /** The devices Temporal refused to start, with their platform from the saved list. */
-export async function notStartedOf(store: FileMigrationStore, migrationId: string): Promise<NotStartedRow[]> {
+export async function notStartedOf(migrationId: string): Promise<NotStartedRow[]> {
   let refused: NotStartedDevice[];
+  let opened: ManagedMigrationStore;
   try {
-    refused = await store.readNotStarted(migrationId);
+    opened = await cliStore();
+    refused = await opened.readNotStarted(migrationId);
   } catch {
-    return []; // an id the store cannot hold (so it holds nothing for it), or an unreadable folder
+    return []; // an id the store cannot hold (so it holds nothing for it), or an unreachable store
   }
   return Promise.all(
     refused.map(async (d) => {
-      const listed = await store.readDevicePage(migrationId, d.offset, 1).catch(() => []);
+      const listed = await opened.readDevicePage(migrationId, d.offset, 1).catch(() => []);
       return { ...d, platform: listed[0]?.platform ?? '' };
     }),
   );

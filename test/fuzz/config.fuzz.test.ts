@@ -19,7 +19,7 @@ const PREFIXES = [
 
 /** Keys whose values are secrets (the ones Ferry reads, and unknown ones named like them). */
 const SECRET_KEYS = [
-  ...KNOWN_KEYS.filter((k) => /PASSWORD|SECRET|API_KEY|TOKEN$|PAYLOAD_KEYS$|QR_PAYLOAD/.test(k)),
+  ...KNOWN_KEYS.filter((k) => /PASSWORD|SECRET|API_KEY|TOKEN$|PAYLOAD_KEYS$|QR_PAYLOAD|STORE_URL$/.test(k)),
   'FERRY_SMTP_PASSWORD',
   'WS1_TARGET_PASWORD',
   'INTUNE_CLIENT_SECRET_VALUE',

@@ -6,6 +6,7 @@ import { Writable } from 'node:stream';
 import type { Client } from '@temporalio/client';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
+import { FileMigrationStore } from '../../src/services/device-lists/store';
 import { activitiesFromConfig } from '../../src/worker';
 
 /** The worker says at start-up when the ABM private key file is open to group or others. */
@@ -39,7 +40,12 @@ async function workerLogWithKeyMode(
       done();
     },
   });
-  await activitiesFromConfig(config, createLogger({ level: 'info' }, sink), {} as Client);
+  await activitiesFromConfig(
+    config,
+    createLogger({ level: 'info' }, sink),
+    {} as Client,
+    new FileMigrationStore(path.dirname(keyFile)),
+  );
   const lines = text
     .split('\n')
     .filter(Boolean)

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { DEVICE_STATUSES } from '../../workflows/device/messages';
-import { cliStore, notStartedOf, type NotStartedRow } from '../migration-files';
+import { notStartedOf, type NotStartedRow } from '../migration-files';
 import { EXIT_OK, UsageError, type Command, type CommandValues } from './command';
 import { migrationArg, plural, statusFlag, stringFlag, table } from './flags';
 import { withTemporal } from './temporal-session';
@@ -58,10 +58,7 @@ function fromRefusal(d: NotStartedRow): ListedDevice {
  * with neither is unknown unless its fleet workflow exists (it has started no device yet).
  */
 export async function migrationDevices(client: Client, migrationId: string): Promise<ListedDevice[]> {
-  const [rows, refused] = await Promise.all([
-    listDevices(client, migrationId),
-    notStartedOf(cliStore(), migrationId),
-  ]);
+  const [rows, refused] = await Promise.all([listDevices(client, migrationId), notStartedOf(migrationId)]);
   const devices = [...rows.map(fromWorkflow), ...refused.map(fromRefusal)];
   if (devices.length === 0) {
     if (!(await fleetExists(client, migrationId))) throw noSuchMigration(migrationId);

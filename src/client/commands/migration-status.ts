@@ -4,7 +4,6 @@ import { countByStatus } from '../devices-report';
 import { inFlight, type InFlight } from '../in-flight';
 import {
   bytesText,
-  cliStore,
   notStartedOf,
   storedListOf,
   type NotStartedRow,
@@ -64,12 +63,11 @@ export async function migrationStatus(
   namespace: string,
   migrationId: string,
 ): Promise<MigrationStatus> {
-  const store = cliStore();
   const [fleet, devices, refused, stored] = await Promise.all([
     readFleet(client, namespace, migrationId),
     listDevices(client, migrationId),
-    notStartedOf(store, migrationId),
-    storedListOf(store, migrationId),
+    notStartedOf(migrationId),
+    storedListOf(migrationId),
   ]);
   if (!fleet && devices.length === 0 && refused.length === 0) {
     const saved =

@@ -14,7 +14,7 @@ import { devicesReportCsv, devicesReportJson } from '../devices-report';
 import pLimit from 'p-limit';
 import { firstLine, plural, positiveNumber, stringFlag, withTimeout } from './flags';
 import { withTemporal } from './temporal-session';
-import { cliStore, notStartedOf } from '../migration-files';
+import { notStartedOf } from '../migration-files';
 import {
   MIGRATIONS_LIMIT,
   fleetExists,
@@ -80,10 +80,7 @@ async function deviceState(client: Client, migrationId: string, d: DeviceRow, io
 }
 
 async function devicesReport(client: Client, migrationId: string, format: string, io: CliIo) {
-  const [devices, refused] = await Promise.all([
-    listDevices(client, migrationId),
-    notStartedOf(cliStore(), migrationId),
-  ]);
+  const [devices, refused] = await Promise.all([listDevices(client, migrationId), notStartedOf(migrationId)]);
   if (devices.length === 0 && refused.length === 0 && !(await fleetExists(client, migrationId))) {
     throw noSuchMigration(migrationId);
   }

@@ -6,7 +6,7 @@ import { startFleetMigration } from '../start-migration';
 import { fleetInputProblems } from '../../workflows/fleet/rollout';
 import { DEFAULT_BREAKER_FAILURES } from '../../workflows/fleet/messages';
 import { durationMs } from '../../workflows/device/messages';
-import { FileMigrationStore } from '../../services/device-lists/store';
+import { cliStore } from '../migration-files';
 import { EXIT_FAILED, EXIT_OK, UsageError, type CliIo, type Command, type CommandValues } from './command';
 import {
   deviceListCsv,
@@ -145,7 +145,7 @@ differs fails its device before the user is told and pauses the migration.`,
       io.out(`REFUSED: ${listName} has ${list.errors.length} errors; nothing was started`);
       return EXIT_FAILED;
     }
-    const store = new FileMigrationStore(config.stateDir);
+    const store = await cliStore();
     await withTemporal(async (client) => {
       // An explicit id of an ended migration is refused in words; a generated one is never reused.
       migrationId = await claimMigrationId(

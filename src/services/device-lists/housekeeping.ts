@@ -1,7 +1,7 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Logger } from '../../logger';
 import { fleetWorkflowId } from '../../workflows/fleet/messages';
-import type { FileMigrationStore } from './store';
+import type { ManagedMigrationStore } from './store';
 
 /**
  * Removes the stored device lists of migrations that ended long enough ago. A list holds every device's
@@ -32,7 +32,7 @@ export function temporalFleetLookup(client: Client): FleetLookup {
 }
 
 export interface HousekeepingOptions {
-  store: FileMigrationStore;
+  store: ManagedMigrationStore;
   fleets: FleetLookup;
   retentionMs: number;
   now?: () => number;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { link, open, readdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import {
   appendPrivateFile,
@@ -25,6 +25,15 @@ export interface MigrationStore {
   readNotStarted(migrationId: string): Promise<NotStartedDevice[]>;
 }
 
+/** A store as its owner sees it: housekeeping, `ferry status`, and closing it when the program ends. */
+export interface ManagedMigrationStore extends MigrationStore {
+  /** Where the lists are, for people: a folder, or a database URL without its password. */
+  readonly location: string;
+  storedMigrations(): Promise<StoredMigration[]>;
+  removeMigration(migrationId: string): Promise<void>;
+  close(): Promise<void>;
+}
+
 /** One migration's stored files, for housekeeping and `ferry status`. */
 export interface StoredMigration {
   migrationId: string;
@@ -45,8 +54,17 @@ export class DeviceListNotFoundError extends Error {
 
 const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
+/** Every store holds the same ids (a folder name here, a key in PostgreSQL): the CLI checks `--id` once. */
+export function checkMigrationId(migrationId: string): void {
+  if (!SAFE_ID.test(migrationId)) {
+    throw new Error(
+      `migration id must be letters, digits, '.', '_' or '-' (got ${JSON.stringify(migrationId)})`,
+    );
+  }
+}
+
 /** Flat objects only (DeviceInput is): the same device always serializes to the same line. */
-function deviceLine(device: DeviceInput): string {
+export function deviceLine(device: DeviceInput): string {
   return JSON.stringify(device, Object.keys(device).sort());
 }
 
@@ -56,22 +74,24 @@ function deviceLine(device: DeviceInput): string {
  * the same path on every worker (the worker only reads). Folders are 0700 and files 0600
  * (private-files.ts): the lists hold users' emails. So the CLI and the workers run as one user.
  */
-export class FileMigrationStore implements MigrationStore {
+export class FileMigrationStore implements ManagedMigrationStore {
   /** Byte offset of each line (plus the file size at the end); lists never change once saved. */
   private readonly lineStarts = new Map<string, Promise<number[]>>();
 
   constructor(readonly dir: string) {}
+
+  get location(): string {
+    return this.dir;
+  }
+
+  async close(): Promise<void> {}
 
   deviceListFile(migrationId: string): string {
     return path.join(this.migrationFolder(migrationId), 'devices.jsonl');
   }
 
   private migrationFolder(migrationId: string): string {
-    if (!SAFE_ID.test(migrationId)) {
-      throw new Error(
-        `migration id must be letters, digits, '.', '_' or '-' (got ${JSON.stringify(migrationId)})`,
-      );
-    }
+    checkMigrationId(migrationId);
     return path.join(this.dir, 'migrations', migrationId);
   }
 
@@ -144,24 +164,16 @@ export class FileMigrationStore implements MigrationStore {
   async saveDeviceList(migrationId: string, devices: DeviceInput[]): Promise<{ count: number }> {
     const file = this.deviceListFile(migrationId);
     const text = devices.map((d) => `${deviceLine(d)}\n`).join('');
-    const existing = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT') return undefined;
-      throw err;
-    });
-    if (existing !== undefined) {
-      // Saving the same list again (a re-run of the same command) is fine; changing it is not. A list
-      // an older Ferry saved readable by others is made owner-only on the way.
-      if (existing === text) {
-        await ensurePrivateDir(this.dir, 'migrations', migrationId);
-        await tightenPrivateFile(file);
-        return { count: devices.length };
-      }
-      throw new DeviceListConflictError(
-        `migration ${migrationId} already has a different device list; start a new migration instead`,
-      );
+    if (await sameListSaved(file, text, migrationId)) {
+      // A list an older Ferry saved readable by others is made owner-only on the way.
+      await ensurePrivateDir(this.dir, 'migrations', migrationId);
+      await tightenPrivateFile(file);
+      return { count: devices.length };
     }
     await ensurePrivateDir(this.dir, 'migrations', migrationId);
-    // Readers see either no list or the whole list: write aside, flush, then rename into place.
+    // Readers see either no list or the whole list: write aside, flush, then link into place. A link
+    // never replaces a file, so of two saves racing for one id exactly one list lands (a rename would let
+    // the later silently replace the earlier under a migration already reading it).
     const temp = `${file}.${randomUUID()}.tmp`;
     try {
       const handle = await openPrivateFile(temp, 'wx');
@@ -171,10 +183,11 @@ export class FileMigrationStore implements MigrationStore {
       } finally {
         await handle.close();
       }
-      await rename(temp, file);
-    } catch (err) {
+      await link(temp, file).catch(async (err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EEXIST' || !(await sameListSaved(file, text, migrationId))) throw err;
+      });
+    } finally {
       await rm(temp, { force: true });
-      throw err;
     }
     await syncFolder(path.dirname(file));
     return { count: devices.length };
@@ -213,6 +226,22 @@ export class FileMigrationStore implements MigrationStore {
   }
 }
 
+/**
+ * True when this very list is saved already (a re-run of the same command is fine); a different list
+ * under the id is refused, since a migration's list never changes once saved.
+ */
+async function sameListSaved(file: string, text: string, migrationId: string): Promise<boolean> {
+  const existing = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return undefined;
+    throw err;
+  });
+  if (existing === undefined) return false;
+  if (existing === text) return true;
+  throw new DeviceListConflictError(
+    `migration ${migrationId} already has a different device list; start a new migration instead`,
+  );
+}
+
 async function indexLines(file: string, migrationId: string): Promise<number[]> {
   let bytes: Buffer;
   try {
@@ -228,14 +257,14 @@ async function indexLines(file: string, migrationId: string): Promise<number[]> 
   return starts;
 }
 
-/** Makes the rename itself durable (POSIX); some platforms cannot open a folder, which is fine. */
+/** Makes the link itself durable (POSIX); some platforms cannot open a folder, which is fine. */
 async function syncFolder(folder: string): Promise<void> {
   const handle = await open(folder, 'r').catch(() => undefined);
   if (!handle) return;
   try {
     await handle.sync();
   } catch {
-    // Not supported here (e.g. Windows); the rename is still atomic.
+    // Not supported here (e.g. Windows); the link is still atomic.
   } finally {
     await handle.close();
   }
