@@ -69,7 +69,7 @@ export class SimStore {
   readonly oauthTokens = new Map<string, { tenant: string; expiresAt: number }>();
   oauthTokensIssued = 0;
   /**
-   * Every request received, whatever its answer, by `TENANT METHOD /route/:pattern` (`-` for no tenant
+   * Every request to a route, whatever its answer, by `TENANT METHOD /route/:pattern` (`-` for no tenant
    * header): `GET /_sim/requests` serves it, the benchmark divides it by the devices migrated.
    */
   readonly requestCounts: Record<string, number> = {};
