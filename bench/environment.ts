@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
@@ -98,6 +98,8 @@ export async function startBenchEnvironment(
       const pid = server.pid;
       await server.stop();
       if (pid !== undefined) children.forget(pid);
+      // Only a run that got this far removes its folder: a failed one keeps its logs there.
+      rmSync(stateDir, { recursive: true, force: true });
     },
   };
 }
