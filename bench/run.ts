@@ -1,120 +1,113 @@
-import { readFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { mkdtempSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
-import { startDeviceMigration } from '../src/temporal/start-device';
-import { createLogger } from '../src/logger';
-import { REHEARSAL_DURATIONS, startSimulatedTenants } from '../src/demo/world';
-import { startDevServer } from '../src/temporal/dev-server';
-import { freePort } from '../src/temporal/free-port';
-import { installRuntime } from '../src/temporal/runtime';
-import { createFerryWorker } from '../src/worker';
-import {
-  DEFAULT_MIGRATION_OPTIONS,
-  abmReassignmentConfirmed,
-  deviceWorkflowId,
-} from '../src/workflows/device/messages';
-import { migrateDevice } from '../src/workflows/device/workflow';
-
 /**
- * `npm run bench -- --devices N`: end-to-end throughput of device workflows on this machine — a fresh
- * in-memory dev server, the Workspace ONE simulator with instant devices (so what is measured is Ferry
- * and Temporal, not simulated users), and one in-process worker. Prints one JSON line of figures.
+ * `npm run bench`: Ferry's throughput against the limit of its own engine (see args.ts USAGE and
+ * BENCHMARKS.md). Every process it starts is its child and is killed when it ends, however it ends.
  */
-const { values } = parseArgs({
-  options: {
-    devices: { type: 'string', default: '500' },
-    'enroll-delay-ms': { type: 'string', default: '0' },
-    'max-cached': { type: 'string' },
-  },
-});
-const count = Number(values.devices);
+import os from 'node:os';
+import { Children } from '../chaos/children';
+import { readDeviceList } from '../src/client/device-list';
+import { USAGE, parseBenchArgs, type BenchArgs } from './args';
+import { startBenchEnvironment } from './environment';
+import { runFleet } from './fleet';
+import { HAPPY_PATH_ACTIVITIES } from './baseline-shape';
+import { round1 } from './measure';
+import { runParked } from './parked';
+import { runBaseline, runDirect } from './phases';
 
-function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
-}
+/** Share of a generated fleet that is ADE iPhones (60 % iOS, half of them ADE): parked runs need N. */
+const ADE_SHARE = 0.3;
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
-
-async function main(): Promise<void> {
-  installRuntime(createLogger({ level: 'error' }), 'ERROR');
-  const stateDir = mkdtempSync(path.join(os.tmpdir(), 'ferry-bench-'));
-  const server = await startDevServer({ stateDir, port: await freePort(), uiPort: false, dbFile: null });
-  const delay = Number(values['enroll-delay-ms']);
-  const tenants = await startSimulatedTenants(
-    { devices: count, seed: 11, missingTargetUserShare: 0 },
-    { behaviour: { commandDelayMs: delay, enrollDelayMs: delay } },
-  );
-  const client = new Client({ connection: await Connection.connect({ address: server.address }) });
-  const nativeConnection = await NativeConnection.connect({ address: server.address });
-  const taskQueue = 'bench';
-  const worker = await createFerryWorker({
-    connection: nativeConnection,
-    namespace: 'default',
-    taskQueue,
-    activities: tenants.activities,
-    maxCachedWorkflows: values['max-cached'] ? Number(values['max-cached']) : undefined,
+async function runPhases(args: BenchArgs, children: Children, say: (m: string) => void) {
+  const env = await startBenchEnvironment(children, {
+    devices: args.devices * 2,
+    baseline: true,
+    seed: args.seed,
+    say,
   });
-  const options = { ...DEFAULT_MIGRATION_OPTIONS, durations: REHEARSAL_DURATIONS };
-  const migrationId = `bench-${count}`;
-  const cpuBefore = process.cpuUsage();
-  const started = Date.now();
-  const latencies: number[] = [];
-  const states = await worker.runUntil(async () => {
-    const handles = await Promise.all(
-      tenants.devices.map((device) =>
-        device.enrollmentKind === 'ade'
-          ? client.workflow.signalWithStart(migrateDevice, {
-              taskQueue,
-              workflowId: deviceWorkflowId(migrationId, device.serialNumber),
-              args: [{ migrationId, device, options }],
-              signal: abmReassignmentConfirmed,
-              signalArgs: [{ by: 'bench' }],
-            })
-          : startDeviceMigration(client, taskQueue, { migrationId, device, options }),
-      ),
-    );
-    return Promise.all(
-      handles.map(async (h) => {
-        const state = await h.result();
-        latencies.push(Date.now() - started);
-        return state;
-      }),
-    );
-  });
-  const seconds = (Date.now() - started) / 1000;
-  const cpu = process.cpuUsage(cpuBefore);
-  const sample = await client.workflow
-    .getHandle(deviceWorkflowId(migrationId, states[0]!.serialNumber))
-    .fetchHistory();
-  latencies.sort((a, b) => a - b);
-  const result = {
-    devices: count,
-    reenrolled: states.filter((s) => s.status === 'reenrolled').length,
-    seconds: Math.round(seconds * 10) / 10,
-    devicesPerSecond: Math.round((count / seconds) * 10) / 10,
-    completionP50s: Math.round(percentile(latencies, 50) / 100) / 10,
-    completionP95s: Math.round(percentile(latencies, 95) / 100) / 10,
-    eventsFirstDevice: sample.events?.length,
-    workerCpuSeconds: Math.round((cpu.user + cpu.system) / 1e5) / 10,
-    workerRssMb: Math.round(process.memoryUsage().rss / 1024 / 1024),
-    serverRssMb: server.pid ? rssMb(server.pid) : undefined,
+  const { devices: all } = await readDeviceList(env.sims.deviceList);
+  // The direct phase migrates the first half of the fleet, the product path the second.
+  const direct = all.slice(0, args.devices);
+  const fleet = all.slice(args.devices, args.devices * 2);
+  say(`Baseline: ${args.devices} bare workflows of ${HAPPY_PATH_ACTIVITIES} no-op activities`);
+  const baseline = await runBaseline(env, direct);
+  say(`  ${baseline.perSec}/s, ${baseline.history.eventsPerHistory} events per history`);
+  say(`Ferry, direct: ${args.devices} device workflows`);
+  const ferry = await runDirect(env, direct);
+  say(`  ${ferry.perSec}/s, ${ferry.history.eventsPerHistory} events per history`);
+  say(`Ferry, product path: ferry start of ${args.devices} devices + ferry approve-abm`);
+  const product = await runFleet(env, fleet);
+  say(`  ${product.perSec}/s, ${product.history.eventsPerHistory} events per history`);
+  await env.stop();
+  const ratio = (a: number) => Math.round((a / Math.max(baseline.perSec, 0.001)) * 100) / 100;
+  return {
+    devices: args.devices,
+    baselinePerSec: baseline.perSec,
+    ferryPerSec: ferry.perSec,
+    ratio: ratio(ferry.perSec),
+    fleetPerSec: product.perSec,
+    fleetRatio: ratio(product.perSec),
+    eventsPerDevice: ferry.history.eventsPerHistory,
+    fleetEventsPerDevice: product.history.eventsPerHistory,
+    baselineEventsPerWorkflow: baseline.history.eventsPerHistory,
+    apiCallsPerDevice: ferry.apiCalls?.targetPerDevice ?? 0,
+    fleetApiCallsPerDevice: product.apiCalls?.targetPerDevice ?? 0,
+    workerCpuMsPerDevice: ferry.workerCpuMsPerDevice,
+    fleetWorkerCpuMsPerDevice: product.workerCpuMsPerDevice,
+    baselineWorkerCpuMsPerDevice: baseline.workerCpuMsPerDevice,
+    workerPeakRssMb: Math.max(ferry.workerPeakRssMb, product.workerPeakRssMb),
+    baselineWorkerPeakRssMb: baseline.workerPeakRssMb,
     cores: os.cpus().length,
+    phases: { baseline, direct: ferry, fleet: product },
   };
-  process.stdout.write(`${JSON.stringify(result)}\n`);
-  await nativeConnection.close();
-  await client.connection.close();
-  await tenants.close();
-  await server.stop();
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`bench: ${(err as Error).message}\n`);
-  process.exit(1);
-});
+async function runParkedOnly(parked: number, args: BenchArgs, children: Children, say: (m: string) => void) {
+  const env = await startBenchEnvironment(children, {
+    devices: Math.min(10_000, Math.ceil((parked / ADE_SHARE) * 1.2) + 20),
+    baseline: false,
+    seed: args.seed,
+    say,
+  });
+  const { devices: all } = await readDeviceList(env.sims.deviceList);
+  const ade = all.filter((d) => d.enrollmentKind === 'ade').slice(0, parked);
+  if (ade.length < parked) throw new Error(`only ${ade.length} ADE devices in the simulated fleet`);
+  const figures = await runParked(env, ade, say);
+  await env.stop();
+  return { ...figures, cores: os.cpus().length };
+}
+
+if (require.main === module) {
+  const children = new Children();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      process.stderr.write(`\nbench: ${signal}: stopping every process the run started\n`);
+      process.exit(130);
+    });
+  }
+  Promise.resolve()
+    .then(async () => {
+      const args = parseBenchArgs();
+      if (args.help) {
+        process.stdout.write(`${USAGE}\n`);
+        return 0;
+      }
+      const t0 = Date.now();
+      const say = (m: string) =>
+        process.stderr.write(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(6)} s] ${m}\n`);
+      const figures =
+        args.parked === undefined
+          ? await runPhases(args, children, say)
+          : await runParkedOnly(args.parked, args, children, say);
+      const result = { ...figures, seconds: round1((Date.now() - t0) / 1000) };
+      process.stdout.write(
+        args.json ? `${JSON.stringify(result)}\n` : `${JSON.stringify(result, null, 2)}\n`,
+      );
+      return 0;
+    })
+    .then(
+      (code) => process.exit(code),
+      (err: unknown) => {
+        process.stderr.write(`bench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+        process.exit(2);
+      },
+    );
+}

@@ -43,9 +43,18 @@ export async function adminCall(url: string, body?: unknown): Promise<unknown> {
 /** Starts `src/simulators/main.ts` and waits for its one JSON line (the simulators listen by then). */
 export async function startSimulatorsProcess(
   children: Children,
-  options: { devices: number; source: SimulatedSource; seed: number; stateDir: string; logFile: string },
+  options: {
+    devices: number;
+    source: SimulatedSource;
+    seed: number;
+    stateDir: string;
+    logFile: string;
+    /** `--instant`: no device, ABM or rate-limit delays (the benchmark). */
+    instant?: boolean;
+  },
 ): Promise<SimulatorsProcess> {
   const args = ['--json', '--devices', String(options.devices), '--source', options.source];
+  if (options.instant) args.push('--instant');
   args.push('--seed', String(options.seed), '--state-dir', path.join(options.stateDir));
   const child = children.spawn(tsNodeCommand('src/simulators/main.ts', args), {
     env: process.env,

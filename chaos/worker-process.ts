@@ -23,12 +23,19 @@ export class ChaosWorker {
     private readonly children: Children,
     private readonly env: NodeJS.ProcessEnv,
     readonly logFile: string,
+    /** The worker program; the benchmark's baseline worker is another one (bench/baseline-worker.ts). */
+    private readonly script = 'src/worker.ts',
   ) {}
+
+  /** The running worker's process id (the benchmark reads its CPU and memory from /proc). */
+  get pid(): number | undefined {
+    return this.down ? undefined : this.child?.pid;
+  }
 
   /** Starts a worker and waits until it polls its task queue. */
   async start(): Promise<void> {
     const from = sizeOf(this.logFile);
-    const child = this.children.spawn(tsNodeCommand('src/worker.ts'), {
+    const child = this.children.spawn(tsNodeCommand(this.script), {
       env: this.env,
       logFile: this.logFile,
     });

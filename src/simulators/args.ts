@@ -14,6 +14,8 @@ need (KEY=value lines, or one JSON object with --json). State lives as long as t
   --faults           every simulator misbehaves as the chaos run wants: 20% 5xx, 10% 429 with
                      Retry-After, 5% hangs, 5% resets, 2% malformed bodies (change them at run time
                      with POST /_sim/faults on each simulator)
+  --instant          devices move at once and ABM neither delays its activities nor rate-limits
+                     (the benchmark's setting: Ferry and Temporal measured, not simulated users)
   --seed N           fleet generator and fault seed (default 1)
   --state-dir DIR    where the device list and the ABM key go (default: a new folder under the
                      system's temporary folder)
@@ -28,6 +30,7 @@ export interface SimulatorsArgs {
   devices: number;
   source: SimulatedSource;
   faults: boolean;
+  instant: boolean;
   seed: number;
   stateDir?: string;
   json: boolean;
@@ -43,6 +46,7 @@ const argsSchema = z.object({
   devices: wholeNumber('devices', 1).max(10_000, '--devices: at most 10000'),
   source: z.enum(SOURCES, { error: `--source: one of ${SOURCES.join(', ')}` }),
   faults: z.boolean(),
+  instant: z.boolean(),
   seed: wholeNumber('seed', 0),
   'state-dir': z.string().min(1).optional(),
   json: z.boolean(),
@@ -56,6 +60,7 @@ export function parseSimulatorsArgs(argv = process.argv.slice(2)): SimulatorsArg
       devices: { type: 'string', default: '100' },
       source: { type: 'string', default: 'ws1' },
       faults: { type: 'boolean', default: false },
+      instant: { type: 'boolean', default: false },
       seed: { type: 'string', default: '1' },
       'state-dir': { type: 'string' },
       json: { type: 'boolean', default: false },

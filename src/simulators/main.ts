@@ -20,7 +20,7 @@ async function main(args: SimulatorsArgs): Promise<void> {
     for (const [key, value] of Object.entries(env)) process.stdout.write(`${key}=${value}\n`);
     process.stdout.write(
       [
-        `# ${args.devices} devices, source ${args.source}${args.faults ? ', faults on' : ''}`,
+        `# ${args.devices} devices, source ${args.source}${args.faults ? ', faults on' : ''}${args.instant ? ', instant' : ''}`,
         `# device list: ${deviceList}`,
         `# ledgers and faults (GET/POST): ${Object.values(admin).join('  ')}`,
         '# serving until Ctrl-C',

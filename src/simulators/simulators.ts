@@ -15,6 +15,8 @@ export interface SimulatorsOptions {
   devices: number;
   source: SimulatedSource;
   faults: boolean;
+  /** Zero delays everywhere and no ABM rate limits (`--instant`, the benchmark's setting). */
+  instant?: boolean;
   seed: number;
   stateDir: string;
 }
@@ -45,19 +47,23 @@ const secret = () => crypto.randomBytes(24).toString('base64url');
  */
 export async function startSimulators(options: SimulatorsOptions): Promise<RunningSimulators> {
   const faults = options.faults ? chaosFaults(options.seed) : undefined;
+  const behaviour = options.instant ? { commandDelayMs: 0, enrollDelayMs: 0 } : BEHAVIOUR;
+  const abmPace = options.instant
+    ? { assignDelayMs: 0, rateLimit: false as const }
+    : { assignDelayMs: 1_000, rateLimit: DEMO_ABM_RATE_LIMITS };
   const services: SimulatedServices = await startSimulatedServices(
     { devices: options.devices, seed: options.seed, missingTargetUserShare: 0 },
     {
-      behaviour: BEHAVIOUR,
+      behaviour,
       faults,
-      abm: { assignDelayMs: 1_000, rateLimit: DEMO_ABM_RATE_LIMITS, faults },
+      abm: { ...abmPace, faults },
     },
   );
   let intune: SimulatedIntune | undefined;
   try {
     if (options.source === 'intune') {
       intune = await startSimulatedIntune(services.sim, SOURCE_TENANT, services.fleet.devices, {
-        actionDelayMs: BEHAVIOUR.commandDelayMs,
+        actionDelayMs: behaviour.commandDelayMs,
         faults,
       });
     }

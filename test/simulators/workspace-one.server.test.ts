@@ -119,6 +119,33 @@ describe('admin endpoints', () => {
     expect((await fetch(`${sim.url}/_sim/faults`)).status).toBe(200);
   });
 
+  it('when API calls are made, then /_sim/requests counts them (a 401 too) by tenant, method and route pattern', async () => {
+    const url = `${sim.url}/API/mdm/devices?searchby=Serialnumber&id=IOSSTD0001`;
+    for (let i = 0; i < 2; i++) await fetch(url, { headers: headers() });
+    await fetch(url, { headers: headers({ Authorization: 'Bearer unknown' }) });
+    const counts = (await (await fetch(`${sim.url}/_sim/requests`)).json()) as {
+      tenant: string;
+      method: string;
+      route: string;
+      count: number;
+    }[];
+    expect(counts).toEqual(
+      expect.arrayContaining([{ tenant: SOURCE, method: 'GET', route: '/mdm/devices', count: 3 }]),
+    );
+  });
+
+  it('when an ADE device is assigned over /_sim, then it joins the tenant ADE list, and leaves it', async () => {
+    const route = `${sim.url}/_sim/tenants/${TARGET}/ade-devices/BENCHADE1`;
+    const listed = () =>
+      sim.state.tenants.get(TARGET)!.adeDevices.some((d) => d.serialNumber === 'BENCHADE1');
+    const post = (body: unknown) => fetch(route, { method: 'POST', body: JSON.stringify(body) });
+    expect((await post({ assigned: true })).status).toBe(200);
+    expect(listed()).toBe(true);
+    expect((await post({ assigned: false })).status).toBe(200);
+    expect(listed()).toBe(false);
+    expect((await post({})).status).toBe(400);
+  });
+
   it('when a rate limit is set over /_sim, then the tenant gets 429 with Retry-After', async () => {
     await fetch(`${sim.url}/_sim/tenants/${SOURCE}/rate-limit`, {
       method: 'POST',

@@ -37,6 +37,8 @@ export function apiPlugin(deps: ApiDeps, routes: Route<ApiContext>[]) {
     api.addHook('onRequest', async (request, reply) => {
       const path = apiPath(request);
       if (!path.startsWith('/')) return sendJson(reply, wsError(store, 404, 'Not found.'));
+      const route = request.routeOptions.url?.slice('/API'.length) ?? '(unknown)';
+      store.countRequest(header(request, 'aw-tenant-code'), request.method, route);
       const decision = faults.decide(path, header(request, 'aw-tenant-code'));
       calls.set(request, { decision });
       if (decision.latencyMs > 0) await sleep(decision.latencyMs);

@@ -75,6 +75,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       void app.register(apiPlugin({ store, faults, limiter, log }, API_ROUTES), { prefix: '/API' });
       for (const url of ['/connect/token', '/oauth/token']) {
         app.post(url, async (request, reply) => {
+          store.countRequest(undefined, 'POST', url);
           const form = readBody(rawBody(request), request.headers['content-type']);
           return sendJson(reply, issueOAuthToken(store, form, request.headers.authorization));
         });

@@ -68,6 +68,11 @@ export class SimStore {
   readonly ledger: LedgerEntry[] = [];
   readonly oauthTokens = new Map<string, { tenant: string; expiresAt: number }>();
   oauthTokensIssued = 0;
+  /**
+   * Every request to a route, whatever its answer, by `TENANT METHOD /route/:pattern` (`-` for no tenant
+   * header): `GET /_sim/requests` serves it, the benchmark divides it by the devices migrated.
+   */
+  readonly requestCounts: Record<string, number> = {};
   readonly random: Random;
   private nextId = 1000;
 
@@ -202,6 +207,11 @@ export class SimStore {
       const value = this.random.string(tenant.tokenLength);
       if (!tenant.tokens.some((t) => t.value === value)) return value;
     }
+  }
+
+  countRequest(tenant: string | undefined, method: string, route: string): void {
+    const key = `${tenant ?? '-'} ${method} ${route}`;
+    this.requestCounts[key] = (this.requestCounts[key] ?? 0) + 1;
   }
 
   record(entry: Omit<LedgerEntry, 'seq' | 'at'>): LedgerEntry {

@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { syncAdeAssignment } from '../ade-sync';
 import { deviceStatus, markEnrolledByHand, settle, startUnenroll } from '../behaviour';
 import type { FaultInjector, RateLimiter } from '../faults';
 import { faultPatchSchema } from '../../../shared/simulator/faults';
@@ -161,6 +162,22 @@ const adminRoutes: Route<AdminContext>[] = [
       Object.assign(device.migration, patch.data);
       const { enrolledInTarget: _omit, ...settings } = device.migration;
       return { status: 200, body: settings };
+    }),
+  ),
+  route('GET', '/requests', 0, (ctx) => ({
+    status: 200,
+    body: Object.entries(ctx.store.requestCounts).map(([key, count]) => {
+      const [tenant, method, path] = key.split(' ');
+      return { tenant, method, route: path, count };
+    }),
+  })),
+  route('POST', '/tenants/:code/ade-devices/:serial', 0, (ctx) =>
+    withTenant(ctx, (tenant) => {
+      const assigned = body(ctx).assigned;
+      if (typeof assigned !== 'boolean') return { status: 400, body: { error: 'assigned: a boolean' } };
+      const serialNumber = ctx.params.serial ?? '';
+      syncAdeAssignment(ctx.store, tenant, { serialNumber }, assigned);
+      return { status: 200, body: { serialNumber, assigned } };
     }),
   ),
   route('GET', '/faults', 0, (ctx) => ({ status: 200, body: ctx.faults.current })),

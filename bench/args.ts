@@ -1,0 +1,56 @@
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+
+export const USAGE = `npm run bench [-- options]
+
+Measures Ferry against its own engine on this machine: a fresh in-memory Temporal dev server, the
+simulators in their own process (devices move at once, no faults), Ferry's worker as a process. Three
+phases over the same number of devices: a baseline of bare workflows of a happy-path device's shape
+(no-op activities, on a worker of their own), Ferry's device workflow started directly, and the fleet
+through \`ferry start\` + \`ferry approve-abm\`. Progress on stderr.
+
+  --devices N    devices per phase (default 1000, at most 5000)
+  --parked N     instead: N ADE devices parked on the ABM confirmation (at most 3000): worker and
+                 server memory, then every device confirmed and the time to its next status
+  --seed N       the simulated fleet's seed (default 11)
+  --json         the last stdout line is one JSON object of the figures
+  -h, --help     this text`;
+
+export interface BenchArgs {
+  help: false;
+  devices: number;
+  parked?: number;
+  seed: number;
+  json: boolean;
+}
+
+const count = (flag: string, max: number) =>
+  z.coerce
+    .number({ error: `--${flag}: not a number` })
+    .int(`--${flag}: not a whole number`)
+    .min(1, `--${flag}: at least 1`)
+    .max(max, `--${flag}: at most ${max}`);
+
+const schema = z.object({
+  devices: count('devices', 5_000),
+  parked: count('parked', 3_000).optional(),
+  seed: z.coerce.number().int().min(0),
+  json: z.boolean(),
+});
+
+export function parseBenchArgs(argv = process.argv.slice(2)): BenchArgs | { help: true } {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      devices: { type: 'string', default: '1000' },
+      parked: { type: 'string' },
+      seed: { type: 'string', default: '11' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) return { help: true };
+  const parsed = schema.safeParse(values);
+  if (!parsed.success) throw new Error(parsed.error.issues.map((i) => i.message).join('; '));
+  return { help: false, ...parsed.data };
+}

@@ -1,0 +1,117 @@
+import pLimit from 'p-limit';
+import { sleep } from '../chaos/children';
+import { listDevices } from '../src/client/commands/visibility';
+import { REHEARSAL_DURATIONS } from '../src/demo/world';
+import { startDeviceMigration } from '../src/temporal/start-device';
+import {
+  DEFAULT_MIGRATION_OPTIONS,
+  abmReassignmentConfirmed,
+  deviceWorkflowId,
+  type DeviceInput,
+  type MigrationOptions,
+} from '../src/workflows/device/messages';
+import type { BenchEnvironment } from './environment';
+import { percentile, round1, rssMb } from './measure';
+
+const PENDING = 'abm_reassignment_pending';
+
+/**
+ * Parked devices: ADE iPhones started without the admin's ABM confirmation wait on it, as a real
+ * migration's do for days. Their checks are an hour apart (Ferry's real pace is slower still), so what
+ * the figures hold is the cost of waiting, not of polling; the same goes for the ADE sync they move to.
+ */
+const PARKED_OPTIONS: MigrationOptions = {
+  ...DEFAULT_MIGRATION_OPTIONS,
+  durations: {
+    ...REHEARSAL_DURATIONS,
+    abmWait: '7 days',
+    abmCheckInterval: '1 hour',
+    adeSyncTimeout: '7 days',
+    adeSyncCheckInterval: '1 hour',
+  },
+};
+
+export interface ParkedFigures {
+  parked: number;
+  /** From the first start to every device shown waiting in visibility. */
+  parkSeconds: number;
+  workerRssMb: number;
+  serverRssMb?: number;
+  /** From each confirmation signal (accepted by the server) to the device's next status in visibility. */
+  confirmationToNextStatusP50Ms: number;
+  confirmationToNextStatusP95Ms: number;
+  /** How often visibility was read while waiting: the figures' resolution. */
+  visibilityPollMs: number;
+  nextStatuses: Record<string, number>;
+}
+
+const POLL_MS = 200;
+
+export async function runParked(
+  env: BenchEnvironment,
+  devices: DeviceInput[],
+  say: (m: string) => void,
+): Promise<ParkedFigures> {
+  const migrationId = `bench-parked-${process.pid}`;
+  const limit = pLimit(100);
+  const started = Date.now();
+  await Promise.all(
+    devices.map((device) =>
+      limit(() =>
+        startDeviceMigration(env.client, env.taskQueue, { migrationId, device, options: PARKED_OPTIONS }),
+      ),
+    ),
+  );
+  for (;;) {
+    const rows = await listDevices(env.client, migrationId);
+    const waiting = rows.filter((r) => r.status === PENDING).length;
+    if (waiting === devices.length) break;
+    say(`  ${waiting}/${devices.length} parked on the ABM confirmation`);
+    await sleep(1_000);
+  }
+  const parkSeconds = (Date.now() - started) / 1000;
+  say(`${devices.length} devices parked in ${round1(parkSeconds)} s; letting the worker settle`);
+  await sleep(5_000);
+  const workerRssMb = rssMb(env.worker.pid!);
+  const serverRssMb = env.server.pid === undefined ? undefined : rssMb(env.server.pid);
+  say(`Worker RSS ${workerRssMb} MB, server RSS ${serverRssMb ?? '?'} MB; confirming every device`);
+
+  const signalled = new Map<string, number>();
+  const moved = new Map<string, number>();
+  const nextStatuses: Record<string, number> = {};
+  let signalling = true;
+  const signals = Promise.all(
+    devices.map((device) =>
+      limit(async () => {
+        const id = deviceWorkflowId(migrationId, device.serialNumber);
+        await env.client.workflow.getHandle(id).signal(abmReassignmentConfirmed, { by: 'bench' });
+        signalled.set(device.serialNumber, Date.now());
+      }),
+    ),
+  ).finally(() => (signalling = false));
+  const deadline = Date.now() + 10 * 60_000;
+  while (moved.size < devices.length && Date.now() < deadline) {
+    const rows = await listDevices(env.client, migrationId);
+    const now = Date.now();
+    for (const r of rows) {
+      const at = signalled.get(r.serialNumber);
+      if (r.status === PENDING || at === undefined || moved.has(r.serialNumber)) continue;
+      moved.set(r.serialNumber, now - at);
+      nextStatuses[r.status] = (nextStatuses[r.status] ?? 0) + 1;
+    }
+    if (!signalling) say(`  ${moved.size}/${devices.length} moved on`);
+    await sleep(POLL_MS);
+  }
+  await signals;
+  const latencies = [...moved.values()];
+  return {
+    parked: devices.length,
+    parkSeconds: round1(parkSeconds),
+    workerRssMb,
+    serverRssMb,
+    confirmationToNextStatusP50Ms: percentile(latencies, 50),
+    confirmationToNextStatusP95Ms: percentile(latencies, 95),
+    visibilityPollMs: POLL_MS,
+    nextStatuses,
+  };
+}
