@@ -1,36 +1,14 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
+import { lastJsonLine, runScript } from '../helpers/script-run';
 
 /**
  * `npm run bench`, short: the three phases over 5 devices, and 3 parked devices confirmed. Each run
  * starts its own dev server, simulators and workers (it does not use the suite's). Only that the
  * figures are there and sane is asserted, never how fast: the machine decides that.
  */
-const ROOT = path.resolve(__dirname, '..', '..');
-const TIMEOUT_MS = 120_000;
+// Under a minute each here; CI machines are slower.
+const TIMEOUT_MS = 300_000;
 
-function bench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      [require.resolve('ts-node/dist/bin.js'), '--transpile-only', 'bench/run.ts', ...args],
-      { cwd: ROOT, env: process.env },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-function lastJsonLine(stdout: string): Record<string, unknown> | undefined {
-  try {
-    return JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as Record<string, unknown>;
-  } catch {
-    return undefined;
-  }
-}
+const bench = (args: string[]) => runScript('bench/run.ts', args);
 
 const positive = (value: unknown) => typeof value === 'number' && Number.isFinite(value) && value > 0;
 

@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { Pool } from 'pg';
 import { startTestPostgres } from '../helpers/postgres';
+import { lastJsonLine, runScript } from '../helpers/script-run';
 
 /**
  * `npm run chaos`, short: 6 devices (seed 4: every Workspace ONE source path, one ADE iPhone through
@@ -9,33 +8,10 @@ import { startTestPostgres } from '../helpers/postgres';
  * (together, once every device but the held one has closed: a condition, not a moment, and the two
  * stalls overlap). It starts its own dev server, so it does not use the suite's. About 2 minutes here.
  */
-const ROOT = path.resolve(__dirname, '..', '..');
 // About 2 minutes each here; CI machines are slower, and a killed worker's activities wait out a minute.
 const TIMEOUT_MS = 480_000;
 
-function chaos(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      [require.resolve('ts-node/dist/bin.js'), '--transpile-only', 'chaos/run.ts', ...args],
-      { cwd: ROOT, env: process.env },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-/** The run's report: the last stdout line, when it is JSON. */
-function lastJsonLine(stdout: string): Record<string, unknown> | undefined {
-  try {
-    return JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as Record<string, unknown>;
-  } catch {
-    return undefined;
-  }
-}
+const chaos = (args: string[]) => runScript('chaos/run.ts', args);
 
 test(
   'when the worker and the dev server are SIGKILLed mid-migration under faults, then every device re-enrolls, nothing is sent twice and nothing leaks',
