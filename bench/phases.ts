@@ -3,7 +3,7 @@ import pLimit from 'p-limit';
 import { sleep } from '../chaos/children';
 import { adminCall } from '../chaos/simulators-process';
 import { REHEARSAL_DURATIONS, TARGET_TENANT } from '../src/demo/world';
-import { startDeviceMigration } from '../src/temporal/start-device';
+import { deviceStartSearchAttributes, startDeviceMigration } from '../src/temporal/start-device';
 import { quoted } from '../src/temporal/visibility-queries';
 import {
   DEFAULT_MIGRATION_OPTIONS,
@@ -13,12 +13,7 @@ import {
   type DeviceInput,
 } from '../src/workflows/device/messages';
 import type { migrateDevice } from '../src/workflows/device/workflow';
-import {
-  FerryMigrationId,
-  FerryPlatform,
-  FerrySerial,
-  FerryStatus,
-} from '../src/workflows/search-attributes';
+import { FerryMigrationId, FerrySerial, FerryStatus } from '../src/workflows/search-attributes';
 import { apiCallsPerDevice, readRequestCounts, type ApiCallFigures } from './api-calls';
 import type { BenchEnvironment } from './environment';
 import { sampleHistories, type HistoryFigures } from './histories';
@@ -175,12 +170,7 @@ export async function runDirect(env: BenchEnvironment, devices: DeviceInput[]): 
                 args: [{ migrationId, device, options }],
                 signal: abmReassignmentConfirmed,
                 signalArgs: [{ by: 'bench' }],
-                typedSearchAttributes: [
-                  { key: FerryMigrationId, value: migrationId },
-                  { key: FerrySerial, value: device.serialNumber },
-                  { key: FerryPlatform, value: device.platform },
-                  { key: FerryStatus, value: 'getting_ready' },
-                ],
+                typedSearchAttributes: deviceStartSearchAttributes({ migrationId, device, options }),
               })
             : startDeviceMigration(env.client, env.taskQueue, { migrationId, device, options }),
         ),

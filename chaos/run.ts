@@ -15,7 +15,8 @@ import { connectClient } from '../src/temporal/connection';
 import { ChaosUsageError, USAGE, parseChaosArgs, type ChaosArgs } from './args';
 import { Children } from './children';
 import { driveMigration } from './drive';
-import { childEnvironment, newPayloadKey, payloadCodecAvailable } from './environment';
+import { childEnvironment } from './environment';
+import { freshPayloadKeyLine } from '../src/config/payload-keys';
 import { FerryCli } from './ferry-cli';
 import { planKills } from './kill-plan';
 import { duplicateCommandsOf, readLedgers } from './ledgers';
@@ -87,15 +88,16 @@ export async function runChaos(
   });
   say(`Simulators running (${args.devices} devices, source ${args.source})`);
 
-  const encryption = payloadCodecAvailable() && !args.plain;
-  const payloadKey = encryption ? newPayloadKey() : undefined;
+  const encryption = !args.plain;
+  // `ferry codec-key`'s line: KEYID:BASE64KEY; the key material is what the scans look for.
+  const payloadKey = encryption ? freshPayloadKeyLine() : undefined;
   const ferryEnv: Record<string, string> = {
     ...sims.env,
     TEMPORAL_ADDRESS: server.address,
     FERRY_STATE_DIR: dir('ferry'),
     FERRY_TASK_QUEUE: `chaos-${process.pid}-${Date.now()}`,
     LOG_LEVEL: 'info',
-    ...(payloadKey ? { FERRY_PAYLOAD_KEYS: payloadKey.line } : {}),
+    ...(payloadKey ? { FERRY_PAYLOAD_KEYS: payloadKey } : {}),
     ...(args.storeUrl ? { FERRY_STORE_URL: args.storeUrl } : {}),
   };
   const env = childEnvironment(ferryEnv);
@@ -115,7 +117,7 @@ export async function runChaos(
     say(`Standby worker on the same task queue (log ${standby.logFile}); a killed worker stays dead`);
   }
   say(
-    `Worker running (log ${worker.logFile})${encryption ? ', payloads encrypted' : ', payload codec missing'}`,
+    `Worker running (log ${worker.logFile})${encryption ? ', payloads encrypted' : ', payloads in clear (--plain)'}`,
   );
   await sims.setFaults(true, args.seed);
   say('Faults on: 20% 5xx, 10% 429, 5% hangs, 5% resets, 2% malformed bodies');
@@ -166,7 +168,7 @@ export async function runChaos(
         .map((key) => sims.env[key])
         .filter((v): v is string => v !== undefined),
       ...pemBodyLines(readFileSync(sims.abmPrivateKey, 'utf8')),
-      ...(payloadKey ? [payloadKey.key] : []),
+      ...(payloadKey ? [payloadKey.slice(payloadKey.indexOf(':') + 1)] : []),
       ...(args.storeUrl ? [new URL(args.storeUrl).password].filter(Boolean) : []),
     ],
     tokens: ledgers.tokenValues,

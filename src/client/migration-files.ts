@@ -50,16 +50,15 @@ function storeLocation(): string {
 }
 
 export async function storedListOf(migrationId: string): Promise<StoredList> {
+  const dir = storeLocation();
   let all;
   try {
     all = await (await cliStore()).storedMigrations();
   } catch (err) {
-    return { dir: storeLocation(), bytes: 0, unreadable: (err as Error).message.split('\n')[0] };
+    return { dir, bytes: 0, unreadable: (err as Error).message.split('\n')[0] };
   }
   const stored = all.find((m) => m.migrationId === migrationId);
-  return stored
-    ? { dir: storeLocation(), bytes: stored.bytes, savedAt: stored.savedAt.toISOString() }
-    : { dir: storeLocation(), bytes: 0 };
+  return stored ? { dir, bytes: stored.bytes, savedAt: stored.savedAt.toISOString() } : { dir, bytes: 0 };
 }
 
 /** The devices Temporal refused to start, with their platform from the saved list. */

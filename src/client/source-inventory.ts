@@ -65,10 +65,13 @@ const COLUMNS: [string, keyof DeviceInput][] = [
   ['source_device_id', 'sourceDeviceId'],
 ];
 
+/** The device list's columns (SPEC §1), in the order Ferry writes them. */
+export const DEVICE_LIST_COLUMNS: readonly string[] = COLUMNS.map(([column]) => column);
+
 /** The device list file (SPEC §1 columns, CRLF as RFC 4180 writes it). */
 export function deviceListCsv(devices: DeviceInput[]): string {
   return csvText(
-    COLUMNS.map(([column]) => column),
+    DEVICE_LIST_COLUMNS,
     devices.map((d) => COLUMNS.map(([, field]) => d[field])),
   );
 }

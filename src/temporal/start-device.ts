@@ -6,6 +6,7 @@ import {
 } from '@temporalio/client';
 import type { migrateDevice } from '../workflows/device/workflow';
 import { deviceWorkflowId, type MigrateDeviceInput } from '../workflows/device/messages';
+import type { SearchAttributePair } from '@temporalio/common';
 import { FerryMigrationId, FerryPlatform, FerrySerial, FerryStatus } from '../workflows/search-attributes';
 
 /**
@@ -24,11 +25,16 @@ export function startDeviceMigration(
     args: [input],
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
     workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-    typedSearchAttributes: [
-      { key: FerryMigrationId, value: input.migrationId },
-      { key: FerrySerial, value: input.device.serialNumber },
-      { key: FerryPlatform, value: input.device.platform },
-      { key: FerryStatus, value: 'getting_ready' },
-    ],
+    typedSearchAttributes: deviceStartSearchAttributes(input),
   });
+}
+
+/** What a device workflow is listed by from its start, before it runs (whoever starts it). */
+export function deviceStartSearchAttributes(input: MigrateDeviceInput): SearchAttributePair[] {
+  return [
+    { key: FerryMigrationId, value: input.migrationId },
+    { key: FerrySerial, value: input.device.serialNumber },
+    { key: FerryPlatform, value: input.device.platform },
+    { key: FerryStatus, value: 'getting_ready' },
+  ];
 }

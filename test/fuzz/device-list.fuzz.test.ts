@@ -10,21 +10,12 @@ import fc from 'fast-check';
 import { parseDeviceList, readDeviceList, type DeviceListResult } from '../../src/client/device-list';
 import { imeiProblem, serialProblem, textProblem, udidProblem } from '../../src/client/device-fields';
 import { emailProblem, NOT_UTF8 } from '../../src/client/list-file';
-import { deviceListCsv } from '../../src/client/source-inventory';
+import { DEVICE_LIST_COLUMNS, deviceListCsv } from '../../src/client/source-inventory';
 import type { DeviceInput, EnrollmentKind, Platform } from '../../src/workflows/device/messages';
 import { anyText, csvFile, expectWellFormedIssues, jsonFile } from './list-files';
 
-const COLUMNS = [
-  'serial_number',
-  'platform',
-  'enrollment_kind',
-  'user_email',
-  'udid',
-  'imei',
-  'model',
-  'friendly_name',
-  'source_device_id',
-] as const;
+/** The device list's columns, as Ferry's own writer names them. */
+const COLUMNS = DEVICE_LIST_COLUMNS;
 
 const PLATFORM_KINDS: [Platform, EnrollmentKind][] = [
   ['ios', 'ade'],
