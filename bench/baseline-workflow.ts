@@ -1,15 +1,18 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { defineSignal, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { BaselineActivities } from './baseline-activities';
-import { HAPPY_PATH_ACTIVITIES } from './baseline-shape';
 
 /**
- * The benchmark's baseline: a workflow of the same shape as a happy-path device (`ios_standard`: six
- * activities one after another, src/workflows/device/paths.ts) whose activities do nothing. What it
- * costs is what Temporal itself costs on this machine, the floor Ferry's device workflow is set against.
+ * The benchmark's baseline: a workflow of the same shape as one device of the fleet (its number of
+ * activities one after another, bench/baseline-shape.ts, and the ABM confirmation signal an ADE iPhone
+ * starts with) whose activities do nothing. What it costs is what Temporal itself costs on this machine,
+ * the floor Ferry's device workflow is set against.
  */
 const { step } = proxyActivities<BaselineActivities>({ startToCloseTimeout: '1 minute' });
 
-export async function baselineDevice(serialNumber: string): Promise<string> {
-  for (let i = 0; i < HAPPY_PATH_ACTIVITIES; i++) await step(serialNumber, i);
+export const baselineConfirmed = defineSignal('baselineConfirmed');
+
+export async function baselineDevice(serialNumber: string, activities: number): Promise<string> {
+  setHandler(baselineConfirmed, () => undefined);
+  for (let i = 0; i < activities; i++) await step(serialNumber, i);
   return serialNumber;
 }

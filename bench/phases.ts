@@ -3,7 +3,7 @@ import pLimit from 'p-limit';
 import { sleep } from '../chaos/children';
 import { adminCall } from '../chaos/simulators-process';
 import { REHEARSAL_DURATIONS, TARGET_TENANT } from '../src/demo/world';
-import { deviceStartSearchAttributes, startDeviceMigration } from '../src/temporal/start-device';
+import { deviceStart, startDeviceMigration } from '../src/temporal/start-device';
 import { quoted } from '../src/temporal/visibility-queries';
 import {
   DEFAULT_MIGRATION_OPTIONS,
@@ -11,9 +11,12 @@ import {
   deviceWorkflowId,
   type AdminRequest,
   type DeviceInput,
+  type MigrationOptions,
 } from '../src/workflows/device/messages';
 import type { migrateDevice } from '../src/workflows/device/workflow';
 import { FerryMigrationId, FerrySerial, FerryStatus } from '../src/workflows/search-attributes';
+import { baselineShapeOf } from './baseline-shape';
+import type { baselineDevice } from './baseline-workflow';
 import { apiCallsPerDevice, readRequestCounts, type ApiCallFigures } from './api-calls';
 import type { BenchEnvironment } from './environment';
 import { sampleHistories, type HistoryFigures } from './histories';
@@ -103,9 +106,10 @@ export async function measurePhase(input: {
   };
 }
 
-/** The baseline: N bare workflows of a happy-path device's shape, started the way devices are. */
+/** The baseline: N bare workflows, each of one device's shape, started the way that device is. */
 export async function runBaseline(env: BenchEnvironment, devices: DeviceInput[]): Promise<PhaseFigures> {
   const migrationId = `bench-baseline-${process.pid}`;
+  const options = benchOptions();
   return measurePhase({
     env,
     workerPid: env.baselineWorker!.pid!,
@@ -115,21 +119,34 @@ export async function runBaseline(env: BenchEnvironment, devices: DeviceInput[])
     countApiCalls: false,
     run: async () => {
       const handles = await Promise.all(
-        devices.map((device) =>
-          env.client.workflow.start('baselineDevice', {
+        devices.map((device) => {
+          const shape = baselineShapeOf(device, options);
+          const start = {
             taskQueue: env.baselineTaskQueue,
             workflowId: deviceWorkflowId(migrationId, device.serialNumber),
-            args: [device.serialNumber],
+            args: [device.serialNumber, shape.activities] as [string, number],
             typedSearchAttributes: [
               { key: FerryMigrationId, value: migrationId },
               { key: FerrySerial, value: device.serialNumber },
             ],
-          }),
-        ),
+          };
+          return shape.signalled
+            ? env.client.workflow.signalWithStart<typeof baselineDevice, []>('baselineDevice', {
+                ...start,
+                // By name: the workflow module is not loaded outside the worker's sandbox.
+                signal: 'baselineConfirmed',
+              })
+            : env.client.workflow.start<typeof baselineDevice>('baselineDevice', start);
+        }),
       );
       await Promise.all(handles.map((h) => h.result()));
     },
   });
+}
+
+/** The options the direct phase starts its devices with (the rehearsal's short waits). */
+function benchOptions(): MigrationOptions {
+  return { ...DEFAULT_MIGRATION_OPTIONS, durations: REHEARSAL_DURATIONS };
 }
 
 /**
@@ -139,7 +156,7 @@ export async function runBaseline(env: BenchEnvironment, devices: DeviceInput[])
  */
 export async function runDirect(env: BenchEnvironment, devices: DeviceInput[]): Promise<PhaseFigures> {
   const migrationId = `bench-direct-${process.pid}`;
-  const options = { ...DEFAULT_MIGRATION_OPTIONS, durations: REHEARSAL_DURATIONS };
+  const options = benchOptions();
   const limit = pLimit(20);
   const ws1 = env.sims.admin.ws1;
   await Promise.all(
@@ -165,12 +182,9 @@ export async function runDirect(env: BenchEnvironment, devices: DeviceInput[]): 
         devices.map((device) =>
           device.enrollmentKind === 'ade'
             ? env.client.workflow.signalWithStart<typeof migrateDevice, [AdminRequest]>('migrateDevice', {
-                taskQueue: env.taskQueue,
-                workflowId: deviceWorkflowId(migrationId, device.serialNumber),
-                args: [{ migrationId, device, options }],
+                ...deviceStart(env.taskQueue, { migrationId, device, options }),
                 signal: abmReassignmentConfirmed,
                 signalArgs: [{ by: 'bench' }],
-                typedSearchAttributes: deviceStartSearchAttributes({ migrationId, device, options }),
               })
             : startDeviceMigration(env.client, env.taskQueue, { migrationId, device, options }),
         ),

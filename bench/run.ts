@@ -8,7 +8,6 @@ import { readDeviceList } from '../src/client/device-list';
 import { USAGE, parseBenchArgs, type BenchArgs } from './args';
 import { startBenchEnvironment } from './environment';
 import { runFleet } from './fleet';
-import { HAPPY_PATH_ACTIVITIES } from './baseline-shape';
 import { round1 } from './measure';
 import { runParked } from './parked';
 import { runBaseline, runDirect } from './phases';
@@ -27,7 +26,7 @@ async function runPhases(args: BenchArgs, children: Children, say: (m: string) =
   // The direct phase migrates the first half of the fleet, the product path the second.
   const direct = all.slice(0, args.devices);
   const fleet = all.slice(args.devices, args.devices * 2);
-  say(`Baseline: ${args.devices} bare workflows of ${HAPPY_PATH_ACTIVITIES} no-op activities`);
+  say(`Baseline: ${args.devices} bare workflows, each of one device's shape (its activities as no-ops)`);
   const baseline = await runBaseline(env, direct);
   say(`  ${baseline.perSec}/s, ${baseline.history.eventsPerHistory} events per history`);
   say(`Ferry, direct: ${args.devices} device workflows`);

@@ -1,12 +1,11 @@
 import { WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
-import { startDeviceMigration } from '../../src/temporal/start-device';
+import { deviceStart, startDeviceMigration } from '../../src/temporal/start-device';
 import { REHEARSAL_DURATIONS, SOURCE_TENANT } from '../../src/demo/world';
 import { pathFor } from '../../src/workflows/device/paths';
 import { migrateDevice } from '../../src/workflows/device/workflow';
 import {
   DEFAULT_MIGRATION_OPTIONS,
   abmReassignmentConfirmed,
-  deviceWorkflowId,
   retryDevice,
   type DeviceInput,
   type MigrateDeviceInput,
@@ -29,9 +28,7 @@ async function start(
 ): Promise<WorkflowHandle<typeof migrateDevice>> {
   if (input.device.enrollmentKind !== 'ade') return startDeviceMigration(env.client, taskQueue, input);
   return env.client.workflow.signalWithStart(migrateDevice, {
-    taskQueue,
-    workflowId: deviceWorkflowId(input.migrationId, input.device.serialNumber),
-    args: [input],
+    ...deviceStart(taskQueue, input),
     signal: abmReassignmentConfirmed,
     signalArgs: [{ by: 'e2e admin' }],
   });

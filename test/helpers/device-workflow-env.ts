@@ -1,12 +1,8 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { startDeviceMigration } from '../../src/temporal/start-device';
+import { deviceStart, startDeviceMigration } from '../../src/temporal/start-device';
 import type { migrateDevice } from '../../src/workflows/device/workflow';
-import {
-  abmReassignmentConfirmed,
-  deviceWorkflowId,
-  type MigrateDeviceInput,
-} from '../../src/workflows/device/messages';
+import { abmReassignmentConfirmed, type MigrateDeviceInput } from '../../src/workflows/device/messages';
 import { FakeWorld } from './fake-world';
 import { installTestRuntime, testWorker, timeSkippingEnv } from './temporal';
 
@@ -50,9 +46,7 @@ export function deviceWorkflowTests(): DeviceWorkflowTests {
       const client = ready().client;
       const handle = confirmAbmFirst
         ? await client.workflow.signalWithStart('migrateDevice', {
-            taskQueue,
-            workflowId: deviceWorkflowId(i.migrationId, i.device.serialNumber),
-            args: [i],
+            ...deviceStart(taskQueue, i),
             signal: abmReassignmentConfirmed,
             signalArgs: [{ by: 'admin' }],
           })

@@ -1,8 +1,8 @@
 import { RetryState } from '@temporalio/common';
-import { ActivityFailure, ApplicationFailure, TimeoutFailure, patched } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, TimeoutFailure } from '@temporalio/workflow';
 import { FailureType } from '../failures';
-import { DECLARED_SETTINGS_FAILURES } from './context';
 import { FailureReason } from './messages';
+import { DECLARED_SETTINGS_FAILURES, type Patches } from './patches';
 
 /**
  * The activity ran out of time: its own timeout, or (for a polling activity) the server stopping the
@@ -21,7 +21,7 @@ export function isTimeout(err: unknown): boolean {
  * What an admin reads when a step's activity gave up: the failure's type decides, never its message.
  * Returns undefined for anything that is not an activity failure (a bug: let it fail the workflow task).
  */
-export function reasonForActivityFailure(err: unknown): string | undefined {
+export function reasonForActivityFailure(err: unknown, patches: Patches): string | undefined {
   if (!(err instanceof ActivityFailure)) return undefined;
   const cause = err.cause;
   if (cause instanceof TimeoutFailure) return FailureReason.ServiceUnavailable;
@@ -40,7 +40,7 @@ export function reasonForActivityFailure(err: unknown): string | undefined {
     case FailureType.TokenSettingsMismatch:
     case FailureType.StagingEnrollmentNotDeclared:
       // Guarded: a history recorded before these reasons existed read them as a service not answering.
-      if (!patched(DECLARED_SETTINGS_FAILURES)) return FailureReason.ServiceUnavailable;
+      if (!patches.inForce(DECLARED_SETTINGS_FAILURES)) return FailureReason.ServiceUnavailable;
       return cause.type === FailureType.TokenSettingsMismatch
         ? FailureReason.TokenSettingsDiffer
         : FailureReason.AndroidStagingNotDeclared;

@@ -1,4 +1,10 @@
-import { CancellationScope, patched } from '@temporalio/workflow';
+import { CancellationScope } from '@temporalio/workflow';
+import {
+  ABM_DEADLINE_PATH,
+  ANDROID_ENTERPRISE_ON_TOKEN_PATH,
+  NOTICE_BEFORE_SOURCE_COMMAND,
+  Patches,
+} from './patches';
 import { PATH_STEPS, pathFor, type MigrationPath, type Step } from './paths';
 import { DeviceStateKeeper } from './state';
 import type {
@@ -9,17 +15,6 @@ import type {
   MigrationOptions,
 } from './messages';
 
-/** Patch ids (`patched()`): histories recorded before a change replay the way they ran. */
-export const ABM_DEADLINE_PATH = 'abm-deadline-path';
-export const MANUAL_REMOVAL_WAIT = 'manual-source-removal-wait';
-export const ABM_ROLLBACK_BEFORE_SOURCE_COMMAND = 'abm-rollback-before-source-command';
-/** The user is told (with the time) before a retire or wipe; the erase path gained its notifyUser step. */
-export const NOTICE_BEFORE_SOURCE_COMMAND = 'notice-before-source-command';
-/** The token path checks the target's Android Enterprise registration before the retire. */
-export const ANDROID_ENTERPRISE_ON_TOKEN_PATH = 'android-enterprise-on-token-path';
-/** A token that differs from the declared settings, or no Android staging enrollment, has its own reason. */
-export const DECLARED_SETTINGS_FAILURES = 'declared-settings-failures';
-
 /** One device's run, shared by its admin handlers, its steps and its rollback. */
 export interface DeviceRun {
   readonly migrationId: string;
@@ -29,6 +24,7 @@ export interface DeviceRun {
   readonly path: MigrationPath;
   readonly steps: readonly Step[];
   readonly state: DeviceStateKeeper;
+  readonly patches: Patches;
   /** The steps run in it; a cancel cancels it. */
   readonly work: CancellationScope;
   abmConfirmed: boolean;
@@ -58,8 +54,9 @@ export interface DeviceRun {
 export function startDeviceRun(input: MigrateDeviceInput): DeviceRun {
   const { migrationId, device, options } = input;
   const path = pathFor(device, options);
-  const steps = stepsFor(path);
-  const state = new DeviceStateKeeper(migrationId, device, path);
+  const patches = new Patches(input.version);
+  const steps = stepsFor(path, patches);
+  const state = new DeviceStateKeeper(migrationId, device, path, patches.current);
   return {
     migrationId,
     device,
@@ -68,6 +65,7 @@ export function startDeviceRun(input: MigrateDeviceInput): DeviceRun {
     path,
     steps,
     state,
+    patches,
     work: new CancellationScope(),
     abmConfirmed: false,
     bulk: undefined,
@@ -87,12 +85,13 @@ export function startDeviceRun(input: MigrateDeviceInput): DeviceRun {
 }
 
 /** The path's steps as this run's history has them: one recorded before a step existed replays without it. */
-function stepsFor(path: MigrationPath): readonly Step[] {
+function stepsFor(path: MigrationPath, patches: Patches): readonly Step[] {
   // Devices on this path started before it existed failed at once.
-  if (path === 'ios_ade_abm_deadline' && !patched(ABM_DEADLINE_PATH)) return [];
+  if (path === 'ios_ade_abm_deadline' && !patches.inForce(ABM_DEADLINE_PATH)) return [];
   const without = (step: Step) => PATH_STEPS[path].filter((s) => s !== step);
-  if (path === 'ios_ade_erase' && !patched(NOTICE_BEFORE_SOURCE_COMMAND)) return without('notifyUser');
-  if (path === 'android_token' && !patched(ANDROID_ENTERPRISE_ON_TOKEN_PATH))
+  if (path === 'ios_ade_erase' && !patches.inForce(NOTICE_BEFORE_SOURCE_COMMAND))
+    return without('notifyUser');
+  if (path === 'android_token' && !patches.inForce(ANDROID_ENTERPRISE_ON_TOKEN_PATH))
     return without('androidEnterprise');
   return PATH_STEPS[path];
 }

@@ -1,8 +1,9 @@
 /** The user's part of the move: the token, the notice, the wait for the device in the target. */
-import { condition, patched, sleep } from '@temporalio/workflow';
+import { condition, sleep } from '@temporalio/workflow';
 import { isTimeout } from './activity-failures';
 import { acts, polling } from './activities';
-import { NOTICE_BEFORE_SOURCE_COMMAND, OK, fail, type DeviceRun, type StepResult } from './context';
+import { OK, fail, type DeviceRun, type StepResult } from './context';
+import { NOTICE_BEFORE_SOURCE_COMMAND } from './patches';
 import { FailureReason, durationMs } from './messages';
 import { enrollsWithStagingUser, sendsSourceCommand, usesToken } from './paths';
 
@@ -27,7 +28,7 @@ export async function notify(run: DeviceRun): Promise<void> {
  */
 export async function notifyStep(run: DeviceRun): Promise<void> {
   const { options, path, state } = run;
-  if (sendsSourceCommand(path, options) && patched(NOTICE_BEFORE_SOURCE_COMMAND)) {
+  if (sendsSourceCommand(path, options) && run.patches.inForce(NOTICE_BEFORE_SOURCE_COMMAND)) {
     const notice = options.noticePeriod === undefined ? 0 : durationMs(options.noticePeriod);
     run.sourceCommandDue = Date.now() + notice;
     state.current.sourceCommandAt = new Date(run.sourceCommandDue).toISOString();

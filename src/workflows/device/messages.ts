@@ -184,10 +184,15 @@ export const MAX_ABM_DEADLINE_DAYS = 90;
  */
 export const ABM_BULK_WAITING = 'waiting for the bulk ABM assignment';
 
+/** The device's first status and sub-status: its first step looks its user up. The start sets them too. */
+export const FIRST_STATUS = { status: 'getting_ready', subStatus: 'looking for user on target' } as const;
+
 export interface MigrateDeviceInput {
   migrationId: string;
   device: DeviceInput;
   options: MigrationOptions;
+  /** The workflow version the run started at (DEVICE_WORKFLOW_VERSION, set by startDeviceMigration). */
+  version?: number;
 }
 
 export interface StatusChange {

@@ -1,5 +1,5 @@
-import { upsertSearchAttributes } from '@temporalio/workflow';
 import type { MigrationPath, Step } from './paths';
+import { SearchAttributePublisher } from './search-attribute-publisher';
 import type { AdminRequest, DeviceInput, DeviceState, DeviceStatus } from './messages';
 import {
   FerryMigrationId,
@@ -15,12 +15,14 @@ const MAX_SUB_STATUS = 500;
 /**
  * The device's state as queries and reports see it. Every status change is timestamped (workflow time)
  * into the history and published as search attributes, so admins can filter devices in Temporal itself.
+ * How and when they are published: SearchAttributePublisher.
  */
 export class DeviceStateKeeper {
   readonly current: DeviceState;
   private beforeFailure: { status: DeviceStatus; subStatus?: string } | undefined;
+  private readonly attributes: SearchAttributePublisher;
 
-  constructor(migrationId: string, device: DeviceInput, path: MigrationPath) {
+  constructor(migrationId: string, device: DeviceInput, path: MigrationPath, oncePerTask: boolean) {
     this.current = {
       migrationId,
       serialNumber: device.serialNumber,
@@ -32,7 +34,9 @@ export class DeviceStateKeeper {
       tokensIssued: 0,
       closed: false,
     };
-    upsertSearchAttributes([
+    this.attributes = new SearchAttributePublisher(oncePerTask);
+    // The start sets these too; a run started without them (another client) still gets them.
+    this.attributes.publish([
       { key: FerryMigrationId, value: migrationId },
       { key: FerrySerial, value: device.serialNumber },
       { key: FerryPlatform, value: device.platform },
@@ -46,7 +50,7 @@ export class DeviceStateKeeper {
     s.subStatus = subStatus;
     if (status !== 'failed') s.failedStep = undefined;
     s.history.push({ status, ...(subStatus ? { subStatus } : {}), at: new Date().toISOString() });
-    upsertSearchAttributes([
+    this.attributes.publish([
       { key: FerryStatus, value: status },
       { key: FerrySubStatus, value: subStatus ?? null },
     ]);
@@ -92,6 +96,7 @@ export class DeviceStateKeeper {
 
   close(): void {
     this.current.closed = true;
+    this.attributes.finish();
   }
 
   /** A copy, so a query never hands out the live object. */

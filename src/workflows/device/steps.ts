@@ -1,16 +1,10 @@
-import { CancellationScope, condition, isCancellation, patched } from '@temporalio/workflow';
+import { CancellationScope, condition, isCancellation } from '@temporalio/workflow';
 import { detailForActivityFailure, isTimeout, reasonForActivityFailure } from './activity-failures';
 import { acts, polling } from './activities';
-import {
-  ABM_ROLLBACK_BEFORE_SOURCE_COMMAND,
-  MANUAL_REMOVAL_WAIT,
-  OK,
-  fail,
-  type DeviceRun,
-  type StepResult,
-} from './context';
+import { OK, fail, type DeviceRun, type StepResult } from './context';
 import { assignUser, awaitEnrollment, issueToken, notifyStep, waitOutNotice } from './enrollment';
-import { ABM_BULK_WAITING, FailureReason, type AbmAssignmentResult } from './messages';
+import { ABM_BULK_WAITING, FIRST_STATUS, FailureReason, type AbmAssignmentResult } from './messages';
+import { ABM_ROLLBACK_BEFORE_SOURCE_COMMAND, MANUAL_REMOVAL_WAIT } from './patches';
 import { sourceCommandFor, targetEmailFor, waitsForBulkAbm, type Step } from './paths';
 
 /** Runs the path's steps in order; a failed step waits for an admin's retry (or closes after the retention). */
@@ -33,7 +27,7 @@ export async function runSteps(run: DeviceRun): Promise<void> {
     try {
       result = await runStep(run, step);
     } catch (err) {
-      const reason = reasonForActivityFailure(err);
+      const reason = reasonForActivityFailure(err, run.patches);
       if (reason === undefined || isCancellation(err)) throw err;
       result = fail(reason, detailForActivityFailure(err, reason));
     }
@@ -85,7 +79,7 @@ async function runStep(run: DeviceRun, step: Step): Promise<StepResult> {
 
 async function lookupUser(run: DeviceRun): Promise<StepResult> {
   const { device, options, state } = run;
-  state.set('getting_ready', 'looking for user on target');
+  state.set(FIRST_STATUS.status, FIRST_STATUS.subStatus);
   const email = targetEmailFor(device.userEmail, options.userMatching, options.domainMap);
   const user = await acts.lookupTargetUser({ email });
   if (!user) return fail(FailureReason.TargetUserNotFound);
@@ -103,7 +97,7 @@ async function abmAssignment(run: DeviceRun): Promise<StepResult> {
   const bulkWait = waitsForBulkAbm(path, options);
   run.bulk = undefined;
   run.abmMayBeAssigned ||=
-    path === 'ios_ade_abm_deadline' || (bulkWait && patched(ABM_ROLLBACK_BEFORE_SOURCE_COMMAND));
+    path === 'ios_ade_abm_deadline' || (bulkWait && run.patches.inForce(ABM_ROLLBACK_BEFORE_SOURCE_COMMAND));
   state.set(
     'abm_reassignment_pending',
     bulkWait ? ABM_BULK_WAITING : 'waiting for admin confirmation or ABM',
@@ -183,7 +177,7 @@ async function unenroll(run: DeviceRun): Promise<StepResult> {
   const { device, options, path, state, durations: d } = run;
   if (options.source === 'manual') {
     // The user removes it; enrolling in the target or an admin's word confirms it (awaitEnrollment).
-    run.manualRemovalWait = patched(MANUAL_REMOVAL_WAIT);
+    run.manualRemovalWait = run.patches.inForce(MANUAL_REMOVAL_WAIT);
     state.set('unenrolling', 'waiting for the user to remove the device from the source');
     return OK;
   }

@@ -1,0 +1,34 @@
+import { patched } from '@temporalio/workflow';
+
+/** Patch ids (`patched()`): histories recorded before a change replay the way they ran. */
+export const ABM_DEADLINE_PATH = 'abm-deadline-path';
+export const MANUAL_REMOVAL_WAIT = 'manual-source-removal-wait';
+export const ABM_ROLLBACK_BEFORE_SOURCE_COMMAND = 'abm-rollback-before-source-command';
+/** The user is told (with the time) before a retire or wipe; the erase path gained its notifyUser step. */
+export const NOTICE_BEFORE_SOURCE_COMMAND = 'notice-before-source-command';
+/** The token path checks the target's Android Enterprise registration before the retire. */
+export const ANDROID_ENTERPRISE_ON_TOKEN_PATH = 'android-enterprise-on-token-path';
+/** A token that differs from the declared settings, or no Android staging enrollment, has its own reason. */
+export const DECLARED_SETTINGS_FAILURES = 'declared-settings-failures';
+/**
+ * The device workflow's version, carried in its input (MigrateDeviceInput.version) by whoever starts it.
+ * Version 2: every patch above is in force, and the device's search attributes are published once per
+ * workflow task (SearchAttributePublisher). A patch costs each run two history events (its marker and the SDK's
+ * `TemporalChangeVersion` upsert); a version fixed at the start costs none. Histories started without a
+ * version (before it) ask for each patch where they always did, and replay as they ran.
+ */
+export const DEVICE_WORKFLOW_VERSION = 2;
+
+/** The patches of one device run. */
+export class Patches {
+  /** Started at DEVICE_WORKFLOW_VERSION 2 or later. */
+  readonly current: boolean;
+
+  constructor(version: number | undefined) {
+    this.current = (version ?? 1) >= 2;
+  }
+
+  inForce(patchId: string): boolean {
+    return this.current || patched(patchId);
+  }
+}
