@@ -12,6 +12,9 @@ through \`ferry start\` + \`ferry approve-abm\`. Progress on stderr.
   --devices N    devices per phase (default 1000, at most 5000)
   --parked N     instead: N ADE devices parked on the ABM confirmation (at most 3000): worker and
                  server memory, then every device confirmed and the time to its next status
+  --waiting N    instead: enrollment detection with N devices waiting to enroll (at most 10000): the
+                 real activity, client and simulator in this process, every device checking once per
+                 interval (5 s here); the target's reads per interval
   --seed N       the simulated fleet's seed (default 11)
   --json         the last stdout line is one JSON object of the figures
   -h, --help     this text`;
@@ -20,6 +23,7 @@ export interface BenchArgs {
   help: false;
   devices: number;
   parked?: number;
+  waiting?: number;
   seed: number;
   json: boolean;
 }
@@ -34,6 +38,7 @@ const count = (flag: string, max: number) =>
 const schema = z.object({
   devices: count('devices', 5_000),
   parked: count('parked', 3_000).optional(),
+  waiting: count('waiting', 10_000).optional(),
   seed: z.coerce.number().int().min(0),
   json: z.boolean(),
 });
@@ -44,6 +49,7 @@ export function parseBenchArgs(argv = process.argv.slice(2)): BenchArgs | { help
     options: {
       devices: { type: 'string', default: '1000' },
       parked: { type: 'string' },
+      waiting: { type: 'string' },
       seed: { type: 'string', default: '11' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },

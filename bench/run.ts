@@ -7,6 +7,7 @@ import { Children } from '../chaos/children';
 import { readDeviceList } from '../src/client/device-list';
 import { USAGE, parseBenchArgs, type BenchArgs } from './args';
 import { startBenchEnvironment } from './environment';
+import { runWaiting } from './enrollment-detection';
 import { runFleet } from './fleet';
 import { round1 } from './measure';
 import { runParked } from './parked';
@@ -93,9 +94,11 @@ if (require.main === module) {
       const say = (m: string) =>
         process.stderr.write(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(6)} s] ${m}\n`);
       const figures =
-        args.parked === undefined
-          ? await runPhases(args, children, say)
-          : await runParkedOnly(args.parked, args, children, say);
+        args.waiting !== undefined
+          ? { ...(await runWaiting(args.waiting, say)), cores: os.cpus().length }
+          : args.parked === undefined
+            ? await runPhases(args, children, say)
+            : await runParkedOnly(args.parked, args, children, say);
       const result = { ...figures, seconds: round1((Date.now() - t0) / 1000) };
       process.stdout.write(
         args.json ? `${JSON.stringify(result)}\n` : `${JSON.stringify(result, null, 2)}\n`,

@@ -44,6 +44,8 @@ export interface SimulatedTenants {
   targetGroupId: string;
   notifier: CapturingNotifier;
   activities: MigrationActivities;
+  /** Activities over the same clients with nothing shared yet, as a worker started now would have. */
+  newActivities(): MigrationActivities;
   /** The generated fleet as Ferry's device list. */
   devices: DeviceInput[];
   /** Present when started with `abm`: its ADE iPhones start on the source's MDM server. */
@@ -172,19 +174,22 @@ export async function startSimulatedTenants(
   const source = client(SOURCE_TENANT);
   const notifier = new CapturingNotifier();
   const targetGroupId = services.fleet.targetOrganizationGroup;
+  const newActivities = () =>
+    createMigrationActivities({
+      target,
+      targetGroupId,
+      source: new WorkspaceOneSource(source),
+      abm: abm?.check,
+      notifier,
+    });
   return {
     sim,
     target,
     source,
     targetGroupId,
     notifier,
-    activities: createMigrationActivities({
-      target,
-      targetGroupId,
-      source: new WorkspaceOneSource(source),
-      abm: abm?.check,
-      notifier,
-    }),
+    activities: newActivities(),
+    newActivities,
     devices: services.devices,
     abm,
     close: services.close,

@@ -1,6 +1,7 @@
 /** ADE sync and profile checks (SPEC §2), and the Android Enterprise registration check. */
 import { adeProfileProblems, stagingUserLabel } from '../../src/activities/device/ade';
-import { PLAIN_OG, TARGET, failureOf, run, worldPerTest } from './fixture';
+import { ANDROID_ENTERPRISE_TTL_MS, TargetTenant } from '../../src/services/workspace-one/target-tenant';
+import { PLAIN_OG, TARGET, TARGET_OG, failureOf, run, worldPerTest } from './fixture';
 
 const world = worldPerTest();
 
@@ -157,5 +158,38 @@ describe('the staging user in a message', () => {
     );
     expect(stagingUserLabel({ defaultStagingUser: 'stage.user@corp.example' })).toBe('"…@corp.example"');
     expect(stagingUserLabel({ defaultStagingUserId: 9 })).toBe('#9');
+  });
+});
+
+describe('the target group Android Enterprise registration, shared by devices', () => {
+  const androidWorkReads = () =>
+    Object.entries(world.sim.state.requestCounts)
+      .filter(([route]) => route.endsWith('/androidwork'))
+      .reduce((n, [, count]) => n + count, 0);
+
+  it('when many devices check a registered group, then the target is read once for all of them', async () => {
+    const activities = world.newActivities();
+    const before = androidWorkReads();
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => run(activities.checkAndroidEnterprise)),
+    );
+    expect(answers.every((a) => a.registered)).toBe(true);
+    expect(androidWorkReads() - before).toBe(1);
+  });
+
+  it('when a group is not registered, then each check reads it again, so a registration made meanwhile is seen', async () => {
+    const activities = world.newActivities(PLAIN_OG);
+    const before = androidWorkReads();
+    await expect(run(activities.checkAndroidEnterprise)).resolves.toEqual({ registered: false });
+    await expect(run(activities.checkAndroidEnterprise)).resolves.toEqual({ registered: false });
+    expect(androidWorkReads() - before).toBe(2);
+  });
+
+  it('when the group loses its registration, then the checks see it once the shared answer is a minute old', async () => {
+    const tenant = new TargetTenant(world.target, TARGET_OG);
+    await expect(tenant.androidEnterpriseRegistered(0)).resolves.toBe(true);
+    for (const g of world.sim.state.tenants.get(TARGET)!.groups) delete g.androidWork;
+    await expect(tenant.androidEnterpriseRegistered(ANDROID_ENTERPRISE_TTL_MS)).resolves.toBe(true);
+    await expect(tenant.androidEnterpriseRegistered(ANDROID_ENTERPRISE_TTL_MS + 1)).resolves.toBe(false);
   });
 });

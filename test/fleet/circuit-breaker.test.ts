@@ -38,8 +38,8 @@ function sourceCommandsTo(serials: string[]): number {
   return serials.reduce((n, s) => n + tenants.sim.ledger({ tenant: 'SOURCE', serialNumber: s }).length, 0);
 }
 
-async function startFleet(migrationId: string, devices: DeviceInput[]) {
-  const { worker, taskQueue } = await testWorker(env, tenants.activities, {
+async function startFleet(migrationId: string, devices: DeviceInput[], activities = tenants.activities) {
+  const { worker, taskQueue } = await testWorker(env, activities, {
     prefix: 'breaker',
     fleet: { store },
   });
@@ -122,7 +122,8 @@ test('when Android Enterprise is not registered on the target, then the breaker 
       .slice(0, 3);
     expect(devices).toHaveLength(3);
     const migrationId = `breaker-ae-${Date.now()}`;
-    const { worker, start } = await startFleet(migrationId, devices);
+    // A worker shares a "registered" answer for a minute (TargetTenant): this one starts after the change.
+    const { worker, start } = await startFleet(migrationId, devices, tenants.newActivities());
     await worker.runUntil(async () => {
       const handle = await start();
       const progress = await eventually(() => progressOf(handle), tripped, 'the breaker to trip');

@@ -4,9 +4,7 @@ export function createAndroidActivities(target: TargetTenant) {
   return {
     /** Fully managed enrollment needs the target OG registered with Google (EMM registration). */
     async checkAndroidEnterprise(): Promise<{ registered: boolean }> {
-      const group = await target.organizationGroup();
-      const registration = await target.client.getAndroidWorkRegistration(group.id);
-      return { registered: registration.registered };
+      return { registered: await target.androidEnterpriseRegistered() };
     },
   };
 }

@@ -1,6 +1,9 @@
 import { NOT_YET } from '../../workflows/failures';
 import type { TargetUserRef } from '../../workflows/device/messages';
-import { KeyedBatcher, normalizeSerial } from '../../services/shared/keyed-batcher';
+import { Context } from '@temporalio/activity';
+import { msToNumber } from '@temporalio/common/lib/time';
+import { normalizeSerial } from '../../services/shared/keyed-batcher';
+import { EnrollmentWatch } from './enrollment-watch';
 import { StagingUserSwitchRefusedError } from '../../services/workspace-one';
 import { notYet } from '../typed-failures';
 import type { TargetTenant } from '../../services/workspace-one/target-tenant';
@@ -18,25 +21,31 @@ export interface UserAssignment {
   refused?: string;
 }
 
+/** The activity's polling interval (its retry interval, workflows/device/activities.ts `polling`). */
+function pollingIntervalMs(): number {
+  const interval = Context.current().info.retryPolicy?.initialInterval;
+  return interval === undefined ? 60_000 : msToNumber(interval);
+}
+
 export function createEnrollmentActivities(target: TargetTenant) {
-  const batcher = new KeyedBatcher(
+  const watch = new EnrollmentWatch(
     async (serials) =>
       new Map(
         (await target.client.findDevicesBySerials(serials)).map((d) => [normalizeSerial(d.serialNumber), d]),
       ),
-    { windowMs: 200, maxBatch: 500, normalize: normalizeSerial },
   );
 
   return {
     /** Retried at the polling interval until the target shows the device enrolled; reports to whom. */
     async awaitTargetEnrollment(input: { serialNumber: string }): Promise<EnrolledDevice> {
-      const device = await batcher.get(input.serialNumber);
+      const device = await watch.get(input.serialNumber, pollingIntervalMs());
       if (device?.enrollmentStatus.toLowerCase() !== 'enrolled') {
         throw notYet(
           NOT_YET.enrollment,
           `device is ${device ? device.enrollmentStatus : 'not in the target yet'}`,
         );
       }
+      watch.forget(input.serialNumber);
       return { deviceId: device.id, userId: device.userId, userName: device.userName };
     },
 
