@@ -10,7 +10,7 @@ phases over the same number of devices: a baseline of bare workflows of a happy-
 through \`ferry start\` + \`ferry approve-abm\`. Progress on stderr.
 
   --devices N    devices per phase (default 1000, at most 5000)
-  --parked N     instead: N ADE devices parked on the ABM confirmation (at most 3000): worker and
+  --parked N     instead: N ADE devices parked on the ABM confirmation (at most 10000): worker and
                  server memory, then every device confirmed and the time to its next status
   --waiting N    instead: enrollment detection with N devices waiting to enroll (at most 10000): the
                  real activity, client and simulator in this process, every device checking once per
@@ -37,7 +37,7 @@ const count = (flag: string, max: number) =>
 
 const schema = z.object({
   devices: count('devices', 5_000),
-  parked: count('parked', 3_000).optional(),
+  parked: count('parked', 10_000).optional(),
   waiting: count('waiting', 10_000).optional(),
   seed: z.coerce.number().int().min(0),
   json: z.boolean(),

@@ -32,7 +32,7 @@ export interface BenchEnvironment {
 
 export async function startBenchEnvironment(
   children: Children,
-  options: { devices: number; baseline: boolean; seed: number; say: (m: string) => void },
+  options: { devices: number; baseline: boolean; seed: number; adeOnly?: boolean; say: (m: string) => void },
 ): Promise<BenchEnvironment> {
   const { say } = options;
   const stateDir = mkdtempSync(path.join(os.tmpdir(), 'ferry-bench-'));
@@ -59,6 +59,7 @@ export async function startBenchEnvironment(
     stateDir: dir('simulators'),
     logFile: path.join(logs, 'simulators.log'),
     instant: true,
+    adeOnly: options.adeOnly,
   });
   say(`Simulators running in their own process (${options.devices} devices, instant, no faults)`);
   const taskQueue = `bench-${process.pid}`;

@@ -13,9 +13,6 @@ import { round1 } from './measure';
 import { runParked } from './parked';
 import { runBaseline, runDirect } from './phases';
 
-/** Share of a generated fleet that is ADE iPhones (60 % iOS, half of them ADE): parked runs need N. */
-const ADE_SHARE = 0.3;
-
 async function runPhases(args: BenchArgs, children: Children, say: (m: string) => void) {
   const env = await startBenchEnvironment(children, {
     devices: args.devices * 2,
@@ -62,7 +59,8 @@ async function runPhases(args: BenchArgs, children: Children, say: (m: string) =
 
 async function runParkedOnly(parked: number, args: BenchArgs, children: Children, say: (m: string) => void) {
   const env = await startBenchEnvironment(children, {
-    devices: Math.min(10_000, Math.ceil((parked / ADE_SHARE) * 1.2) + 20),
+    devices: parked,
+    adeOnly: true,
     baseline: false,
     seed: args.seed,
     say,

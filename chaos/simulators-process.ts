@@ -51,10 +51,13 @@ export async function startSimulatorsProcess(
     logFile: string;
     /** `--instant`: no device, ABM or rate-limit delays (the benchmark). */
     instant?: boolean;
+    /** `--ade-only`: every device an ADE iPhone (the benchmark's parked devices). */
+    adeOnly?: boolean;
   },
 ): Promise<SimulatorsProcess> {
   const args = ['--json', '--devices', String(options.devices), '--source', options.source];
   if (options.instant) args.push('--instant');
+  if (options.adeOnly) args.push('--ade-only');
   args.push('--seed', String(options.seed), '--state-dir', path.join(options.stateDir));
   const child = children.spawn(tsNodeCommand('src/simulators/main.ts', args), {
     env: process.env,

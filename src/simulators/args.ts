@@ -16,6 +16,7 @@ need (KEY=value lines, or one JSON object with --json). State lives as long as t
                      with POST /_sim/faults on each simulator)
   --instant          devices move at once and ABM neither delays its activities nor rate-limits
                      (the benchmark's setting: Ferry and Temporal measured, not simulated users)
+  --ade-only         every device an ADE iPhone (the benchmark's parked devices); default a mixed fleet
   --seed N           fleet generator and fault seed (default 1)
   --state-dir DIR    where the device list and the ABM key go (default: a new folder under the
                      system's temporary folder)
@@ -31,6 +32,7 @@ export interface SimulatorsArgs {
   source: SimulatedSource;
   faults: boolean;
   instant: boolean;
+  adeOnly: boolean;
   seed: number;
   stateDir?: string;
   json: boolean;
@@ -47,6 +49,7 @@ const argsSchema = z.object({
   source: z.enum(SOURCES, { error: `--source: one of ${SOURCES.join(', ')}` }),
   faults: z.boolean(),
   instant: z.boolean(),
+  'ade-only': z.boolean(),
   seed: wholeNumber('seed', 0),
   'state-dir': z.string().min(1).optional(),
   json: z.boolean(),
@@ -61,6 +64,7 @@ export function parseSimulatorsArgs(argv = process.argv.slice(2)): SimulatorsArg
       source: { type: 'string', default: 'ws1' },
       faults: { type: 'boolean', default: false },
       instant: { type: 'boolean', default: false },
+      'ade-only': { type: 'boolean', default: false },
       seed: { type: 'string', default: '1' },
       'state-dir': { type: 'string' },
       json: { type: 'boolean', default: false },
@@ -70,6 +74,6 @@ export function parseSimulatorsArgs(argv = process.argv.slice(2)): SimulatorsArg
   if (values.help) return { help: true };
   const parsed = argsSchema.safeParse(values);
   if (!parsed.success) throw new Error(parsed.error.issues.map((i) => i.message).join('; '));
-  const { 'state-dir': stateDir, ...rest } = parsed.data;
-  return { help: false, ...rest, stateDir };
+  const { 'state-dir': stateDir, 'ade-only': adeOnly, ...rest } = parsed.data;
+  return { help: false, ...rest, adeOnly, stateDir };
 }

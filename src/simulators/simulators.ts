@@ -17,6 +17,8 @@ export interface SimulatorsOptions {
   faults: boolean;
   /** Zero delays everywhere and no ABM rate limits (`--instant`, the benchmark's setting). */
   instant?: boolean;
+  /** Every device an ADE iPhone (`--ade-only`). */
+  adeOnly?: boolean;
   seed: number;
   stateDir: string;
 }
@@ -52,7 +54,12 @@ export async function startSimulators(options: SimulatorsOptions): Promise<Runni
     ? { assignDelayMs: 0, rateLimit: false as const }
     : { assignDelayMs: 1_000, rateLimit: DEMO_ABM_RATE_LIMITS };
   const services: SimulatedServices = await startSimulatedServices(
-    { devices: options.devices, seed: options.seed, missingTargetUserShare: 0 },
+    {
+      devices: options.devices,
+      seed: options.seed,
+      missingTargetUserShare: 0,
+      ...(options.adeOnly && { iosShare: 1, adeShare: 1 }),
+    },
     {
       behaviour,
       faults,
