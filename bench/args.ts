@@ -15,6 +15,8 @@ through \`ferry start\` + \`ferry approve-abm\`. Progress on stderr.
   --waiting N    instead: enrollment detection with N devices waiting to enroll (at most 10000): the
                  real activity, client and simulator in this process, every device checking once per
                  interval (5 s here); the target's reads per interval
+  --worker-env K=V  a FERRY_ setting for Ferry's worker (repeatable), e.g.
+                 FERRY_MAX_CACHED_WORKFLOWS=2000: how worker options were compared
   --seed N       the simulated fleet's seed (default 11)
   --json         the last stdout line is one JSON object of the figures
   -h, --help     this text`;
@@ -24,6 +26,7 @@ export interface BenchArgs {
   devices: number;
   parked?: number;
   waiting?: number;
+  workerEnv: Record<string, string>;
   seed: number;
   json: boolean;
 }
@@ -40,6 +43,11 @@ const schema = z.object({
   parked: count('parked', 10_000).optional(),
   waiting: count('waiting', 10_000).optional(),
   seed: z.coerce.number().int().min(0),
+  'worker-env': z
+    .array(z.string().regex(/^FERRY_[A-Z0-9_]+=.*$/, '--worker-env: KEY=VALUE with a FERRY_ key'))
+    .transform((pairs) =>
+      Object.fromEntries(pairs.map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)])),
+    ),
   json: z.boolean(),
 });
 
@@ -50,6 +58,7 @@ export function parseBenchArgs(argv = process.argv.slice(2)): BenchArgs | { help
       devices: { type: 'string', default: '1000' },
       parked: { type: 'string' },
       waiting: { type: 'string' },
+      'worker-env': { type: 'string', multiple: true, default: [] },
       seed: { type: 'string', default: '11' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -58,5 +67,6 @@ export function parseBenchArgs(argv = process.argv.slice(2)): BenchArgs | { help
   if (values.help) return { help: true };
   const parsed = schema.safeParse(values);
   if (!parsed.success) throw new Error(parsed.error.issues.map((i) => i.message).join('; '));
-  return { help: false, ...parsed.data };
+  const { 'worker-env': workerEnv, ...rest } = parsed.data;
+  return { help: false, ...rest, workerEnv };
 }

@@ -32,7 +32,15 @@ export interface BenchEnvironment {
 
 export async function startBenchEnvironment(
   children: Children,
-  options: { devices: number; baseline: boolean; seed: number; adeOnly?: boolean; say: (m: string) => void },
+  options: {
+    devices: number;
+    baseline: boolean;
+    seed: number;
+    adeOnly?: boolean;
+    /** FERRY_ settings for Ferry's worker only (`--worker-env`). */
+    workerEnv?: Record<string, string>;
+    say: (m: string) => void;
+  },
 ): Promise<BenchEnvironment> {
   const { say } = options;
   const stateDir = mkdtempSync(path.join(os.tmpdir(), 'ferry-bench-'));
@@ -74,7 +82,7 @@ export async function startBenchEnvironment(
   env.BENCH_BASELINE_TASK_QUEUE = baselineTaskQueue;
   const config = loadConfig(env);
   const client = await connectClient(config.temporal, server.address);
-  const worker = new ChaosWorker(children, env, path.join(logs, 'worker.log'));
+  const worker = new ChaosWorker(children, { ...env, ...options.workerEnv }, path.join(logs, 'worker.log'));
   const baselineWorker = options.baseline
     ? new ChaosWorker(children, env, path.join(logs, 'baseline-worker.log'), 'bench/baseline-worker.ts')
     : undefined;

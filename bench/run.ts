@@ -18,6 +18,7 @@ async function runPhases(args: BenchArgs, children: Children, say: (m: string) =
     devices: args.devices * 2,
     baseline: true,
     seed: args.seed,
+    workerEnv: args.workerEnv,
     say,
   });
   const { devices: all } = await readDeviceList(env.sims.deviceList);
@@ -63,6 +64,7 @@ async function runParkedOnly(parked: number, args: BenchArgs, children: Children
     adeOnly: true,
     baseline: false,
     seed: args.seed,
+    workerEnv: args.workerEnv,
     say,
   });
   const { devices: all } = await readDeviceList(env.sims.deviceList);

@@ -41,6 +41,7 @@ const ferryEnv = z.object({
   FERRY_DEV_SERVER_UI_PORT: port.default(8233),
   FERRY_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().positive().default(100),
   FERRY_MAX_CACHED_WORKFLOWS: z.coerce.number().int().positive().optional(),
+  FERRY_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).optional(),
   INTUNE_TENANT_ID: optionalText,
   INTUNE_CLIENT_ID: optionalText,
   INTUNE_CLIENT_SECRET: optionalText,
@@ -142,7 +143,11 @@ export interface FerryConfig {
   taskQueue: string;
   stateDir: string;
   devServer: { port: number; uiPort: number };
-  worker: { maxConcurrentActivities: number; maxCachedWorkflows?: number };
+  worker: {
+    maxConcurrentActivities: number;
+    maxCachedWorkflows?: number;
+    maxConcurrentWorkflowTasks?: number;
+  };
   logLevel: Env['LOG_LEVEL'];
   target?: WorkspaceOneTenantConfig;
   source?: WorkspaceOneTenantConfig;
@@ -209,6 +214,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): FerryConfig
     worker: {
       maxConcurrentActivities: env.FERRY_MAX_CONCURRENT_ACTIVITIES,
       maxCachedWorkflows: env.FERRY_MAX_CACHED_WORKFLOWS,
+      maxConcurrentWorkflowTasks: env.FERRY_MAX_CONCURRENT_WORKFLOW_TASKS,
     },
     logLevel: env.LOG_LEVEL,
     target: tenant(env, 'WS1_TARGET'),

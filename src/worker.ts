@@ -29,6 +29,7 @@ export interface FerryWorkerOptions {
   workflowBundle?: WorkerOptions['workflowBundle'];
   maxConcurrentActivities?: number;
   maxCachedWorkflows?: number;
+  maxConcurrentWorkflowTasks?: number;
   /**
    * Payload encryption (`dataConverterFor(config)`): with a prebuilt `workflowBundle`, bundle it with the
    * converter's `failureConverterPath` too, or failures raised in workflow code stay in clear.
@@ -47,6 +48,7 @@ export function createFerryWorker(options: FerryWorkerOptions): Promise<Worker> 
       : { workflowsPath: require.resolve('./workflows') }),
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities,
     maxCachedWorkflows: options.maxCachedWorkflows,
+    maxConcurrentWorkflowTaskExecutions: options.maxConcurrentWorkflowTasks,
     dataConverter: options.dataConverter,
     // On SIGINT/SIGTERM in-flight activities get this long to finish before they are cancelled.
     shutdownGraceTime: '30 seconds',
@@ -133,6 +135,7 @@ async function main(): Promise<void> {
       activities: await activitiesFromConfig(config, logger, client, store),
       maxConcurrentActivities: config.worker.maxConcurrentActivities,
       maxCachedWorkflows: config.worker.maxCachedWorkflows,
+      maxConcurrentWorkflowTasks: config.worker.maxConcurrentWorkflowTasks,
       dataConverter: dataConverterFor(config),
     });
     logger.info(

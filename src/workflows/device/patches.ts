@@ -19,13 +19,22 @@ export const DECLARED_SETTINGS_FAILURES = 'declared-settings-failures';
  */
 export const DEVICE_WORKFLOW_VERSION = 2;
 
-/** The patches of one device run. */
+/**
+ * The patches of one device run. A later change to the device workflow raises DEVICE_WORKFLOW_VERSION
+ * and takes its new branch where `atLeast(version)` holds: runs started before it keep the old one.
+ */
 export class Patches {
+  private readonly version: number;
   /** Started at DEVICE_WORKFLOW_VERSION 2 or later. */
   readonly current: boolean;
 
   constructor(version: number | undefined) {
-    this.current = (version ?? 1) >= 2;
+    this.version = version ?? 1;
+    this.current = this.version >= 2;
+  }
+
+  atLeast(version: number): boolean {
+    return this.version >= version;
   }
 
   inForce(patchId: string): boolean {
