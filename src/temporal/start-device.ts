@@ -5,8 +5,12 @@ import {
   type WorkflowHandleWithFirstExecutionRunId,
 } from '@temporalio/client';
 import type { migrateDevice } from '../workflows/device/workflow';
-import { FIRST_STATUS, deviceWorkflowId, type MigrateDeviceInput } from '../workflows/device/messages';
-import { DEVICE_WORKFLOW_VERSION } from '../workflows/device/patches';
+import {
+  DEVICE_WORKFLOW_VERSION,
+  FIRST_STATUS,
+  deviceWorkflowId,
+  type MigrateDeviceInput,
+} from '../workflows/device/messages';
 import type { SearchAttributePair } from '@temporalio/common';
 import {
   FerryMigrationId,

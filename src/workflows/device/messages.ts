@@ -184,6 +184,15 @@ export const MAX_ABM_DEADLINE_DAYS = 90;
  */
 export const ABM_BULK_WAITING = 'waiting for the bulk ABM assignment';
 
+/**
+ * The device workflow's version, carried in its input (MigrateDeviceInput.version) by whoever starts it.
+ * Version 2: every patch in patches.ts is in force, and the device's search attributes are published once per
+ * workflow task (search-attribute-publisher.ts). A patch costs each run two history events (its marker and the SDK's
+ * `TemporalChangeVersion` upsert); a version fixed at the start costs none. Histories started without a
+ * version (before it) ask for each patch where they always did, and replay as they ran.
+ */
+export const DEVICE_WORKFLOW_VERSION = 2;
+
 /** The device's first status and sub-status: its first step looks its user up. The start sets them too. */
 export const FIRST_STATUS = { status: 'getting_ready', subStatus: 'looking for user on target' } as const;
 

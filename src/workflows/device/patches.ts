@@ -10,14 +10,7 @@ export const NOTICE_BEFORE_SOURCE_COMMAND = 'notice-before-source-command';
 export const ANDROID_ENTERPRISE_ON_TOKEN_PATH = 'android-enterprise-on-token-path';
 /** A token that differs from the declared settings, or no Android staging enrollment, has its own reason. */
 export const DECLARED_SETTINGS_FAILURES = 'declared-settings-failures';
-/**
- * The device workflow's version, carried in its input (MigrateDeviceInput.version) by whoever starts it.
- * Version 2: every patch above is in force, and the device's search attributes are published once per
- * workflow task (SearchAttributePublisher). A patch costs each run two history events (its marker and the SDK's
- * `TemporalChangeVersion` upsert); a version fixed at the start costs none. Histories started without a
- * version (before it) ask for each patch where they always did, and replay as they ran.
- */
-export const DEVICE_WORKFLOW_VERSION = 2;
+/** How a run's version (MigrateDeviceInput.version, DEVICE_WORKFLOW_VERSION in messages.ts) reads. */
 
 /**
  * The patches of one device run. A later change to the device workflow raises DEVICE_WORKFLOW_VERSION
