@@ -10,10 +10,9 @@ export const NOTICE_BEFORE_SOURCE_COMMAND = 'notice-before-source-command';
 export const ANDROID_ENTERPRISE_ON_TOKEN_PATH = 'android-enterprise-on-token-path';
 /** A token that differs from the declared settings, or no Android staging enrollment, has its own reason. */
 export const DECLARED_SETTINGS_FAILURES = 'declared-settings-failures';
-/** How a run's version (MigrateDeviceInput.version, DEVICE_WORKFLOW_VERSION in messages.ts) reads. */
-
 /**
- * The patches of one device run. A later change to the device workflow raises DEVICE_WORKFLOW_VERSION
+ * The patches of one device run, by the version it started at (MigrateDeviceInput.version,
+ * DEVICE_WORKFLOW_VERSION in messages.ts). A later change to the device workflow raises DEVICE_WORKFLOW_VERSION
  * and takes its new branch where `atLeast(version)` holds: runs started before it keep the old one.
  */
 export class Patches {
