@@ -12,7 +12,7 @@ export const ANDROID_ENTERPRISE_ON_TOKEN_PATH = 'android-enterprise-on-token-pat
 export const DECLARED_SETTINGS_FAILURES = 'declared-settings-failures';
 /**
  * The patches of one device run, by the version it started at (MigrateDeviceInput.version,
- * DEVICE_WORKFLOW_VERSION in messages.ts). A later change to the device workflow raises DEVICE_WORKFLOW_VERSION
+ * DEVICE_WORKFLOW_VERSION in messages.ts). A later change to the device workflow raises that version
  * and takes its new branch where `atLeast(version)` holds: runs started before it keep the old one.
  */
 export class Patches {
