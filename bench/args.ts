@@ -15,6 +15,8 @@ through \`ferry start\` + \`ferry approve-abm\`. Progress on stderr.
   --waiting N    instead: enrollment detection with N devices waiting to enroll (at most 10000): the
                  real activity, client and simulator in this process, every device checking once per
                  interval (5 s here); the target's reads per interval
+  --compiled-worker  run Ferry's worker as production does (node dist/worker.js; npm run build
+                 first) instead of through ts-node
   --worker-env K=V  a FERRY_ setting for Ferry's worker (repeatable), e.g.
                  FERRY_MAX_CACHED_WORKFLOWS=2000: how worker options were compared
   --seed N       the simulated fleet's seed (default 11)
@@ -27,6 +29,7 @@ export interface BenchArgs {
   parked?: number;
   waiting?: number;
   workerEnv: Record<string, string>;
+  compiledWorker: boolean;
   seed: number;
   json: boolean;
 }
@@ -49,6 +52,7 @@ const schema = z.object({
       Object.fromEntries(pairs.map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)])),
     ),
   json: z.boolean(),
+  'compiled-worker': z.boolean(),
 });
 
 export function parseBenchArgs(argv = process.argv.slice(2)): BenchArgs | { help: true } {
@@ -59,6 +63,7 @@ export function parseBenchArgs(argv = process.argv.slice(2)): BenchArgs | { help
       parked: { type: 'string' },
       waiting: { type: 'string' },
       'worker-env': { type: 'string', multiple: true, default: [] },
+      'compiled-worker': { type: 'boolean', default: false },
       seed: { type: 'string', default: '11' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -67,6 +72,6 @@ export function parseBenchArgs(argv = process.argv.slice(2)): BenchArgs | { help
   if (values.help) return { help: true };
   const parsed = schema.safeParse(values);
   if (!parsed.success) throw new Error(parsed.error.issues.map((i) => i.message).join('; '));
-  const { 'worker-env': workerEnv, ...rest } = parsed.data;
-  return { help: false, ...rest, workerEnv };
+  const { 'worker-env': workerEnv, 'compiled-worker': compiledWorker, ...rest } = parsed.data;
+  return { help: false, ...rest, workerEnv, compiledWorker };
 }

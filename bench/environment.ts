@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
@@ -39,6 +39,8 @@ export async function startBenchEnvironment(
     adeOnly?: boolean;
     /** FERRY_ settings for Ferry's worker only (`--worker-env`). */
     workerEnv?: Record<string, string>;
+    /** Ferry's worker from `dist/worker.js` (`--compiled-worker`). */
+    compiledWorker?: boolean;
     say: (m: string) => void;
   },
 ): Promise<BenchEnvironment> {
@@ -82,7 +84,16 @@ export async function startBenchEnvironment(
   env.BENCH_BASELINE_TASK_QUEUE = baselineTaskQueue;
   const config = loadConfig(env);
   const client = await connectClient(config.temporal, server.address);
-  const worker = new ChaosWorker(children, { ...env, ...options.workerEnv }, path.join(logs, 'worker.log'));
+  const workerScript = options.compiledWorker ? 'dist/worker.js' : 'src/worker.ts';
+  if (options.compiledWorker && !existsSync(path.resolve(workerScript))) {
+    throw new Error(`--compiled-worker: ${workerScript} is missing; run npm run build first`);
+  }
+  const worker = new ChaosWorker(
+    children,
+    { ...env, ...options.workerEnv },
+    path.join(logs, 'worker.log'),
+    workerScript,
+  );
   const baselineWorker = options.baseline
     ? new ChaosWorker(children, env, path.join(logs, 'baseline-worker.log'), 'bench/baseline-worker.ts')
     : undefined;

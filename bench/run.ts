@@ -19,6 +19,7 @@ async function runPhases(args: BenchArgs, children: Children, say: (m: string) =
     baseline: true,
     seed: args.seed,
     workerEnv: args.workerEnv,
+    compiledWorker: args.compiledWorker,
     say,
   });
   const { devices: all } = await readDeviceList(env.sims.deviceList);
@@ -65,6 +66,7 @@ async function runParkedOnly(parked: number, args: BenchArgs, children: Children
     baseline: false,
     seed: args.seed,
     workerEnv: args.workerEnv,
+    compiledWorker: args.compiledWorker,
     say,
   });
   const { devices: all } = await readDeviceList(env.sims.deviceList);

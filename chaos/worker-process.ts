@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { exited, sleep, tsNodeCommand, type Children } from './children';
@@ -23,7 +24,10 @@ export class ChaosWorker {
     private readonly children: Children,
     private readonly env: NodeJS.ProcessEnv,
     readonly logFile: string,
-    /** The worker program; the benchmark's baseline worker is another one (bench/baseline-worker.ts). */
+    /**
+     * The worker program; the benchmark's baseline worker is another one (bench/baseline-worker.ts). A
+     * `.js` file (`dist/worker.js`, compiled by `npm run build`) runs on node itself, as in production.
+     */
     private readonly script = 'src/worker.ts',
   ) {}
 
@@ -35,7 +39,10 @@ export class ChaosWorker {
   /** Starts a worker and waits until it polls its task queue. */
   async start(): Promise<void> {
     const from = sizeOf(this.logFile);
-    const child = this.children.spawn(tsNodeCommand(this.script), {
+    const command = this.script.endsWith('.js')
+      ? { command: process.execPath, args: [path.resolve(this.script)] }
+      : tsNodeCommand(this.script);
+    const child = this.children.spawn(command, {
       env: this.env,
       logFile: this.logFile,
     });
