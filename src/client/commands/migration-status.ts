@@ -10,7 +10,7 @@ import {
   type StoredList,
 } from '../migration-files';
 import { readFleet, type FleetFacts } from './fleet-facts';
-import { fleetStateOf } from './migration-actions';
+import { fleetStateOf } from '../rollout-text';
 import { listDevices, noSuchMigration, type DeviceRow } from './visibility';
 
 /**

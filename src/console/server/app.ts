@@ -1,0 +1,38 @@
+import fastify, { LogController, type FastifyInstance } from 'fastify';
+import type { ConsoleContext } from './context';
+import { handleError, notFound } from './errors';
+import { registerPages } from './pages';
+import { registerSecurity } from './security';
+import { sessionRoutes } from './routes/session';
+
+/**
+ * The console's web app: security first (headers, CSRF, loopback Host names), then the pages and the
+ * JSON API over Temporal. Listening is the caller's (`ferry console`, the demo, the tests).
+ */
+
+export interface ConsoleAppOptions {
+  /** Where the pages are (default: src/console/public). */
+  publicDir?: string;
+  /** Log errors (pino); request lines are never logged (a query can hold a user's email). */
+  logLevel?: 'silent' | 'error' | 'warn' | 'info';
+}
+
+export async function buildConsoleApp(
+  context: ConsoleContext,
+  options: ConsoleAppOptions = {},
+): Promise<FastifyInstance> {
+  const app = fastify({
+    logger: { level: options.logLevel ?? 'error' },
+    logController: new LogController({ disableRequestLogging: true }),
+    // A request id from the client is not trusted; nothing else in the request is logged.
+    genReqId: () => crypto.randomUUID(),
+  });
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler(() => {
+    throw notFound('no such page or API');
+  });
+  await registerSecurity(app);
+  await registerPages(app, options.publicDir);
+  sessionRoutes(app, context);
+  return app;
+}

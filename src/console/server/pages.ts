@@ -1,0 +1,32 @@
+import path from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+
+/**
+ * The pages: static HTML, plain ES modules and CSS from src/console/public (no build step). A page's
+ * script reads the migration id and serial from its own location.
+ */
+
+export const PUBLIC_DIR = path.resolve(__dirname, '../public');
+
+/** Each page's route and its HTML file under PUBLIC_DIR. */
+export const PAGES: Record<string, string> = {
+  '/': 'index.html',
+  '/new': 'new.html',
+  '/migrations/:id': 'migration.html',
+  '/migrations/:id/devices': 'devices.html',
+  '/migrations/:id/devices/:serial': 'device.html',
+};
+
+export async function registerPages(app: FastifyInstance, publicDir = PUBLIC_DIR): Promise<void> {
+  await app.register(fastifyStatic, {
+    root: path.join(publicDir, 'assets'),
+    prefix: '/assets/',
+    index: false,
+    list: false,
+    dotfiles: 'deny',
+  });
+  for (const [route, file] of Object.entries(PAGES)) {
+    app.get(route, (_request, reply) => reply.type('text/html; charset=utf-8').sendFile(file, publicDir));
+  }
+}

@@ -1,0 +1,13 @@
+import type { FastifyInstance } from 'fastify';
+import type { ConsoleContext } from '../context';
+
+/** `GET /healthz` and `GET /api/session`: the CSRF token the pages send back, and what they show in the header. */
+export function sessionRoutes(app: FastifyInstance, context: ConsoleContext): void {
+  app.get('/healthz', () => ({ ok: true }));
+  app.get('/api/session', async (_request, reply) => ({
+    csrfToken: reply.generateCsrf(),
+    loopbackOnly: true,
+    namespace: context.namespace,
+    ...(context.temporalUiUrl ? { temporalUiUrl: context.temporalUiUrl } : {}),
+  }));
+}
