@@ -24,6 +24,7 @@ async function answer(response) {
   const type = response.headers.get('content-type') ?? '';
   const body = type.includes('application/json') ? await response.json() : undefined;
   if (!response.ok) throw new ApiError(response.status, body);
+  if (body === undefined) throw new ApiError(response.status, { message: `not JSON: ${type || 'no type'}` });
   return body;
 }
 

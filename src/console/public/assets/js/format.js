@@ -22,7 +22,8 @@ export const ENROLLMENT_KINDS = ['ade', 'standard', 'legacy', 'work_profile', 'f
 export const words = (value) => String(value ?? '').replaceAll('_', ' ');
 
 export function plural(n, word) {
-  return `${n.toLocaleString('en')} ${word}${n === 1 ? '' : 's'}`;
+  const many = /(s|x|ch|sh)$/.test(word) ? `${word}es` : `${word}s`;
+  return `${n.toLocaleString('en')} ${n === 1 ? word : many}`;
 }
 
 /** An ISO time as the admin's browser shows dates; '' for none. */

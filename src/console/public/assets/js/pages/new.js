@@ -142,6 +142,13 @@ function chosenOptions() {
   for (const key of ['iosAdeMethod', 'android']) if (f[key].value) options[key] = f[key].value;
   if (f.approveWaves.checked) options.approveWaves = true;
   if (f.abmAutoAssign.checked) options.abmAutoAssign = true;
+  for (const key of ['pollInterval', 'abmAssignInterval'])
+    if (f[key].value.trim()) options[key] = f[key].value.trim();
+  const durations = {};
+  for (const input of optionsForm.querySelectorAll('input[name^="durations."]')) {
+    if (input.value.trim()) durations[input.name.slice('durations.'.length)] = input.value.trim();
+  }
+  if (Object.keys(durations).length > 0) options.durations = durations;
   return options;
 }
 
