@@ -3,6 +3,9 @@ import type { ConsoleContext } from './context';
 import { handleError, notFound } from './errors';
 import { registerPages } from './pages';
 import { registerSecurity } from './security';
+import { Uploads } from './uploads';
+import { migrationRoutes } from './routes/migrations';
+import { newMigrationRoutes } from './routes/new-migration';
 import { sessionRoutes } from './routes/session';
 
 /**
@@ -34,5 +37,7 @@ export async function buildConsoleApp(
   await registerSecurity(app);
   await registerPages(app, options.publicDir);
   sessionRoutes(app, context);
+  migrationRoutes(app, context);
+  newMigrationRoutes(app, context, new Uploads());
   return app;
 }
