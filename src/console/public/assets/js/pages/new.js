@@ -132,23 +132,19 @@ byId('run-preflight').addEventListener('click', async () => {
   }
 });
 
-/** The rollout and migration options the admin set; left-out ones take the CLI's defaults. */
+/**
+ * The rollout and migration options the admin set, named as `ferry start`'s flags (`wave-size`,
+ * `enrollment-check-interval`, …); left-out ones take the CLI's defaults.
+ */
 function chosenOptions() {
-  const f = optionsForm.elements;
   const options = {};
-  for (const key of ['concurrency', 'waveSize', 'devicesPerHour', 'breakerFailures']) {
-    if (f[key].value !== '') options[key] = Number(f[key].value);
+  for (const input of optionsForm.querySelectorAll('[data-option]')) {
+    if (input.type === 'checkbox') {
+      if (input.checked) options[input.name] = true;
+    } else if (input.value.trim() !== '') {
+      options[input.name] = input.type === 'number' ? Number(input.value) : input.value.trim();
+    }
   }
-  for (const key of ['iosAdeMethod', 'android']) if (f[key].value) options[key] = f[key].value;
-  if (f.approveWaves.checked) options.approveWaves = true;
-  if (f.abmAutoAssign.checked) options.abmAutoAssign = true;
-  for (const key of ['pollInterval', 'abmAssignInterval'])
-    if (f[key].value.trim()) options[key] = f[key].value.trim();
-  const durations = {};
-  for (const input of optionsForm.querySelectorAll('input[name^="durations."]')) {
-    if (input.value.trim()) durations[input.name.slice('durations.'.length)] = input.value.trim();
-  }
-  if (Object.keys(durations).length > 0) options.durations = durations;
   return options;
 }
 
