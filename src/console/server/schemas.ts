@@ -95,15 +95,16 @@ export const uploadParams = z.object({ uploadId: z.uuid() });
 
 /** `ferry start`'s flags by name (without --): text, numbers or true/false. */
 const flagValue = z.union([z.string().max(1000), z.number(), z.boolean()]);
+const startOptionsShape = z
+  .record(z.string(), z.union([flagValue, z.record(z.string(), flagValue)]))
+  .default({});
 
 export const startBody = z.strictObject({
   uploadId: z.uuid(),
   name: z.string().trim().min(1, 'a migration needs a name').max(200),
   migrationId: migrationId.optional(),
   by: adminBody.shape.by,
-  options: z.record(z.string(), flagValue).default({}),
+  options: startOptionsShape,
 });
 
-export const preflightBody = z
-  .strictObject({ options: z.record(z.string(), flagValue).default({}) })
-  .default({ options: {} });
+export const preflightBody = z.strictObject({ options: startOptionsShape }).default({ options: {} });

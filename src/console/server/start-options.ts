@@ -10,34 +10,53 @@ import type { FleetRollout } from '../../workflows/fleet/messages';
 import { badRequest } from './errors';
 
 /**
- * The wizard's options are `ferry start`'s flags by name (`wave-size`, `ios-ade-method`, …), read by
- * the very functions the CLI reads its flags with: the same defaults, limits and messages.
+ * The wizard's options are `ferry start`'s flags by name (`wave-size` or `waveSize`, `ios-ade-method`,
+ * durations flat or under `durations`), read by the very functions the CLI reads its flags with: the
+ * same defaults, limits and messages.
  */
 
 const KNOWN = new Set([...Object.keys(ROLLOUT_FLAGS), ...Object.keys(MIGRATION_OPTION_FLAGS)]);
 
-function flagValues(options: Record<string, string | number | boolean>): CommandValues {
+type FlagValue = string | number | boolean;
+export type StartOptionsInput = Record<string, FlagValue | Record<string, FlagValue>>;
+
+/** `waveSize` and `wave-size` name one flag; `durations: {enrollmentTimeout}` is `enrollment-timeout`. */
+const flagName = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/** The options as parsed flags, and the field (as sent) each flag came from. */
+function flagValues(options: StartOptionsInput): { values: CommandValues; fields: Map<string, string> } {
   const values: CommandValues = {};
+  const fields = new Map<string, string>();
+  const add = (field: string, key: string, value: FlagValue) => {
+    const flag = flagName(key);
+    if (!KNOWN.has(flag)) throw badRequest(field, `${field}: unknown option`);
+    values[flag] = flag === 'approve-waves' ? value === true || value === 'true' : String(value);
+    fields.set(flag, field);
+  };
   for (const [key, value] of Object.entries(options)) {
-    if (!KNOWN.has(key)) throw badRequest(`options.${key}`, `options.${key}: unknown option`);
-    values[key] = key === 'approve-waves' ? value === true || value === 'true' : String(value);
+    if (typeof value !== 'object') add(`options.${key}`, key, value);
+    else for (const [inner, v] of Object.entries(value)) add(`options.${key}.${inner}`, inner, v);
   }
-  return values;
+  return { values, fields };
 }
 
 /** Which option a refusal concerns: the one that is refused on its own (a combination names none). */
-function fieldOf(values: CommandValues, read: (v: CommandValues) => unknown): string {
-  for (const [key, value] of Object.entries(values)) {
+function fieldOf(
+  { values, fields }: ReturnType<typeof flagValues>,
+  read: (v: CommandValues) => unknown,
+): string {
+  for (const [flag, value] of Object.entries(values)) {
     try {
-      read({ [key]: value });
+      read({ [flag]: value });
     } catch {
-      return `options.${key}`;
+      return fields.get(flag) ?? 'options';
     }
   }
   return 'options';
 }
 
-function readWith<T>(values: CommandValues, read: (v: CommandValues) => T): T {
+function readWith<T>(flags: ReturnType<typeof flagValues>, read: (v: CommandValues) => T): T {
+  const { values } = flags;
   try {
     return read(values);
   } catch (err) {
@@ -48,17 +67,17 @@ function readWith<T>(values: CommandValues, read: (v: CommandValues) => T): T {
           ? err.message
           : undefined;
     if (message === undefined) throw err;
-    throw badRequest(fieldOf(values, read), message);
+    throw badRequest(fieldOf(flags, read), message);
   }
 }
 
-export function startOptions(options: Record<string, string | number | boolean>): {
+export function startOptions(options: StartOptionsInput): {
   rollout: FleetRollout;
   migrationOptions: MigrationOptions;
 } {
-  const values = flagValues(options);
+  const flags = flagValues(options);
   return {
-    rollout: readWith(values, rolloutFromFlags),
-    migrationOptions: readWith(values, migrationOptionsFromFlags),
+    rollout: readWith(flags, rolloutFromFlags),
+    migrationOptions: readWith(flags, migrationOptionsFromFlags),
   };
 }
