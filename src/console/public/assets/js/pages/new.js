@@ -126,7 +126,8 @@ byId('run-preflight').addEventListener('click', async () => {
     );
     byId('step-options').hidden = false;
   } catch (err) {
-    say('preflight-result', 'error', `The preflight could not run: ${err.message}`);
+    say('preflight-result', 'error', `The preflight could not run: ${err.message}. You may still start.`);
+    byId('step-options').hidden = false;
   } finally {
     button.disabled = false;
   }
