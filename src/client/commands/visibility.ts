@@ -24,6 +24,8 @@ export interface DeviceRow {
   subStatus?: string;
   running: boolean;
   startTime: Date;
+  /** When the workflow closed; absent while it runs. */
+  closeTime?: Date;
 }
 
 export interface MigrationSummary {
@@ -46,6 +48,7 @@ function deviceRow(wf: WorkflowExecutionInfo): DeviceRow {
     subStatus: attrs.get(FerrySubStatus),
     running: wf.status.name === 'RUNNING',
     startTime: wf.startTime,
+    ...(wf.closeTime ? { closeTime: wf.closeTime } : {}),
   };
 }
 

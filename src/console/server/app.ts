@@ -4,7 +4,10 @@ import { handleError, notFound } from './errors';
 import { registerPages } from './pages';
 import { registerSecurity } from './security';
 import { Uploads } from './uploads';
+import { DeviceTable } from './device-table';
+import { deviceRoutes } from './routes/devices';
 import { migrationRoutes } from './routes/migrations';
+import { reportRoutes } from './routes/reports';
 import { newMigrationRoutes } from './routes/new-migration';
 import { sessionRoutes } from './routes/session';
 
@@ -39,5 +42,7 @@ export async function buildConsoleApp(
   sessionRoutes(app, context);
   migrationRoutes(app, context);
   newMigrationRoutes(app, context, new Uploads());
+  deviceRoutes(app, context, new DeviceTable(context.client));
+  reportRoutes(app, context);
   return app;
 }
