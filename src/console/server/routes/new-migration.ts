@@ -7,7 +7,8 @@ import type { ConsoleContext } from '../context';
 import { ApiError, badRequest, parseRequest, rejected } from '../errors';
 import { startOptions } from '../start-options';
 import { UPLOAD_MAX_BYTES, Uploads, uploadAnswer } from '../uploads';
-import { startBody } from '../schemas';
+import { preflightBody, startBody, uploadParams } from '../schemas';
+import { preflightThroughTemporal, preflightView } from '../preflight';
 
 /** The wizard: upload a device list (checked as `ferry validate` checks a file), then start it as `ferry start` does. */
 
@@ -26,6 +27,16 @@ export function newMigrationRoutes(app: FastifyInstance, context: ConsoleContext
     }
     const list = parseDeviceList(request.body, 'upload');
     return uploadAnswer(uploads.add(list), list);
+  });
+
+  app.post('/api/uploads/:uploadId/preflight', async (request) => {
+    const { uploadId } = parseRequest(uploadParams, request.params, 'params');
+    const { options } = parseRequest(preflightBody, request.body, 'body');
+    const upload = uploads.get(uploadId);
+    if (!upload.ok)
+      throw badRequest('uploadId', 'uploadId: the list has errors; fix them and upload it again');
+    const { migrationOptions } = startOptions(options);
+    return preflightView(await preflightThroughTemporal(context, upload.devices, migrationOptions));
   });
 
   app.post('/api/migrations', async (request) => {
