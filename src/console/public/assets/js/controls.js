@@ -39,7 +39,7 @@ function enabled(action, status) {
   if (!RUNNING.includes(status.state)) return false;
   switch (action) {
     case 'pause':
-      return status.state !== 'paused';
+      return status.state === 'rolling_out' || status.state === 'waiting_for_wave';
     case 'resume':
       return status.state === 'paused';
     case 'approve-wave':
