@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
@@ -7,7 +8,14 @@ import type { FastifyInstance } from 'fastify';
  * script reads the migration id and serial from its own location.
  */
 
-export const PUBLIC_DIR = path.resolve(__dirname, '../public');
+/**
+ * Beside the server in the sources and in the Docker image (which copies them there); a local build
+ * (dist/, which `ferry` runs once built) serves them from the sources.
+ */
+export const PUBLIC_DIR = [
+  path.resolve(__dirname, '../public'),
+  path.resolve(__dirname, '../../../src/console/public'),
+].find((dir) => existsSync(dir))!;
 
 /** Each page's route and its HTML file under PUBLIC_DIR. */
 export const PAGES: Record<string, string> = {
