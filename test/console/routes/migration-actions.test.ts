@@ -22,20 +22,26 @@ async function stateOf(id: string): Promise<string> {
   return ((await w.console.get(`/api/migrations/${id}`)).json() as { state: string }).state;
 }
 
-const act = (id: string, action: string, body: unknown = { by: 'ann', reason: 'test' }) =>
-  w.console.post(`/api/migrations/${id}/actions/${action}`, body);
-
-test('when an admin pauses, resumes and approves a wave, then each is accepted once and then rejected with the fleet reason', async () => {
-  const id = await w.start('Console waves', devices('WAV', 4), {
-    'wave-size': 2,
-    'approve-waves': true,
-    'poll-interval': '1s',
-  });
+/** Starts the rows in approved waves; resolves once the second wave waits for its approval. */
+async function startWaitingForWave(
+  name: string,
+  rows: string[],
+  options: Record<string, string | number | boolean>,
+) {
+  const id = await w.start(name, rows, { ...options, 'approve-waves': true, 'poll-interval': '1s' });
   await eventually(
     () => stateOf(id),
     (s) => s === 'waiting_for_wave',
     'the second wave to wait',
   );
+  return id;
+}
+
+const act = (id: string, action: string, body: unknown = { by: 'ann', reason: 'test' }) =>
+  w.console.post(`/api/migrations/${id}/actions/${action}`, body);
+
+test('when an admin pauses, resumes and approves a wave, then each is accepted once and then rejected with the fleet reason', async () => {
+  const id = await startWaitingForWave('Console waves', devices('WAV', 4), { 'wave-size': 2 });
 
   const paused = await act(id, 'pause');
   expect(paused.statusCode).toBe(200);
@@ -80,17 +86,10 @@ test('when an admin pauses, resumes and approves a wave, then each is accepted o
 });
 
 test('when an admin approves ABM, starts all and cancels, then each is accepted once and then rejected', async () => {
-  const id = await w.start('Console ABM', devices('ABM', 3, 'ade'), {
+  const id = await startWaitingForWave('Console ABM', devices('ABM', 3, 'ade'), {
     'abm-auto-assign': true,
     'wave-size': 1,
-    'approve-waves': true,
-    'poll-interval': '1s',
   });
-  await eventually(
-    () => stateOf(id),
-    (s) => s === 'waiting_for_wave',
-    'the second wave to wait',
-  );
 
   expect((await act(id, 'approve-abm')).statusCode).toBe(200);
   const abmAgain = await act(id, 'approve-abm');
