@@ -5,20 +5,20 @@ import { perFile, standIn } from './set-up';
 
 /**
  * A real browser for the console's tests: Debian's chromium (installed by .ci/run), driven by
- * playwright-core, which downloads no browser of its own. FERRY_CHROMIUM names another binary.
+ * playwright-core, which downloads no browser of its own. CHROMIUM_PATH names another binary.
  */
 
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 
 export function chromiumPath(): string {
-  const named = process.env.FERRY_CHROMIUM;
+  const named = process.env.CHROMIUM_PATH;
   if (named) return named;
   const found = CANDIDATES.find((p) => existsSync(p));
   if (found) return found;
   try {
     return execFileSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' }).trim();
   } catch {
-    throw new Error('no chromium found: apt-get install chromium (as .ci/run does), or set FERRY_CHROMIUM');
+    throw new Error('no chromium found: apt-get install chromium (as .ci/run does), or set CHROMIUM_PATH');
   }
 }
 
@@ -65,6 +65,14 @@ export async function openConsole(browser: Browser, baseUrl: string): Promise<Co
     const text = message.text();
     // The API's expected refusals (a bad field, a rejected action) are answers the page shows, not faults.
     if (message.type() === 'error' && !EXPECTED_REFUSAL.test(text)) problems.push(`console error: ${text}`);
+  });
+  // A server error names its cause in the body: kept, so a failing test says what went wrong.
+  page.on('response', (response) => {
+    if (response.status() < 500) return;
+    void response.text().then(
+      (body) => problems.push(`${response.status()} ${response.url()}: ${body.slice(0, 500)}`),
+      () => problems.push(`${response.status()} ${response.url()}`),
+    );
   });
   return { page, context, problems, close: () => context.close() };
 }

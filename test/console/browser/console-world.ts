@@ -23,6 +23,8 @@ export interface ConsoleWorld {
   browser: Browser;
   /** The fleet as a device list file, as an admin would upload it. */
   deviceListFile: string;
+  /** A folder for the test's own files (uploads, downloads), apart from the state folder. */
+  filesDir: string;
   stateDir: string;
   /** Serials whose user the target lacks: they fail "Target user not found" until the user exists. */
   missingUsers: string[];
@@ -30,6 +32,9 @@ export interface ConsoleWorld {
   createMissingUsers(): void;
   close(): Promise<void>;
 }
+
+/** Where the console links workflows to (nothing listens there: the tests read the links only). */
+export const TEMPORAL_UI = 'http://127.0.0.1:8233';
 
 const FLEET = { devices: 12, seed: 1, missingTargetUserShare: 0.25 };
 
@@ -47,23 +52,27 @@ async function startWorld(): Promise<ConsoleWorld> {
   const target = tenants.sim.tenant(TARGET_TENANT);
   const hasUser = (email: string) => tenants.sim.state.findUserByEmail(target, email) !== undefined;
   const missing = tenants.devices.filter((d) => !hasUser(d.userEmail));
+  const store = new FileMigrationStore(stateDir);
   const { worker, taskQueue } = await testWorker(env, tenants.activities, {
     prefix: 'console',
-    fleet: { store: new FileMigrationStore(stateDir), abm: tenants.abm?.check },
+    fleet: { store, abm: tenants.abm?.check },
+    preflight: { target: tenants.target, targetGroupId: tenants.targetGroupId, store },
   });
   const running = worker.run();
   const consoleServer = await startConsole(
-    { client: env.client, namespace: env.namespace ?? 'default', taskQueue },
+    { client: env.client, namespace: env.namespace ?? 'default', taskQueue, temporalUiUrl: TEMPORAL_UI },
     { port: 0 },
   );
   const browser = await launchChromium();
-  const deviceListFile = path.join(stateDir, 'devices.csv');
+  const filesDir = mkdtempSync(path.join(os.tmpdir(), 'ferry-console-files-'));
+  const deviceListFile = path.join(filesDir, 'devices.csv');
   writeFileSync(deviceListFile, deviceListCsv(tenants.devices));
   return {
     tenants,
     console: consoleServer,
     browser,
     deviceListFile,
+    filesDir,
     stateDir,
     missingUsers: missing.map((d) => d.serialNumber),
     createMissingUsers() {
@@ -80,6 +89,7 @@ async function startWorld(): Promise<ConsoleWorld> {
       if (stateDirBefore === undefined) delete process.env.FERRY_STATE_DIR;
       else process.env.FERRY_STATE_DIR = stateDirBefore;
       rmSync(stateDir, { recursive: true, force: true });
+      rmSync(filesDir, { recursive: true, force: true });
     },
   };
 }

@@ -53,12 +53,11 @@ export async function stateBadge(page: Page): Promise<string> {
 }
 
 /**
- * The README's screenshots: written to docs/screenshots/ when FERRY_UPDATE_SCREENSHOTS=1 (then
+ * The README's screenshots: written to docs/screenshots/ when UPDATE_SCREENSHOTS=1 (not a FERRY_ name: Ferry's configuration refuses unknown ones) (then
  * committed), otherwise to `elsewhere` so every run still takes them.
  */
 export async function saveScreenshot(page: Page, name: string, elsewhere: string): Promise<string> {
-  const dir =
-    process.env.FERRY_UPDATE_SCREENSHOTS === '1' ? path.join(ROOT, 'docs', 'screenshots') : elsewhere;
+  const dir = process.env.UPDATE_SCREENSHOTS === '1' ? path.join(ROOT, 'docs', 'screenshots') : elsewhere;
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, name);
   await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });

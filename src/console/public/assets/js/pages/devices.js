@@ -92,7 +92,7 @@ function draw() {
       : h('tr', {}, h('td', { colspan: 9 }, 'No device matches.')),
   );
   const pages = Math.max(1, Math.ceil(total / query.pageSize));
-  fill('summary', `${plural(total, 'device')} match`);
+  fill('summary', `${plural(total, 'device')} ${total === 1 ? 'matches' : 'match'}`);
   fill(
     'pager',
     h(
