@@ -36,6 +36,9 @@ export async function serveDemoConsole(options: DemoConsoleOptions): Promise<voi
 }
 
 /** Without --console, once the demo has stopped the dev server it started: how to see a run again. */
-export const SEE_AGAIN =
-  "Temporal's dev server stopped with the demo (its history stays in FERRY_STATE_DIR); to see a run in a browser, " +
-  'run the demo with --console: the console and Temporal UI stay up after it, with every earlier run listed';
+export function seeAgain(stateDir: string): string {
+  return (
+    `Temporal's dev server stopped with the demo; its history stays in ${stateDir}. To see the runs in a ` +
+    'browser: npm run demo -- --console (the console and Temporal UI stay up after it, every run listed)'
+  );
+}

@@ -11,7 +11,7 @@ import { DemoAdmin } from './admin-bot';
 import { printSummary, summarize } from './summary';
 import { expectedOutcome } from './unattended';
 import { watchMigration } from './watch';
-import { SEE_AGAIN, serveDemoConsole } from './console';
+import { seeAgain, serveDemoConsole } from './console';
 import { startDevServer, type DevServer } from '../temporal/dev-server';
 import { installRuntime } from '../temporal/runtime';
 import { dataConverterFor } from '../temporal/connection';
@@ -213,7 +213,7 @@ async function main(args: DemoArgs): Promise<number> {
       abm: outcome.abm,
       reportFile,
       temporalUi: ui && uiStaysUp ? { url: ui, namespace: config.temporal.namespace } : undefined,
-      seeAgain: server && !uiStaysUp ? SEE_AGAIN : undefined,
+      seeAgain: server && !uiStaysUp ? seeAgain(config.stateDir) : undefined,
       json: args.json,
     });
     return summary.ok;
