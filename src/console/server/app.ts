@@ -21,6 +21,8 @@ export interface ConsoleAppOptions {
   publicDir?: string;
   /** Log errors (pino); request lines are never logged (a query can hold a user's email). */
   logLevel?: 'silent' | 'error' | 'warn' | 'info';
+  /** The devices table's merged lists (default: one on the context's client). */
+  deviceTable?: DeviceTable;
 }
 
 export async function buildConsoleApp(
@@ -42,7 +44,7 @@ export async function buildConsoleApp(
   sessionRoutes(app, context);
   migrationRoutes(app, context);
   newMigrationRoutes(app, context, new Uploads());
-  deviceRoutes(app, context, new DeviceTable(context.client));
+  deviceRoutes(app, context, options.deviceTable ?? new DeviceTable(context.client));
   reportRoutes(app, context);
   return app;
 }

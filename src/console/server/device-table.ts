@@ -9,7 +9,7 @@ import type { DeviceColumn, DeviceFilter } from './schemas';
  * The devices table: `ferry devices` (visibility's devices and those Temporal refused to start) joined
  * with the saved list (enrollment kind, model, the user's email), filtered, sorted and paged on the
  * server. The merged list of a migration is kept a few seconds, so that paging through 10,000 devices
- * reads Temporal once.
+ * reads Temporal once (building it takes seconds then), and refreshed in the background after that.
  */
 
 export interface TableDevice {
@@ -27,7 +27,10 @@ export interface TableDevice {
   open: boolean;
 }
 
-const KEPT_MS = 5_000;
+/** A list answers without a rebuild this long after its build finished… */
+const FRESH_MS = 5_000;
+/** …and, while one build refreshes it in the background, up to this long. */
+const STALE_MS = 60_000;
 const PAGE = 1000;
 
 async function savedList(migrationId: string): Promise<Map<string, DeviceInput>> {
@@ -60,27 +63,106 @@ function row(d: ListedDevice & { startTime?: Date; closeTime?: Date }, saved?: D
   };
 }
 
+/** Builds a migration's merged list (the console's: `ferry devices` joined with the saved list). */
+export type BuildTable = (migrationId: string) => Promise<TableDevice[]>;
+
+export function tableBuilder(client: Client): BuildTable {
+  return async (migrationId) => {
+    const [devices, saved] = await Promise.all([
+      migrationDevices(client, migrationId),
+      savedList(migrationId),
+    ]);
+    return devices.map((d) => row(d, saved.get(d.serialNumber.toLowerCase())));
+  };
+}
+
+export interface DeviceTableOptions {
+  /** Default: the console's builder on the client. */
+  build?: BuildTable;
+  /** Default: Date.now. */
+  now?: () => number;
+}
+
+interface Kept {
+  /** The last list built, and when its build finished. */
+  list?: { rows: TableDevice[]; builtAt: number };
+  /** The build in flight, shared by every read that waits for it. */
+  building?: Promise<TableDevice[]>;
+  /** A build started before an action: its rows are not kept, and the next build waits for its end. */
+  outdated?: Promise<unknown>;
+}
+
 export class DeviceTable {
-  private readonly kept = new Map<string, { at: number; rows: Promise<TableDevice[]> }>();
+  private readonly kept = new Map<string, Kept>();
+  private readonly build: BuildTable;
+  private readonly now: () => number;
 
-  constructor(private readonly client: Client) {}
+  constructor(client: Client, options: DeviceTableOptions = {}) {
+    this.build = options.build ?? tableBuilder(client);
+    this.now = options.now ?? Date.now;
+  }
 
-  /** Every device of the migration, sorted by serial; a NoSuchMigrationError for an unknown one. */
-  all(migrationId: string, now = Date.now()): Promise<TableDevice[]> {
-    const kept = this.kept.get(migrationId);
-    if (kept && now - kept.at < KEPT_MS) return kept.rows;
-    for (const [id, k] of this.kept) if (now - k.at >= KEPT_MS) this.kept.delete(id);
-    const rows = Promise.all([migrationDevices(this.client, migrationId), savedList(migrationId)]).then(
-      ([devices, saved]) => devices.map((d) => row(d, saved.get(d.serialNumber.toLowerCase()))),
-    );
-    rows.catch(() => this.kept.delete(migrationId));
-    this.kept.set(migrationId, { at: now, rows });
-    return rows;
+  /**
+   * Every device of the migration, sorted by serial; a NoSuchMigrationError for an unknown one. A list
+   * is fresh for FRESH_MS after its build finished; then, up to STALE_MS, it still answers while one
+   * build refreshes it in the background; older (or none), the read waits for that build. One build at
+   * a time per migration, shared by every read that comes during it.
+   */
+  all(migrationId: string): Promise<TableDevice[]> {
+    const now = this.now();
+    this.evict(now);
+    let kept = this.kept.get(migrationId);
+    if (!kept) this.kept.set(migrationId, (kept = {}));
+    const age = kept.list ? now - kept.list.builtAt : Infinity;
+    if (kept.list && age < FRESH_MS) return Promise.resolve(kept.list.rows);
+    const building = kept.building ?? this.refresh(migrationId, kept);
+    if (kept.list && age < STALE_MS) return Promise.resolve(kept.list.rows);
+    return building;
   }
 
   /** After an action the next read must not show the states from before it. */
   forget(migrationId: string): void {
-    this.kept.delete(migrationId);
+    const kept = this.kept.get(migrationId);
+    if (!kept) return;
+    delete kept.list;
+    if (kept.building) {
+      const outdated = kept.building.catch(() => undefined);
+      kept.outdated = outdated;
+      void outdated.then(() => {
+        if (kept.outdated === outdated) delete kept.outdated;
+      });
+      delete kept.building;
+    }
+  }
+
+  private refresh(migrationId: string, kept: Kept): Promise<TableDevice[]> {
+    const started = kept.outdated
+      ? kept.outdated.then(() => this.build(migrationId))
+      : this.build(migrationId);
+    const building = started.then(
+      (rows) => {
+        if (kept.building === building) {
+          kept.list = { rows, builtAt: this.now() };
+          delete kept.building;
+        }
+        return rows;
+      },
+      (err: unknown) => {
+        // Not kept: the next read builds again (a stale list, if any, keeps answering until then).
+        if (kept.building === building) delete kept.building;
+        throw err;
+      },
+    );
+    kept.building = building;
+    // A refresh in the background fails unseen; a read waiting for it gets the error itself.
+    building.catch(() => undefined);
+    return building;
+  }
+
+  /** Lists too old to answer and no build running: dropped, for every migration. */
+  private evict(now: number): void {
+    for (const [id, k] of this.kept)
+      if (!k.building && !k.outdated && (!k.list || now - k.list.builtAt >= STALE_MS)) this.kept.delete(id);
   }
 }
 

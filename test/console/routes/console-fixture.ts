@@ -1,6 +1,6 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { buildConsoleApp } from '../../../src/console/server/app';
+import { buildConsoleApp, type ConsoleAppOptions } from '../../../src/console/server/app';
 import { perFile } from '../../helpers/set-up';
 
 /**
@@ -21,6 +21,7 @@ export interface ConsoleSession {
 export async function openConsole(
   env: TestWorkflowEnvironment,
   taskQueue = 'console-test-no-worker',
+  options: ConsoleAppOptions = {},
 ): Promise<ConsoleSession> {
   const app = await buildConsoleApp(
     {
@@ -29,7 +30,7 @@ export async function openConsole(
       taskQueue,
       temporalUiUrl: 'http://127.0.0.1:8233',
     },
-    { logLevel: 'silent' },
+    { logLevel: 'silent', ...options },
   );
   const answer = await app.inject({ method: 'GET', url: '/api/session' });
   const token = (answer.json() as { csrfToken: string }).csrfToken;
