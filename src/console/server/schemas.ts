@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { serialProblem } from '../../client/device-fields';
 import { checkMigrationId } from '../../services/device-lists/store';
 import { DEVICE_ACTION_NAMES } from '../../client/device-action';
+import { VOCABULARY } from './vocabulary';
 
 /** The console's request shapes (zod): every params, query and body is parsed here before use. */
 
@@ -58,13 +59,20 @@ export const DEVICE_COLUMNS = [
 export type DeviceColumn = (typeof DEVICE_COLUMNS)[number];
 
 const filterText = z.string().trim().max(256).optional();
+/** One of the words (empty: no filter). */
+const filterWord = (words: readonly string[]) =>
+  z
+    .string()
+    .trim()
+    .refine((w) => w === '' || words.includes(w), { error: `one of ${words.join(', ')}` })
+    .optional();
 
 /** The devices table's filters: exact status/platform/enrollment, case-insensitive substrings otherwise. */
 export const deviceFilter = z.strictObject({
-  status: filterText,
+  status: filterWord(VOCABULARY.statuses),
   subStatus: filterText,
-  platform: filterText,
-  enrollment: filterText,
+  platform: filterWord(VOCABULARY.platforms),
+  enrollment: filterWord(VOCABULARY.enrollmentKinds),
   model: filterText,
   serial: filterText,
   email: filterText,

@@ -95,6 +95,9 @@ test('when the table is filtered, sorted and paged, then the server answers the 
     ['?sort=password', 'sort'],
     ['?order=up', 'order'],
     ['?colour=red', 'colour'],
+    ['?status=lost', 'status'],
+    ['?platform=windows', 'platform'],
+    ['?enrollment=byod', 'enrollment'],
   ]) {
     const bad = await w.console.get(`/api/migrations/${main}/devices${query}`);
     expect({ query, status: bad.statusCode, field: (bad.json() as { field?: string }).field }).toEqual({

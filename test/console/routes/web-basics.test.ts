@@ -1,10 +1,11 @@
+import { DEVICE_STATUSES, ENROLLMENT_KINDS } from '../../../src/workflows/device/messages';
 import { devServerEnvPerFile } from '../../helpers/temporal';
 import { consolePerFile } from './console-fixture';
 
 const env = devServerEnvPerFile();
 const console_ = consolePerFile(env);
 
-test('when a page asks for its session, then it gets a CSRF token, the namespace and the loopback-only flag', async () => {
+test('when a page asks for its session, then it gets a CSRF token, the namespace, the loopback-only flag and the statuses, platforms and enrollment kinds', async () => {
   const answer = await console_().get('/api/session');
   expect(answer.statusCode).toBe(200);
   expect(answer.json()).toEqual({
@@ -12,6 +13,12 @@ test('when a page asks for its session, then it gets a CSRF token, the namespace
     loopbackOnly: true,
     namespace: env.namespace ?? 'default',
     temporalUiUrl: 'http://127.0.0.1:8233',
+    // The words the pages' filters and counts use, the workflow's own lists.
+    vocabulary: {
+      statuses: [...DEVICE_STATUSES, 'not_started'],
+      platforms: ['ios', 'android'],
+      enrollmentKinds: [...ENROLLMENT_KINDS],
+    },
   });
   expect((await console_().get('/healthz')).json()).toEqual({ ok: true });
 });

@@ -28,6 +28,19 @@ async function answer(response) {
   return body;
 }
 
+/**
+ * The words Ferry uses, from the server (the workflows' own lists): device statuses in lifecycle order
+ * (and not_started), platforms, enrollment kinds. Empty lists when the server does not say.
+ */
+export async function vocabulary() {
+  const v = (await getSession()).vocabulary ?? {};
+  return {
+    statuses: v.statuses ?? [],
+    platforms: v.platforms ?? [],
+    enrollmentKinds: v.enrollmentKinds ?? [],
+  };
+}
+
 export async function getJson(url) {
   return answer(await fetch(url, { headers: { accept: 'application/json' }, credentials: 'same-origin' }));
 }

@@ -3,10 +3,11 @@ import { orderedCounts, words } from './format.js';
 
 /**
  * Devices per status as one stacked bar and its legend. Segment widths are set through the CSSOM
- * (element.style), which the CSP's style-src allows, unlike style attributes in markup.
+ * (element.style), which the CSP's style-src allows, unlike style attributes in markup. `order`: the
+ * statuses in lifecycle order.
  */
-export function countsBar(counts, total = undefined) {
-  const entries = orderedCounts(counts ?? {});
+export function countsBar(counts, total, order) {
+  const entries = orderedCounts(counts ?? {}, order);
   const sum = entries.reduce((a, [, n]) => a + n, 0);
   const whole = Math.max(sum, total ?? 0, 1);
   const bar = h('div', { class: 'bar', role: 'img', 'aria-label': 'devices per status' });

@@ -1,23 +1,5 @@
 /** Words and numbers as the CLI says them. */
 
-/** The device statuses in lifecycle order, then the one for devices Temporal refused to start. */
-export const STATUSES = [
-  'getting_ready',
-  'abm_reassignment_pending',
-  'ade_sync',
-  'ready',
-  'started',
-  'unenrolling',
-  'unenrolled',
-  'reenrolling',
-  'reenrolled',
-  'failed',
-  'not_started',
-];
-
-export const PLATFORMS = ['ios', 'android'];
-export const ENROLLMENT_KINDS = ['ade', 'standard', 'legacy', 'work_profile', 'fully_managed', 'unknown'];
-
 /** `abm_reassignment_pending` → `abm reassignment pending` */
 export const words = (value) => String(value ?? '').replaceAll('_', ' ');
 
@@ -33,9 +15,9 @@ export function when(iso) {
   return Number.isNaN(date.getTime()) ? String(iso) : date.toLocaleString();
 }
 
-/** A count of devices per status in STATUSES order, the unknown ones after. */
-export function orderedCounts(counts) {
-  const known = STATUSES.filter((s) => counts[s] > 0).map((s) => [s, counts[s]]);
-  const other = Object.entries(counts).filter(([s, n]) => n > 0 && !STATUSES.includes(s));
+/** A count of devices per status in `order` (the statuses' lifecycle order), the unknown ones after. */
+export function orderedCounts(counts, order = []) {
+  const known = order.filter((s) => counts[s] > 0).map((s) => [s, counts[s]]);
+  const other = Object.entries(counts).filter(([s, n]) => n > 0 && !order.includes(s));
   return [...known, ...other];
 }

@@ -1,8 +1,8 @@
-import { getJson, migrationApi, migrationPath, pathIds } from '../api.js';
+import { getJson, migrationApi, migrationPath, pathIds, vocabulary } from '../api.js';
 import { actionPicker, clear, runDeviceAction } from '../device-actions.js';
 import { deviceRow, headerRow } from '../devices-table.js';
 import { byId, fill, h, say } from '../dom.js';
-import { ENROLLMENT_KINDS, PLATFORMS, STATUSES, plural, words } from '../format.js';
+import { plural, words } from '../format.js';
 import { renderHeader, title } from '../header.js';
 
 /**
@@ -18,16 +18,19 @@ fill('migration-link', h('a', { href: migrationPath(migrationId) }, h('code', {}
 const FILTERS = ['status', 'subStatus', 'platform', 'enrollment', 'model', 'serial', 'email'];
 const form = byId('filters');
 const options = (select, values) => select.append(...values.map((v) => h('option', { value: v }, words(v))));
-options(form.elements.status, STATUSES);
-options(form.elements.platform, PLATFORMS);
-options(form.elements.enrollment, ENROLLMENT_KINDS);
 
 const params = new URLSearchParams(location.search);
 const query = { sort: 'serial', order: 'asc', page: 1, pageSize: 50 };
 for (const key of [...FILTERS, 'sort', 'order'])
   if (params.get(key) && key !== 'email') query[key] = params.get(key);
 for (const key of ['page', 'pageSize']) if (Number(params.get(key)) > 0) query[key] = Number(params.get(key));
-for (const key of FILTERS) if (query[key]) form.elements[key].value = query[key];
+const vocabularyShown = vocabulary().then((v) => {
+  options(form.elements.status, v.statuses);
+  options(form.elements.platform, v.platforms);
+  options(form.elements.enrollment, v.enrollmentKinds);
+  // The filters of the address bar, once their selects hold the values.
+  for (const key of FILTERS) if (query[key]) form.elements[key].value = query[key];
+});
 form.elements.pageSize.value = String(query.pageSize);
 
 const selected = new Set();
@@ -160,4 +163,5 @@ const picker = actionPicker('bulk', async (action) => {
   }
 });
 byId('bulk-picker').append(picker.element);
-void load();
+// A session that failed is shown in the header; the table still loads.
+void vocabularyShown.catch(() => undefined).then(load);

@@ -1,4 +1,4 @@
-import { getJson, migrationApi, migrationPath, pathIds } from '../api.js';
+import { getJson, migrationApi, migrationPath, pathIds, vocabulary } from '../api.js';
 import { countsBar, statusBadge } from '../counts-bar.js';
 import { migrationControls } from '../controls.js';
 import { byId, fill, h, say } from '../dom.js';
@@ -58,8 +58,9 @@ function failures(reasons) {
 
 async function draw() {
   let status;
+  let statuses;
   try {
-    status = await getJson(migrationApi(migrationId));
+    [status, { statuses }] = await Promise.all([getJson(migrationApi(migrationId)), vocabulary()]);
   } catch (err) {
     say('load-error', 'error', `Could not read ${migrationId}: ${err.message}`);
     return;
@@ -69,7 +70,11 @@ async function draw() {
   fill('state', statusBadge(status.state));
   const counts = status.counts ?? {};
   const devices = status.devices ?? Object.values(counts).reduce((a, n) => a + n, 0);
-  fill('counts', countsBar(counts, status.total), h('p', { id: 'device-count' }, plural(devices, 'device')));
+  fill(
+    'counts',
+    countsBar(counts, status.total, statuses),
+    h('p', { id: 'device-count' }, plural(devices, 'device')),
+  );
   fill('rollout', rolloutFacts(status));
   fill('failures', failures(status.failedReasons));
   const needs = status.waitingForAdmin ?? [];

@@ -1,4 +1,4 @@
-import { getJson, migrationPath } from '../api.js';
+import { getJson, migrationPath, vocabulary } from '../api.js';
 import { countsBar, statusBadge } from '../counts-bar.js';
 import { byId, fill, h, say } from '../dom.js';
 import { reportLinks } from '../downloads.js';
@@ -12,14 +12,14 @@ title('Migrations');
 void renderHeader('migrations');
 fill('reports', reportLinks('/api/reports/migrations', 'Migrations report', 'migrations-report'));
 
-function row(m) {
+function row(m, statuses) {
   return h(
     'tr',
     { dataset: { migration: m.id } },
     h('td', {}, h('a', { href: migrationPath(m.id) }, m.name ? `${m.name} ` : '', h('code', {}, m.id))),
     h('td', {}, statusBadge(m.state)),
     h('td', { class: 'num' }, (m.devices ?? 0).toLocaleString('en')),
-    h('td', { class: 'wide' }, countsBar(m.counts, m.devices)),
+    h('td', { class: 'wide' }, countsBar(m.counts, m.devices, statuses)),
     h('td', {}, when(m.startedAt)),
     h('td', {}, m.startedBy ?? ''),
   );
@@ -27,12 +27,12 @@ function row(m) {
 
 every(5_000, async () => {
   try {
-    const { migrations } = await getJson('/api/migrations');
+    const [{ migrations }, { statuses }] = await Promise.all([getJson('/api/migrations'), vocabulary()]);
     byId('list-error').hidden = true;
     fill(
       'migrations',
       migrations.length > 0
-        ? migrations.map(row)
+        ? migrations.map((m) => row(m, statuses))
         : h(
             'tr',
             {},
