@@ -16,5 +16,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
+# The console's pages need no build: static files served from beside its compiled server.
+COPY src/console/public ./dist/console/public
 USER node
 CMD ["node", "dist/worker.js"]

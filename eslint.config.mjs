@@ -52,4 +52,25 @@ export default tseslint.config(
       },
     },
   },
+  {
+    // The console's pages: plain ES modules run by the browser, no build step.
+    files: ['src/console/public/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: {
+        document: 'readonly',
+        window: 'readonly',
+        location: 'readonly',
+        history: 'readonly',
+        localStorage: 'readonly',
+        fetch: 'readonly',
+        URLSearchParams: 'readonly',
+        Node: 'readonly',
+        performance: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+      },
+    },
+    rules: { eqeqeq: ['error', 'always'], 'no-console': 'error' },
+  },
 );

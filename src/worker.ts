@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createMigrationActivities, type MigrationActivities } from './activities/device';
 import { createFleetActivities, type FleetActivities } from './activities/fleet';
+import { createPreflightActivities, type PreflightActivities } from './activities/preflight';
 import { WorkspaceOneSource } from './services/workspace-one/source';
 import { readFileSync } from 'node:fs';
 import { AbmTargetServerCheck } from './services/abm/gateway';
@@ -24,7 +25,7 @@ export interface FerryWorkerOptions {
   namespace: string;
   taskQueue: string;
   /** The device activities, and the fleet activities where this worker also runs fleet workflows. */
-  activities: MigrationActivities & Partial<FleetActivities>;
+  activities: MigrationActivities & Partial<FleetActivities> & Partial<PreflightActivities>;
   /** A prebuilt bundle (tests, the demo); otherwise the workflows are bundled at start-up. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   maxConcurrentActivities?: number;
@@ -86,16 +87,17 @@ export async function activitiesFromConfig(
   logger: Logger,
   client: Client,
   store: MigrationStore,
-): Promise<MigrationActivities & FleetActivities> {
+): Promise<MigrationActivities & FleetActivities & PreflightActivities> {
   if (!config.target) {
     throw new Error(
       'The worker needs a target tenant: set WS1_TARGET_BASE_URL and its companions (see docs/configuration.md).',
     );
   }
   const abm = config.abm ? abmCheck(config.abm, logger) : undefined;
+  const target = workspaceOneClient(config.target, logger.child({ tenant: 'target' }));
   return {
     ...createMigrationActivities({
-      target: workspaceOneClient(config.target, logger.child({ tenant: 'target' })),
+      target,
       targetGroupId: config.target.groupId,
       source: config.source
         ? new WorkspaceOneSource(workspaceOneClient(config.source, logger.child({ tenant: 'source' })))
@@ -111,6 +113,13 @@ export async function activitiesFromConfig(
       store,
       deviceTaskQueue: config.taskQueue,
       abm,
+    }),
+    // The console's preflight: checked here, with the worker's credentials, on a list in the store.
+    ...createPreflightActivities({
+      target,
+      targetGroupId: config.target.groupId,
+      store,
+      androidStaging: config.androidStaging,
     }),
   };
 }

@@ -79,6 +79,10 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: 'Start a migration from a device list (validated first); prints its id',
     load: async () => (await import('./commands/start')).startCommand,
   },
+  console: {
+    summary: 'Serve the admin console (web pages over the same Temporal calls) on loopback',
+    load: async () => (await import('./commands/console')).consoleCommand,
+  },
   'codec-server': {
     summary: 'Serve the codec endpoint that shows encrypted histories in the Web UI and temporal CLI',
     load: async () => (await import('./commands/codec-server')).codecServerCommand,

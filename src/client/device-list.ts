@@ -158,6 +158,19 @@ function warnImeiCheckDigits(table: Table): void {
   }
 }
 
+/** How many devices per platform and per enrollment kind (every key, zeros included): `ferry validate`'s summary. */
+export function listCounts(devices: DeviceInput[]) {
+  const countBy = <K extends string>(keys: readonly K[], of: (d: DeviceInput) => K) => {
+    const counts = Object.fromEntries(keys.map((key) => [key, 0])) as Record<K, number>;
+    for (const device of devices) counts[of(device)]++;
+    return counts;
+  };
+  return {
+    platforms: countBy(PLATFORMS, (d) => d.platform),
+    kinds: countBy(ENROLLMENT_KINDS, (d) => d.enrollmentKind),
+  };
+}
+
 /** Reads and parses a device list file; a file that cannot be read throws (ENOENT and the like). */
 export function readDeviceList(path: string): Promise<DeviceListResult> {
   return readListFile(path, parseDeviceList, { devices: [], errors: [NOT_UTF8], warnings: [] });

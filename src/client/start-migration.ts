@@ -17,6 +17,8 @@ export interface StartMigrationRequest {
   devices: DeviceInput[];
   options: MigrationOptions;
   rollout: FleetRollout;
+  /** Who starts it (a login name or the console's admin), kept in the fleet's input. */
+  startedBy?: string;
 }
 
 /**
@@ -30,14 +32,24 @@ export async function startFleetMigration(
   taskQueue: string,
   request: StartMigrationRequest,
 ): Promise<WorkflowHandleWithFirstExecutionRunId<typeof migrateFleet>> {
-  const { migrationId, name, devices, options, rollout } = request;
+  const { migrationId, name, devices, options, rollout, startedBy } = request;
   const problems = fleetInputProblems({ migrationId, name, deviceCount: devices.length, rollout });
   if (problems.length > 0) throw new Error(`invalid rollout: ${problems.join('; ')}`);
   const { count } = await store.saveDeviceList(migrationId, devices);
   return client.workflow.start<typeof migrateFleet>('migrateFleet', {
     taskQueue,
     workflowId: fleetWorkflowId(migrationId),
-    args: [{ migrationId, name, deviceCount: count, options, rollout }],
+    args: [
+      {
+        migrationId,
+        name,
+        deviceCount: count,
+        options,
+        rollout,
+        ...(startedBy ? { startedBy } : {}),
+        startedAt: new Date().toISOString(),
+      },
+    ],
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
     workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
   });

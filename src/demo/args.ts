@@ -5,6 +5,7 @@ import { readTargetUsers } from '../client/target-users';
 import type { FaultConfig } from '../services/workspace-one/simulator';
 import { MAX_CONCURRENCY } from '../workflows/fleet/messages';
 import type { SimulatedFleet } from './world';
+import { DEFAULT_CONSOLE_PORT } from '../console/server/serve';
 
 export const USAGE = `npm run demo [-- options]
 
@@ -30,7 +31,10 @@ on Temporal's embedded dev server (or TEMPORAL_ADDRESS), acting as the admin whe
                                 wait for ABM, every other device re-enrolls)
   --faults SPEC     simulator faults, e.g. 5xx=0.2,429=0.1,hang=0.05,reset=0.05,malformed=0.02,latency=0.3
   --timeout SEC     after this many seconds cancel what still runs and exit 1 (default 600)
-  --json            print one JSON summary object as the last line
+  --json            print one JSON summary object as the last line (before the console's lines)
+  --console         after the run, keep the admin console (http://127.0.0.1:7380), the worker, the
+                    simulators and Temporal's dev server with its Web UI up until Ctrl-C
+  --console-port N  the console's port (default 7380)
   -h, --help        this text`;
 
 /** `5xx=0.2,hang=0.05` -> the simulator's fault settings; an unknown key is an error naming it. */
@@ -89,6 +93,8 @@ export interface DemoArgs {
   fleetFile?: string;
   usersFile?: string;
   json: boolean;
+  console: boolean;
+  consolePort: number;
 }
 
 /** The command line, each value checked in turn; an unknown flag or a bad value throws naming it. */
@@ -105,6 +111,8 @@ export function parseDemoArgs(): DemoArgs | { help: true } {
       'target-users': { type: 'string' },
       timeout: { type: 'string', default: '600' },
       json: { type: 'boolean', default: false },
+      console: { type: 'boolean', default: false },
+      'console-port': { type: 'string', default: String(DEFAULT_CONSOLE_PORT) },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -121,6 +129,8 @@ export function parseDemoArgs(): DemoArgs | { help: true } {
     fleetFile: values.fleet,
     usersFile: values['target-users'],
     json: values.json,
+    console: values.console,
+    consolePort: wholeNumber('console-port', values['console-port'], 0, 65_535),
   };
 }
 

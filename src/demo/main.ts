@@ -11,6 +11,7 @@ import { DemoAdmin } from './admin-bot';
 import { printSummary, summarize } from './summary';
 import { expectedOutcome } from './unattended';
 import { watchMigration } from './watch';
+import { seeAgain, serveDemoConsole } from './console';
 import { startDevServer, type DevServer } from '../temporal/dev-server';
 import { installRuntime } from '../temporal/runtime';
 import { dataConverterFor } from '../temporal/connection';
@@ -123,7 +124,7 @@ async function main(args: DemoArgs): Promise<number> {
     expected: expectedOutcome(device, { admin, abm, targetHasUser }),
   }));
 
-  const outcome = await worker.runUntil(async () => {
+  const migrate = async () => {
     say(`Migration ${migrationId}: ${total} devices, ${concurrency} at a time …`);
     if (admin === 'none') {
       say('Nobody acts as admin (--admin none): the demo stops once no device can move without one.');
@@ -182,41 +183,65 @@ async function main(args: DemoArgs): Promise<number> {
       abm: abmProgress,
       rolloutHold: watched.end === 'standstill' ? watched.standstill.hold : undefined,
     };
-  });
-  const { states } = outcome;
+  };
+  const report = async (outcome: Awaited<ReturnType<typeof migrate>>) => {
+    const { states } = outcome;
 
-  const seconds = Math.round((Date.now() - started) / 100) / 10;
-  const summary = summarize(
-    {
-      migrationId,
-      seconds,
-      admin,
-      devices: expected,
-      states,
-      notStarted: await store.readNotStarted(migrationId),
-      rolloutHold: outcome.rolloutHold,
+    const seconds = Math.round((Date.now() - started) / 100) / 10;
+    const summary = summarize(
+      {
+        migrationId,
+        seconds,
+        admin,
+        devices: expected,
+        states,
+        notStarted: await store.readNotStarted(migrationId),
+        rolloutHold: outcome.rolloutHold,
+        abm: outcome.abm,
+      },
+      tenants.sim,
+      tenants.notifier.log,
+    );
+    const reportDir = await ensurePrivateDir(config.stateDir, 'reports');
+    const reportFile = path.join(reportDir, `${migrationId}-devices.csv`);
+    await writePrivateFile(reportFile, devicesReportCsv(states));
+    // Temporal's UI is linked only where it stays up: a server the demo did not start, or --console.
+    const ui = server?.uiUrl;
+    const uiStaysUp = server?.reused === true || args.console;
+    printSummary(process.stdout, summary, {
+      adminActions: outcome.adminActions,
       abm: outcome.abm,
+      reportFile,
+      temporalUi: ui && uiStaysUp ? { url: ui, namespace: config.temporal.namespace } : undefined,
+      seeAgain: server && !uiStaysUp ? seeAgain(config.stateDir) : undefined,
+      json: args.json,
+    });
+    return summary.ok;
+  };
+
+  const ok = await worker.runUntil(
+    async () => {
+      const passed = await report(await migrate());
+      if (args.console) {
+        const { namespace } = config.temporal;
+        const where = { client, namespace, taskQueue, port: args.consolePort, migrationId };
+        await serveDemoConsole({
+          ...where,
+          temporalUiUrl: server?.uiUrl,
+          say: (line) => process.stdout.write(`${line}\n`),
+        });
+      }
+      return passed;
     },
-    tenants.sim,
-    tenants.notifier.log,
+    // Ctrl-C stops the worker (the runtime's signal handlers) and the console together.
+    { promiseCompletionTimeout: '10 seconds' },
   );
-  const reportDir = await ensurePrivateDir(config.stateDir, 'reports');
-  const reportFile = path.join(reportDir, `${migrationId}-devices.csv`);
-  await writePrivateFile(reportFile, devicesReportCsv(states));
-  const ui = server?.uiUrl;
-  printSummary(process.stdout, summary, {
-    adminActions: outcome.adminActions,
-    abm: outcome.abm,
-    reportFile,
-    temporalUi: ui ? { url: ui, namespace: config.temporal.namespace } : undefined,
-    json: args.json,
-  });
 
   await nativeConnection.close();
   await connection.close();
   await tenants.close();
   if (server && !server.reused) await server.stop();
-  return summary.ok ? 0 : 1;
+  return ok ? 0 : 1;
 }
 
 if (require.main === module) {

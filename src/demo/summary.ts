@@ -166,6 +166,8 @@ export interface SummaryDetails {
   reportFile: string;
   /** The Temporal Web UI's list of the migration's workflows, when the demo started the dev server. */
   temporalUi?: { url: string; namespace: string };
+  /** Said instead of a Temporal UI link when the dev server stops with the demo. */
+  seeAgain?: string;
   /** Ends with one JSON line for scripts. */
   json: boolean;
 }
@@ -245,6 +247,7 @@ export function printSummary(
       `  Temporal UI: ${temporalUi.url}/namespaces/${temporalUi.namespace}/workflows?query=${encodeURIComponent(`FerryMigrationId='${migrationId}'`)}\n`,
     );
   }
+  if (details.seeAgain) out.write(`  ${details.seeAgain}\n`);
   for (const u of summary.unexpected)
     out.write(`  unexpected: ${u.serial} ${u.actual} (expected ${u.expected})\n`);
   out.write(

@@ -30,3 +30,6 @@ export function failedForReasonsQuery(
   const any = reasons.map((r) => `FerrySubStatus STARTS_WITH ${quoted(r)}`).join(' OR ');
   return `${failedRunningDevicesQuery(migrationId)} AND StartTime >= ${quoted(since)} AND (${any})`;
 }
+
+/** Every migration's fleet workflow (`migration/<id>`), open or closed. */
+export const FLEET_WORKFLOWS = "WorkflowType = 'migrateFleet'";

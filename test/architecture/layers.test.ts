@@ -20,6 +20,7 @@ const CONTRACTS = [
   'src/workflows/fleet/messages.ts',
   'src/workflows/fleet/rollout.ts',
   'src/workflows/fleet/breaker.ts',
+  'src/workflows/preflight/messages.ts',
 ];
 
 interface Import {
@@ -149,6 +150,16 @@ describe('the layout', () => {
 
   it('when the CLI imports, then never the demo (the demo sits on top of the CLI)', () => {
     expect(violations((i) => under(i.from, 'src/client') && under(i.to, 'src/demo'))).toEqual([]);
+  });
+
+  it('when code below the console imports it, then only the `ferry console` command (its entry point)', () => {
+    const bad = violations(
+      (i) =>
+        under(i.to, 'src/console') &&
+        !under(i.from, 'src/console', 'src/demo') &&
+        i.from !== 'src/client/commands/console.ts',
+    );
+    expect(bad).toEqual([]);
   });
 
   it('when modules import each other at run time, then never in a circle', () => {

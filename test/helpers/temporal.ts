@@ -12,6 +12,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { MigrationActivities } from '../../src/activities/device';
 import type { AbmTargetServerCheck } from '../../src/services/abm/gateway';
 import { createFleetActivities } from '../../src/activities/fleet';
+import { createPreflightActivities, type PreflightActivityDeps } from '../../src/activities/preflight';
 import { createLogger } from '../../src/logger';
 import { FileMigrationStore, type MigrationStore } from '../../src/services/device-lists/store';
 import { searchAttributeTypes } from '../../src/temporal/dev-server';
@@ -112,12 +113,18 @@ export interface TestWorker {
 
 /**
  * A worker on a fresh task queue with the device activities given (a FakeWorld's or the simulated
- * tenants'), and the fleet's over `fleet.store` when a migration runs through migrateFleet.
+ * tenants'), the fleet's over `fleet.store` when a migration runs through migrateFleet, and the
+ * preflight's when the console's wizard checks a list.
  */
 export async function testWorker(
   env: TestWorkflowEnvironment,
   deviceActivities: MigrationActivities,
-  options: { prefix: string; fleet?: { store: MigrationStore; abm?: AbmTargetServerCheck } },
+  options: {
+    prefix: string;
+    fleet?: { store: MigrationStore; abm?: AbmTargetServerCheck };
+    /** The console's preflight (a target client and the store the console saves lists in). */
+    preflight?: PreflightActivityDeps;
+  },
 ): Promise<TestWorker> {
   const taskQueue = uniqueTaskQueue(options.prefix);
   const { fleet } = options;
@@ -135,6 +142,7 @@ export async function testWorker(
           deviceTaskQueue: taskQueue,
           abm: fleet.abm,
         })),
+      ...(options.preflight && createPreflightActivities(options.preflight)),
     },
   });
   return { worker, taskQueue };

@@ -1,86 +1,26 @@
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import type { AdminRequest } from '../../workflows/device/messages';
 import {
-  cancelDevice,
-  confirmAbmReassignment,
-  confirmSourceRemoval,
-  deviceWorkflowId,
-  reissueToken,
-  renotifyUser,
-  retryDevice,
-  sendSourceCommandNow,
-  type AdminRequest,
-  type DeviceState,
-} from '../../workflows/device/messages';
+  DEVICE_ACTIONS,
+  DEVICE_ACTION_NAMES,
+  actOnDevices,
+  describeOutcome,
+  namedTargets,
+  type DeviceActionName,
+  type DeviceActionOutcome,
+} from '../device-action';
 import { EXIT_FAILED, EXIT_OK, UsageError, type Command } from './command';
-import pLimit from 'p-limit';
-import {
-  firstLine,
-  loginName,
-  migrationArg,
-  positiveNumber,
-  statusFlag,
-  stringFlag,
-  withTimeout,
-} from './flags';
+import { loginName, migrationArg, positiveNumber, statusFlag, stringFlag } from './flags';
 import { withTemporal } from './temporal-session';
-import { filterDevices, requireDevices, type DeviceRow } from './visibility';
+import { filterDevices, requireDevices } from './visibility';
 
-/**
- * The admin actions of SPEC §4 as commands: each sends the device workflow's update to every targeted
- * device and reports, per device, what happened. The workflow decides whether an action fits the
- * device; a rejection ("rejected: device is reenrolled") is a reason to skip, not a failure.
- */
-
-const ACTIONS = {
-  'confirm-abm': {
-    update: confirmAbmReassignment,
-    did: 'ABM reassignment confirmed',
-    what: 'Confirms that ADE devices were reassigned to the target in Apple Business Manager.',
-  },
-  'confirm-removed': {
-    update: confirmSourceRemoval,
-    did: 'removal from the source confirmed',
-    what: 'Manual source: confirms that devices were removed from the source by hand or by their users.',
-  },
-  retry: {
-    update: retryDevice,
-    did: 'retried',
-    what: 'Retries failed devices from the step that failed (after fixing the reason).',
-  },
-  cancel: {
-    update: cancelDevice,
-    did: 'cancelled',
-    what: 'Cancels devices: their work stops, an unused token is revoked, they end "Cancelled by admin".',
-  },
-  renotify: {
-    update: renotifyUser,
-    did: 'user notified again',
-    what: 'Sends the enrollment notification to the users of devices again.',
-  },
-  'reissue-token': {
-    update: reissueToken,
-    did: 'token re-issued',
-    what: 'Replaces the registration token of devices on token paths and notifies their users.',
-  },
-  'end-notice': {
-    update: sendSourceCommandNow,
-    did: 'notice period ended, source command sent',
-    what: 'Ends the notice period of devices: the source retires or wipes them now (their users were told).',
-  },
-};
-export type DeviceActionName = keyof typeof ACTIONS;
-
-/** A worker answers an update in milliseconds; cancel waits for its cleanup activity, hence the margin. */
-const ANSWER_TIMEOUT_MS = 60_000;
-
-type Outcome = { kind: 'done'; state: DeviceState } | { kind: 'skipped' | 'failed'; why: string };
+/** `ferry retry|cancel|confirm-abm|… MIGRATION [SERIAL…]` (the actions are in ../device-action). */
 
 const usage = (
   name: DeviceActionName,
 ) => `Usage: ferry ${name} MIGRATION [SERIAL...] [--status S] [--sub-status TEXT] [--all]
        [--by NAME] [--reason TEXT] [--concurrency N] [--json]
 
-${ACTIONS[name].what}
+${DEVICE_ACTIONS[name].what}
 Acts on the named devices, or on those --status/--sub-status select, or with --all on every device
 of MIGRATION (never by default). Prints one line per device: what was done, or why it was skipped.
 
@@ -97,44 +37,7 @@ Options:
 Exit codes: 0 every device acted on or skipped with a reason, 1 an action failed (or Temporal
 unreachable, or no such migration), 2 bad usage.`;
 
-async function act(
-  client: Client,
-  name: DeviceActionName,
-  target: Pick<DeviceRow, 'workflowId' | 'serialNumber'> & { running?: boolean },
-  request: AdminRequest,
-): Promise<Outcome> {
-  // Visibility lags, but never the other way: a workflow it shows closed is closed.
-  if (target.running === false) return { kind: 'skipped', why: 'workflow closed' };
-  const handle = client.workflow.getHandle(target.workflowId);
-  try {
-    const update = handle.executeUpdate(ACTIONS[name].update, { args: [request] });
-    const text = `no answer within ${ANSWER_TIMEOUT_MS / 1000} s (it may still complete; is a Ferry worker running?)`;
-    return { kind: 'done', state: await withTimeout(update, ANSWER_TIMEOUT_MS, text) };
-  } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError) {
-      const why = firstLine(err.cause ?? err);
-      return { kind: why.startsWith('rejected:') ? 'skipped' : 'failed', why };
-    }
-    if (!(err instanceof WorkflowNotFoundError)) return { kind: 'failed', why: firstLine(err) };
-    // The server says the same for a closed workflow and a missing one; describe tells them apart.
-    const exists = await handle.describe().then(
-      () => true,
-      (e: unknown) => (e instanceof WorkflowNotFoundError ? false : firstLine(e)),
-    );
-    if (typeof exists === 'string') return { kind: 'failed', why: exists };
-    return exists
-      ? { kind: 'skipped', why: 'workflow closed' }
-      : { kind: 'failed', why: 'no such device in this migration' };
-  }
-}
-
-function describeOutcome(name: DeviceActionName, outcome: Outcome): string {
-  if (outcome.kind !== 'done') return `${outcome.kind}: ${outcome.why}`;
-  const { status, subStatus } = outcome.state;
-  return `${ACTIONS[name].did}: now ${status}${status === 'failed' && subStatus ? ` (${subStatus})` : ''}`;
-}
-
-function brief(outcome: Outcome): Record<string, string | undefined> {
+function brief(outcome: DeviceActionOutcome): Record<string, string | undefined> {
   if (outcome.kind !== 'done') return { outcome: outcome.kind, reason: outcome.why };
   return { outcome: 'done', status: outcome.state.status, subStatus: outcome.state.subStatus };
 }
@@ -176,32 +79,18 @@ function deviceAction(name: DeviceActionName): Command {
 
       return withTemporal(async (client) => {
         const devices = await requireDevices(client, migrationId);
-        const bySerial = new Map(devices.map((d) => [d.serialNumber.toLowerCase(), d]));
-        // A named device visibility has not caught up with is still tried, by its workflow id.
         const targets = serials.length
-          ? serials.map(
-              (s) =>
-                bySerial.get(s.toLowerCase()) ?? {
-                  workflowId: deviceWorkflowId(migrationId, s),
-                  serialNumber: s,
-                },
-            )
+          ? namedTargets(migrationId, devices, serials)
           : filterDevices(devices, filter);
         const counts = { done: 0, skipped: 0, failed: 0 };
         const results: Record<string, string | undefined>[] = [];
         if (targets.length === 0) io.out(`${name}: no device of ${migrationId} matches`);
-        const acting = pLimit(concurrency);
-        await Promise.all(
-          targets.map((target) =>
-            acting(async () => {
-              const outcome = await act(client, name, target, request);
-              counts[outcome.kind]++;
-              // Status only, not the whole state: a target user name can be an email address.
-              if (values.json) results.push({ serialNumber: target.serialNumber, ...brief(outcome) });
-              else io.out(`${target.serialNumber} ${describeOutcome(name, outcome)}`);
-            }),
-          ),
-        );
+        await actOnDevices(client, name, targets, request, concurrency, (target, outcome) => {
+          counts[outcome.kind]++;
+          // Status only, not the whole state: a target user name can be an email address.
+          if (values.json) results.push({ serialNumber: target.serialNumber, ...brief(outcome) });
+          else io.out(`${target.serialNumber} ${describeOutcome(name, outcome)}`);
+        });
         if (values.json) {
           results.sort((a, b) => a.serialNumber!.localeCompare(b.serialNumber!));
           io.out(JSON.stringify({ action: name, migrationId, ...counts, results }, null, 2));
@@ -215,5 +104,5 @@ function deviceAction(name: DeviceActionName): Command {
 }
 
 export const deviceActionCommands = Object.fromEntries(
-  Object.keys(ACTIONS).map((name) => [name, deviceAction(name as DeviceActionName)]),
+  DEVICE_ACTION_NAMES.map((name) => [name, deviceAction(name)]),
 ) as Record<DeviceActionName, Command>;

@@ -37,9 +37,12 @@ export interface FleetFacts {
   progress?: FleetProgress;
   /** The return value of a completed fleet. */
   result?: FleetSummary;
-  /** The migration's --concurrency and its list's size, from the run's input. */
+  /** The migration's --concurrency, its list's size, name and who started it when, from the run's input. */
   concurrency?: number;
   deviceCount?: number;
+  name?: string;
+  startedBy?: string;
+  startedAt?: string;
   /** Why a polling worker gave no progress. */
   queryError?: string;
 }
@@ -74,7 +77,15 @@ export async function readFleet(
     workerPolling: pollers.live,
     ...(pollers.lastPollAt ? { lastPollAt: pollers.lastPollAt } : {}),
     ...(result ? { result } : {}),
-    ...(input ? { concurrency: input.rollout.concurrency, deviceCount: input.deviceCount } : {}),
+    ...(input
+      ? {
+          concurrency: input.rollout.concurrency,
+          deviceCount: input.deviceCount,
+          name: input.name,
+          ...(input.startedBy ? { startedBy: input.startedBy } : {}),
+          ...(input.startedAt ? { startedAt: input.startedAt } : {}),
+        }
+      : {}),
   };
   // A closed fleet is answered by its result; its query only adds details (the bulk ABM assignment).
   if (!pollers.live || (!running && execution !== 'COMPLETED')) return facts;

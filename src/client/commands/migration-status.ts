@@ -10,7 +10,7 @@ import {
   type StoredList,
 } from '../migration-files';
 import { readFleet, type FleetFacts } from './fleet-facts';
-import { fleetStateOf } from './migration-actions';
+import { fleetStateOf } from '../rollout-text';
 import { listDevices, noSuchMigration, type DeviceRow } from './visibility';
 
 /**
@@ -51,7 +51,7 @@ export interface MigrationStatus {
 }
 
 /** The state of the migration as a whole, from the facts Temporal gave. */
-function stateOf(fleet: FleetFacts | undefined): StatusState {
+export function migrationStateOf(fleet: FleetFacts | undefined): StatusState {
   if (!fleet) return 'no_fleet';
   if (fleet.execution === 'RUNNING') return fleet.progress ? fleetStateOf(fleet.progress) : 'no_worker';
   if (fleet.execution === 'COMPLETED') return fleet.result?.cancelled ? 'cancelled' : 'finished';
@@ -80,7 +80,7 @@ export async function migrationStatus(
   const counts = progress ?? fleet?.result;
   const status: MigrationStatus = {
     migrationId,
-    state: stateOf(fleet),
+    state: migrationStateOf(fleet),
     ...deviceCounts(devices),
     ...(counts
       ? {

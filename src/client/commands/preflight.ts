@@ -2,7 +2,7 @@ import { loadConfig } from '../../config';
 import { MIGRATION_OPTION_FLAGS, migrationOptionsFromFlags } from '../migration-options';
 import { readDeviceList } from '../device-list';
 import { formatIssue } from '../list-file';
-import { runPreflight, type CheckResult } from '../preflight';
+import { runPreflight, type CheckResult } from '../../activities/preflight/checks';
 import { workspaceOneClient } from '../../services/tenant-clients';
 import { createLogger } from '../../logger';
 import { EXIT_FAILED, EXIT_OK, UsageError, type Command } from './command';

@@ -1,13 +1,6 @@
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import type { Duration } from '@temporalio/common';
 import { loadConfig, type FerryConfig } from '../../config';
 import { MIGRATION_OPTION_FLAGS, migrationOptionsFromFlags } from '../migration-options';
-import { startFleetMigration } from '../start-migration';
-import { fleetInputProblems } from '../../workflows/fleet/rollout';
-import { DEFAULT_BREAKER_FAILURES } from '../../workflows/fleet/messages';
-import { durationMs } from '../../workflows/device/messages';
-import { cliStore } from '../migration-files';
-import { EXIT_FAILED, EXIT_OK, UsageError, type CliIo, type Command, type CommandValues } from './command';
+import { EXIT_FAILED, EXIT_OK, UsageError, type CliIo, type Command } from './command';
 import {
   deviceListCsv,
   isInventorySource,
@@ -17,26 +10,11 @@ import {
 } from '../source-inventory';
 import { parseDeviceList, readDeviceList, type DeviceListResult } from '../device-list';
 import { formatIssue } from '../list-file';
-import { positiveNumber, stringFlag } from './flags';
+import { loginName, stringFlag } from './flags';
 import { withTemporal } from './temporal-session';
-import { checkMigrationIdFlag, claimMigrationId, finishedIdMessage, migrationIdFor } from '../migration-id';
+import { ROLLOUT_FLAGS, launchMigration, plannedMigrationId, rolloutFromFlags } from '../launch-migration';
 
 export { migrationIdFor } from '../migration-id';
-
-/** Checked here: a duration the workflow cannot read would fail its task over and over. */
-/** A rollout interval flag: a duration of at least a second. */
-function intervalFlag(values: CommandValues, flag: string): Duration | undefined {
-  const text = stringFlag(values, flag);
-  if (text === undefined) return undefined;
-  let ms = NaN;
-  try {
-    ms = durationMs(text as Duration);
-  } catch {
-    // reported below
-  }
-  if (!(ms >= 1_000)) throw new UsageError(`--${flag}: "${text}" is not a duration of at least 1 second`);
-  return text as Duration;
-}
 
 /**
  * Without --devices, the source's inventory is the list, checked as the file `ferry inventory` would
@@ -90,14 +68,7 @@ differs fails its device before the user is told and pauses the migration.`,
     name: { type: 'string' },
     devices: { type: 'string', short: 'd' },
     id: { type: 'string' },
-    concurrency: { type: 'string' },
-    'batch-size': { type: 'string' },
-    'devices-per-hour': { type: 'string' },
-    'wave-size': { type: 'string' },
-    'approve-waves': { type: 'boolean' },
-    'poll-interval': { type: 'string' },
-    'abm-assign-interval': { type: 'string' },
-    'breaker-failures': { type: 'string' },
+    ...ROLLOUT_FLAGS,
     ...MIGRATION_OPTION_FLAGS,
   },
   async run({ values }, io) {
@@ -116,27 +87,11 @@ differs fails its device before the user is told and pauses the migration.`,
         '--devices FILE is required (or --source intune|workspace-one to read the source inventory)',
       );
     }
-    const rollout = {
-      concurrency: positiveNumber(values, 'concurrency', 50, true),
-      batchSize: positiveNumber(values, 'batch-size', 100, true),
-      devicesPerHour: values['devices-per-hour'] ? positiveNumber(values, 'devices-per-hour', 1) : undefined,
-      waveSize: values['wave-size'] ? positiveNumber(values, 'wave-size', 1, true) : undefined,
-      approveWaves: values['approve-waves'] === true,
-      pollInterval: intervalFlag(values, 'poll-interval'),
-      abmAssignInterval: intervalFlag(values, 'abm-assign-interval'),
-      // 0 turns the breaker off, which positiveNumber would refuse.
-      breakerFailures:
-        values['breaker-failures'] === '0'
-          ? 0
-          : positiveNumber(values, 'breaker-failures', DEFAULT_BREAKER_FAILURES, true),
-    };
+    const rollout = rolloutFromFlags(values);
     const explicitId = stringFlag(values, 'id');
-    let migrationId = explicitId ?? migrationIdFor(name);
-    // Refused before the inventory is read or Temporal is reached.
-    const problems = fleetInputProblems({ migrationId, name, deviceCount: 0, rollout });
-    if (problems.length > 0) throw new UsageError(`invalid rollout: ${problems.join('; ')}`);
     const config = loadConfig();
-    if (explicitId !== undefined) checkMigrationIdFlag(config.stateDir, explicitId);
+    // Refused before the inventory is read or Temporal is reached.
+    const planned = plannedMigrationId(name, rollout, config.stateDir, explicitId);
     const list =
       'file' in from ? await readDeviceList(from.file) : await inventoryList(config, from.source, io);
     if (list.errors.length > 0) {
@@ -145,29 +100,17 @@ differs fails its device before the user is told and pauses the migration.`,
       io.out(`REFUSED: ${listName} has ${list.errors.length} errors; nothing was started`);
       return EXIT_FAILED;
     }
-    const store = await cliStore();
-    await withTemporal(async (client) => {
-      // An explicit id of an ended migration is refused in words; a generated one is never reused.
-      migrationId = await claimMigrationId(
-        client,
-        migrationId,
-        explicitId ? undefined : () => migrationIdFor(name),
-      );
-      try {
-        return await startFleetMigration(client, store, config.taskQueue, {
-          migrationId,
-          name,
-          devices: list.devices,
-          options,
-          rollout,
-        });
-      } catch (err) {
-        // The migration ended between the check and the start.
-        if (err instanceof WorkflowExecutionAlreadyStartedError)
-          throw new UsageError(finishedIdMessage(migrationId));
-        throw err;
-      }
-    });
+    const migrationId = await withTemporal((client) =>
+      launchMigration(client, config.taskQueue, {
+        migrationId: planned,
+        explicitId: explicitId !== undefined,
+        name,
+        devices: list.devices,
+        options,
+        rollout,
+        startedBy: loginName(),
+      }),
+    );
     io.out(migrationId);
     io.err(
       `started: ${list.devices.length} devices, ${rollout.concurrency} at a time (ferry status ${migrationId} --watch)`,

@@ -5,7 +5,7 @@ import { inFlightText } from '../in-flight';
 import { bytesText } from '../migration-files';
 import { ProgressLine } from '../progress';
 import { plural, positiveNumber } from './flags';
-import { abmState, fleetStateOf, rolloutText, startedText } from './migration-actions';
+import { abmState, fleetStateOf, rolloutText, startedText } from '../rollout-text';
 import { migrationStatus, type MigrationStatus } from './migration-status';
 import { withTemporal } from './temporal-session';
 import { MIGRATIONS_LIMIT, countsText, listMigrations, type MigrationSummary } from './visibility';

@@ -1,6 +1,6 @@
 import net from 'node:net';
 import type { Client } from '@temporalio/client';
-import { ConfigError, loadConfig } from '../../config';
+import { ConfigError, loadConfig, type FerryConfig } from '../../config';
 import { TemporalUnreachableError, connectClient } from '../../temporal/connection';
 
 /**
@@ -56,8 +56,19 @@ function oneLine(err: unknown): Error {
   return new Error(message.split('\n')[0]!.trim());
 }
 
-/** Connects from the configuration, runs the command's work, and always closes the connection. */
-export async function withTemporal<T>(work: (client: Client, namespace: string) => Promise<T>): Promise<T> {
+/** A client connected from the configuration, and what it was connected with. */
+export interface TemporalSession {
+  client: Client;
+  namespace: string;
+  address: string;
+  config: FerryConfig;
+}
+
+/**
+ * Connects from the configuration (TEMPORAL_*, the payload keys) as every command does; the caller
+ * closes `client.connection`. A long-running program (the console) keeps one for its lifetime.
+ */
+export async function openTemporalSession(): Promise<TemporalSession> {
   let config;
   try {
     config = loadConfig();
@@ -71,8 +82,14 @@ export async function withTemporal<T>(work: (client: Client, namespace: string) 
     throw new TemporalUnreachableError(address, err);
   });
   const client = await connectClient(config.temporal, address, config);
+  return { client, namespace: config.temporal.namespace, address, config };
+}
+
+/** Connects from the configuration, runs the command's work, and always closes the connection. */
+export async function withTemporal<T>(work: (client: Client, namespace: string) => Promise<T>): Promise<T> {
+  const { client, namespace } = await openTemporalSession();
   try {
-    return await work(client, config.temporal.namespace);
+    return await work(client, namespace);
   } catch (err) {
     throw oneLine(err);
   } finally {

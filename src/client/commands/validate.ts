@@ -1,6 +1,6 @@
-import { ENROLLMENT_KINDS, PLATFORMS, type DeviceInput } from '../../workflows/device/messages';
+import { ENROLLMENT_KINDS, PLATFORMS } from '../../workflows/device/messages';
 import { EXIT_FAILED, EXIT_OK, UsageError, type Command } from './command';
-import { readDeviceList } from '../device-list';
+import { listCounts, readDeviceList } from '../device-list';
 import { formatIssue, type DeviceListIssue } from '../list-file';
 import { plural } from './flags';
 
@@ -22,12 +22,6 @@ Options:
   -h, --help          show this help
 
 Exit codes: 0 valid, 1 errors found, 2 bad usage or unreadable file.`;
-
-function countBy<K extends string>(keys: readonly K[], devices: DeviceInput[], of: (d: DeviceInput) => K) {
-  const counts = Object.fromEntries(keys.map((key) => [key, 0])) as Record<K, number>;
-  for (const device of devices) counts[of(device)]++;
-  return counts;
-}
 
 function readError(file: string, err: unknown): UsageError {
   const code = (err as NodeJS.ErrnoException).code;
@@ -53,8 +47,7 @@ export const validateCommand: Command = {
       throw readError(file, err);
     });
     const { devices, errors, warnings } = result;
-    const platforms = countBy(PLATFORMS, devices, (d) => d.platform);
-    const kinds = countBy(ENROLLMENT_KINDS, devices, (d) => d.enrollmentKind);
+    const { platforms, kinds } = listCounts(devices);
     const code = errors.length === 0 ? EXIT_OK : EXIT_FAILED;
 
     if (values.json) {

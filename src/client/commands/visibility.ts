@@ -24,6 +24,8 @@ export interface DeviceRow {
   subStatus?: string;
   running: boolean;
   startTime: Date;
+  /** When the workflow closed; absent while it runs. */
+  closeTime?: Date;
 }
 
 export interface MigrationSummary {
@@ -46,6 +48,7 @@ function deviceRow(wf: WorkflowExecutionInfo): DeviceRow {
     subStatus: attrs.get(FerrySubStatus),
     running: wf.status.name === 'RUNNING',
     startTime: wf.startTime,
+    ...(wf.closeTime ? { closeTime: wf.closeTime } : {}),
   };
 }
 
@@ -57,9 +60,13 @@ export async function listDevices(client: Client, migrationId: string): Promise<
   return devices.sort((a, b) => a.serialNumber.localeCompare(b.serialNumber));
 }
 
-/** What every command says of a migration Temporal knows nothing of (exit 1). */
-export function noSuchMigration(migrationId: string, detail = 'no devices found'): Error {
-  return new Error(`no such migration "${migrationId}" (${detail})`);
+/** What every command says of a migration Temporal knows nothing of (exit 1; the console's 404). */
+export class NoSuchMigrationError extends Error {
+  readonly type = 'NoSuchMigration';
+}
+
+export function noSuchMigration(migrationId: string, detail = 'no devices found'): NoSuchMigrationError {
+  return new NoSuchMigrationError(`no such migration "${migrationId}" (${detail})`);
 }
 
 /** Whether the migration's fleet workflow exists (running or closed): a migration before its first device. */

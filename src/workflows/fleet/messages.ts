@@ -156,6 +156,9 @@ export interface FleetInput {
   deviceCount: number;
   options: MigrationOptions;
   rollout: FleetRollout;
+  /** Who started the migration and when (ISO 8601), for the console's list; absent on older runs. */
+  startedBy?: string;
+  startedAt?: string;
   /** Absent on the first run; set by continue-as-new. */
   state?: FleetCursor;
 }

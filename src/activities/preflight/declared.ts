@@ -2,8 +2,8 @@ import {
   ANDROID_STAGING_ENV,
   describeStagingPayload,
   type AndroidStagingEnrollment,
-} from '../config/android-staging';
-import type { DeclaredTokenSettings } from '../workflows/device/messages';
+} from '../../config/android-staging';
+import type { DeclaredTokenSettings } from '../../workflows/device/messages';
 
 /**
  * The preflight's checks of what the API does not expose and the admin declares (SPEC §2): the token

@@ -1,13 +1,13 @@
-import { adeProfileProblems, defaultAdeProfileProblems } from '../activities/device/ade';
+import { adeProfileProblems, defaultAdeProfileProblems } from '../device/ade';
 import pLimit from 'p-limit';
-import { isFerryClientError } from '../services/shared/errors';
-import type { WorkspaceOneClient, Ws1AdeDevice, Ws1AdeProfile } from '../services/workspace-one';
-import { PATH_STEPS, pathFor, targetEmailFor, usesToken, type Step } from '../workflows/device/paths';
-import { FailureReason, type DeviceInput, type MigrationOptions } from '../workflows/device/messages';
-import { FailureType } from '../workflows/failures';
-import type { AndroidStagingEnrollment } from '../config/android-staging';
-import { showsStagingQr } from '../services/mail/templates';
-import { androidStagingCheck, tokenSettingsCheck } from './preflight-declared';
+import { isFerryClientError } from '../../services/shared/errors';
+import type { WorkspaceOneClient, Ws1AdeDevice, Ws1AdeProfile } from '../../services/workspace-one';
+import { PATH_STEPS, pathFor, targetEmailFor, usesToken, type Step } from '../../workflows/device/paths';
+import { FailureReason, type DeviceInput, type MigrationOptions } from '../../workflows/device/messages';
+import { FailureType } from '../../workflows/failures';
+import type { AndroidStagingEnrollment } from '../../config/android-staging';
+import { showsStagingQr } from '../../services/mail/templates';
+import { androidStagingCheck, tokenSettingsCheck } from './declared';
 
 /**
  * The preflight (SPEC §2, §7.4): the target's prerequisites checked in order before anything changes,

@@ -1,0 +1,70 @@
+/**
+ * The console's JSON API from the pages: one session (its CSRF token travels in a header with every
+ * state-changing request, its cookie with the browser), errors as ApiError with the server's message.
+ */
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    super(body?.message || body?.error || `the console answered ${status}`);
+    this.status = status;
+    this.code = body?.error;
+    this.field = body?.field;
+  }
+}
+
+let session;
+
+/** GET /api/session once per page: the CSRF token, the namespace, Temporal's UI. */
+export function getSession() {
+  session ??= getJson('/api/session');
+  return session;
+}
+
+async function answer(response) {
+  const type = response.headers.get('content-type') ?? '';
+  const body = type.includes('application/json') ? await response.json() : undefined;
+  if (!response.ok) throw new ApiError(response.status, body);
+  if (body === undefined) throw new ApiError(response.status, { message: `not JSON: ${type || 'no type'}` });
+  return body;
+}
+
+/**
+ * The words Ferry uses, from the server (the workflows' own lists): device statuses in lifecycle order
+ * (and not_started), platforms, enrollment kinds. Empty lists when the server does not say.
+ */
+export async function vocabulary() {
+  const v = (await getSession()).vocabulary ?? {};
+  return {
+    statuses: v.statuses ?? [],
+    platforms: v.platforms ?? [],
+    enrollmentKinds: v.enrollmentKinds ?? [],
+  };
+}
+
+export async function getJson(url) {
+  return answer(await fetch(url, { headers: { accept: 'application/json' }, credentials: 'same-origin' }));
+}
+
+/** POST with the session's CSRF token: JSON unless `contentType` says otherwise (a CSV upload). */
+export async function post(url, body, contentType = 'application/json') {
+  const { csrfToken } = await getSession();
+  const response = await fetch(url, {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { accept: 'application/json', 'content-type': contentType, 'x-csrf-token': csrfToken },
+    body: contentType === 'application/json' ? JSON.stringify(body ?? {}) : body,
+  });
+  return answer(response);
+}
+
+/** A path segment: ids and serials are encoded, never pasted raw into a URL. */
+export const seg = (value) => encodeURIComponent(value);
+
+/** `/api/migrations/ID…`, `/migrations/ID…` */
+export const migrationPath = (id, rest = '') => `/migrations/${seg(id)}${rest}`;
+export const migrationApi = (id, rest = '') => `/api${migrationPath(id, rest)}`;
+
+/** The path segments of this page after `/migrations/`: [id] or [id, 'devices'] or [id, 'devices', serial]. */
+export function pathIds() {
+  return location.pathname.split('/').slice(2).filter(Boolean).map(decodeURIComponent);
+}

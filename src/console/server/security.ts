@@ -1,0 +1,58 @@
+import cookie from '@fastify/cookie';
+import csrf from '@fastify/csrf-protection';
+import helmet from '@fastify/helmet';
+import type { FastifyInstance } from 'fastify';
+import { ApiError } from './errors';
+import { hostnameOf, isLoopbackHost } from './loopback';
+
+/**
+ * The console's web defences, in one place: a strict Content-Security-Policy and the other helmet
+ * headers, CSRF tokens on every state-changing request (a secret in a SameSite=Strict cookie, the
+ * token in the `x-csrf-token` header), and loopback Host names only (no DNS rebinding).
+ */
+
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export const CSRF_HEADER = 'x-csrf-token';
+
+export async function registerSecurity(app: FastifyInstance): Promise<void> {
+  app.addHook('onRequest', async (request) => {
+    if (!isLoopbackHost(hostnameOf(request.headers.host))) {
+      throw new ApiError(421, 'host', 'the console answers loopback host names only (no sign-in yet)');
+    }
+  });
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        fontSrc: ["'self'"],
+        formAction: ["'self'"],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+      },
+    },
+    // Plain HTTP on loopback: no HSTS (it would pin every localhost service to HTTPS).
+    strictTransportSecurity: false,
+    referrerPolicy: { policy: 'no-referrer' },
+  });
+  await app.register(cookie);
+  await app.register(csrf, {
+    sessionPlugin: '@fastify/cookie',
+    cookieKey: 'ferry-console-csrf',
+    cookieOpts: { path: '/', httpOnly: true, sameSite: 'strict', signed: false },
+    getToken: (request) => {
+      const token = request.headers[CSRF_HEADER];
+      return typeof token === 'string' ? token : undefined;
+    },
+  });
+  app.addHook('onRequest', (request, reply, done) => {
+    if (!STATE_CHANGING.has(request.method)) return done();
+    app.csrfProtection(request, reply, done);
+  });
+}
