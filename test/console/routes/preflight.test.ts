@@ -1,10 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { WorkflowExecutionInfo } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { createPreflightActivities } from '../../../src/activities/preflight';
 import { startSimulatedTenants } from '../../../src/demo/world';
 import { FileMigrationStore } from '../../../src/services/device-lists/store';
+import { PREFLIGHT_WORKFLOW } from '../../../src/workflows/preflight/messages';
+import { recordHistory } from '../../helpers/devices';
+import { eventually } from '../../helpers/eventually';
 import { perFile } from '../../helpers/set-up';
 import { devServerEnv, installTestRuntime, uniqueTaskQueue, workflowBundle } from '../../helpers/temporal';
 import { openConsole } from './console-fixture';
@@ -48,7 +52,7 @@ const setUp = perFile(
       else process.env.FERRY_STATE_DIR = previous;
       rmSync(stateDir, { recursive: true, force: true });
     };
-    return { console, tenants, stateDir, close };
+    return { console, tenants, stateDir, env, close };
   },
   (s) => s.close(),
 );
@@ -86,6 +90,21 @@ test("when the wizard runs the preflight, then a worker checks the target and an
   // Nothing of the list is left in the store once the answer is in.
   const stored = await new FileMigrationStore(setUp().stateDir).storedMigrations();
   expect(stored.filter((m) => m.migrationId.startsWith('preflight-'))).toEqual([]);
+  // It ran as a workflow (whose history the replay test keeps: npm run record-histories).
+  const { client } = setUp().env;
+  const runs = await eventually(
+    async () => {
+      const rows: WorkflowExecutionInfo[] = [];
+      for await (const wf of client.workflow.list({ query: `WorkflowType = '${PREFLIGHT_WORKFLOW}'` })) {
+        rows.push(wf);
+      }
+      return rows;
+    },
+    (rows) => rows.some((r) => r.status.name === 'COMPLETED'),
+    'the preflight workflow completed in visibility',
+  );
+  const done = runs.find((r) => r.status.name === 'COMPLETED')!;
+  await recordHistory(client.workflow.getHandle(done.workflowId, done.runId), 'preflight_device_list');
 });
 
 test('when the preflight has no CSRF token, bad options or an unknown upload, then 403, 400 naming the field, or 404', async () => {
