@@ -40,7 +40,8 @@ const ferryEnv = z.object({
   FERRY_DEV_SERVER_PORT: port.default(7233),
   FERRY_DEV_SERVER_UI_PORT: port.default(8233),
   FERRY_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().positive().default(100),
-  FERRY_MAX_CACHED_WORKFLOWS: z.coerce.number().int().positive().optional(),
+  // 500: see README "Worker settings" (10,000 parked devices in about 600 MB instead of 1.2 GB).
+  FERRY_MAX_CACHED_WORKFLOWS: z.coerce.number().int().positive().default(500),
   FERRY_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).optional(),
   INTUNE_TENANT_ID: optionalText,
   INTUNE_CLIENT_ID: optionalText,
