@@ -17,6 +17,8 @@ through \`ferry start\` + \`ferry approve-abm\`. Progress on stderr.
                  interval (5 s here); the target's reads per interval
   --compiled-worker  run Ferry's worker as production does (node dist/worker.js; npm run build
                  first) instead of through ts-node
+  --profile-worker DIR  with --compiled-worker: a V8 CPU profile of Ferry's worker, written into DIR
+                 when the run ends (node --cpu-prof)
   --worker-env K=V  a FERRY_ setting for Ferry's worker (repeatable), e.g.
                  FERRY_MAX_CACHED_WORKFLOWS=2000: how worker options were compared
   --seed N       the simulated fleet's seed (default 11)
@@ -30,6 +32,7 @@ export interface BenchArgs {
   waiting?: number;
   workerEnv: Record<string, string>;
   compiledWorker: boolean;
+  profileWorker?: string;
   seed: number;
   json: boolean;
 }
@@ -53,6 +56,7 @@ const schema = z.object({
     ),
   json: z.boolean(),
   'compiled-worker': z.boolean(),
+  'profile-worker': z.string().min(1).optional(),
 });
 
 export function parseBenchArgs(argv = process.argv.slice(2)): BenchArgs | { help: true } {
@@ -64,6 +68,7 @@ export function parseBenchArgs(argv = process.argv.slice(2)): BenchArgs | { help
       waiting: { type: 'string' },
       'worker-env': { type: 'string', multiple: true, default: [] },
       'compiled-worker': { type: 'boolean', default: false },
+      'profile-worker': { type: 'string' },
       seed: { type: 'string', default: '11' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -72,6 +77,14 @@ export function parseBenchArgs(argv = process.argv.slice(2)): BenchArgs | { help
   if (values.help) return { help: true };
   const parsed = schema.safeParse(values);
   if (!parsed.success) throw new Error(parsed.error.issues.map((i) => i.message).join('; '));
-  const { 'worker-env': workerEnv, 'compiled-worker': compiledWorker, ...rest } = parsed.data;
-  return { help: false, ...rest, workerEnv, compiledWorker };
+  const {
+    'worker-env': workerEnv,
+    'compiled-worker': compiledWorker,
+    'profile-worker': profileWorker,
+    ...rest
+  } = parsed.data;
+  if (profileWorker !== undefined && !compiledWorker) {
+    throw new Error('--profile-worker: needs --compiled-worker (node runs the worker itself)');
+  }
+  return { help: false, ...rest, workerEnv, compiledWorker, profileWorker };
 }

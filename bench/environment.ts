@@ -41,6 +41,8 @@ export async function startBenchEnvironment(
     workerEnv?: Record<string, string>;
     /** Ferry's worker from `dist/worker.js` (`--compiled-worker`). */
     compiledWorker?: boolean;
+    /** A folder for the compiled worker's CPU profile (`--profile-worker`). */
+    profileWorker?: string;
     say: (m: string) => void;
   },
 ): Promise<BenchEnvironment> {
@@ -93,6 +95,7 @@ export async function startBenchEnvironment(
     { ...env, ...options.workerEnv },
     path.join(logs, 'worker.log'),
     workerScript,
+    options.profileWorker ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(options.profileWorker)] : [],
   );
   const baselineWorker = options.baseline
     ? new ChaosWorker(children, env, path.join(logs, 'baseline-worker.log'), 'bench/baseline-worker.ts')

@@ -20,6 +20,7 @@ async function runPhases(args: BenchArgs, children: Children, say: (m: string) =
     seed: args.seed,
     workerEnv: args.workerEnv,
     compiledWorker: args.compiledWorker,
+    profileWorker: args.profileWorker,
     say,
   });
   const { devices: all } = await readDeviceList(env.sims.deviceList);
@@ -67,6 +68,7 @@ async function runParkedOnly(parked: number, args: BenchArgs, children: Children
     seed: args.seed,
     workerEnv: args.workerEnv,
     compiledWorker: args.compiledWorker,
+    profileWorker: args.profileWorker,
     say,
   });
   const { devices: all } = await readDeviceList(env.sims.deviceList);

@@ -29,6 +29,8 @@ export class ChaosWorker {
      * `.js` file (`dist/worker.js`, compiled by `npm run build`) runs on node itself, as in production.
      */
     private readonly script = 'src/worker.ts',
+    /** Node's own flags for a `.js` worker (the benchmark's `--profile-worker`: `--cpu-prof`). */
+    private readonly nodeArgs: string[] = [],
   ) {}
 
   /** The running worker's process id (the benchmark reads its CPU and memory from /proc). */
@@ -40,7 +42,7 @@ export class ChaosWorker {
   async start(): Promise<void> {
     const from = sizeOf(this.logFile);
     const command = this.script.endsWith('.js')
-      ? { command: process.execPath, args: [path.resolve(this.script)] }
+      ? { command: process.execPath, args: [...this.nodeArgs, path.resolve(this.script)] }
       : tsNodeCommand(this.script);
     const child = this.children.spawn(command, {
       env: this.env,
