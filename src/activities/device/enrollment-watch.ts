@@ -18,8 +18,8 @@ interface Snapshot<T> {
 /**
  * What the target shows of the devices waiting to enroll, shared by all of them in this worker. Each
  * device asks at its own polling interval; a device the last read covered is answered from it while it is
- * younger than half the device's interval, and the first one to find it older has every waiting device
- * read again, in one bulk read per 500 devices. So a worker reads the target about twice per polling
+ * younger than half the device's interval and newer than the device's previous check, and the first one
+ * to find no such read has every waiting device read again, in one bulk read per 500 devices. So a worker reads the target about twice per polling
  * interval however the devices' checks fall (not once per device, nor once per 200 ms window as before),
  * and a device is seen enrolled at most half an interval later than its own read would have seen it.
  * A device that has just started waiting is read at once, in a small batch with the others that start
@@ -30,6 +30,8 @@ export class EnrollmentWatch<T> {
   private snapshot: Snapshot<T> | undefined;
   private reading: Promise<Snapshot<T>> | undefined;
   private readonly newcomers: KeyedBatcher<T>;
+  /** Devices whose first read is in flight. */
+  private readonly arriving = new Set<string>();
 
   constructor(private readonly read: (serials: string[]) => Promise<Map<string, T>>) {
     this.newcomers = new KeyedBatcher(read, {
@@ -41,12 +43,24 @@ export class EnrollmentWatch<T> {
 
   async get(serialNumber: string, intervalMs: number, now = Date.now()): Promise<T | undefined> {
     const key = normalizeSerial(serialNumber);
-    const returning = this.watched.has(key);
+    const previous = this.watched.get(key);
     this.watched.set(key, { askedAt: now, intervalMs });
     const last = this.snapshot;
-    if (last?.serials.has(key) && now - last.at < intervalMs / 2) return last.devices.get(key);
-    if (!returning) return this.newcomers.get(serialNumber);
+    // Only a read made since the device last asked tells it something new.
+    const fresh = last !== undefined && previous !== undefined && last.at > previous.askedAt;
+    if (fresh && last.serials.has(key) && now - last.at < intervalMs / 2) return last.devices.get(key);
+    if (previous === undefined || this.arriving.has(key)) return this.arrive(serialNumber, key);
     return (await this.readAll(now)).devices.get(key);
+  }
+
+  /** A device that has just started waiting: read in the next small batch (the same one if it asks twice). */
+  private async arrive(serialNumber: string, key: string): Promise<T | undefined> {
+    this.arriving.add(key);
+    try {
+      return await this.newcomers.get(serialNumber);
+    } finally {
+      this.arriving.delete(key);
+    }
   }
 
   /** The device stopped waiting (it enrolled): it leaves the next reads. */
