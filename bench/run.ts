@@ -13,14 +13,17 @@ import { round1 } from './measure';
 import { runParked } from './parked';
 import { runBaseline, runDirect } from './phases';
 
+/** What every run takes from the command line for its simulators and Ferry's worker. */
+function workerSettings(args: BenchArgs) {
+  const { seed, workerEnv, compiledWorker, profileWorker } = args;
+  return { seed, workerEnv, compiledWorker, profileWorker };
+}
+
 async function runPhases(args: BenchArgs, children: Children, say: (m: string) => void) {
   const env = await startBenchEnvironment(children, {
     devices: args.devices * 2,
     baseline: true,
-    seed: args.seed,
-    workerEnv: args.workerEnv,
-    compiledWorker: args.compiledWorker,
-    profileWorker: args.profileWorker,
+    ...workerSettings(args),
     say,
   });
   const { devices: all } = await readDeviceList(env.sims.deviceList);
@@ -65,10 +68,7 @@ async function runParkedOnly(parked: number, args: BenchArgs, children: Children
     devices: parked,
     adeOnly: true,
     baseline: false,
-    seed: args.seed,
-    workerEnv: args.workerEnv,
-    compiledWorker: args.compiledWorker,
-    profileWorker: args.profileWorker,
+    ...workerSettings(args),
     say,
   });
   const { devices: all } = await readDeviceList(env.sims.deviceList);

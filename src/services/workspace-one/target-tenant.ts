@@ -13,7 +13,12 @@ export const ANDROID_ENTERPRISE_TTL_MS = 60_000;
  */
 export class TargetTenant {
   private group: Promise<Ws1OrganizationGroup> | undefined;
-  private androidEnterprise: { at: number; registered: Promise<boolean> } | undefined;
+  private readonly androidEnterprise = new ShortLivedCache(
+    async () =>
+      (await this.client.getAndroidWorkRegistration((await this.organizationGroup()).id)).registered,
+    ANDROID_ENTERPRISE_TTL_MS,
+    (registered) => registered,
+  );
 
   constructor(
     readonly client: WorkspaceOneClient,
@@ -32,38 +37,32 @@ export class TargetTenant {
    * Whether the group is registered with Google. Only "registered" is shared: a group that is not is
    * read again by the next device, so an admin who registers it and retries is not told an old answer.
    */
-  async androidEnterpriseRegistered(now = Date.now()): Promise<boolean> {
-    const cached = this.androidEnterprise;
-    if (cached && now - cached.at <= ANDROID_ENTERPRISE_TTL_MS) return cached.registered;
-    const registered = this.organizationGroup().then(
-      async (group) => (await this.client.getAndroidWorkRegistration(group.id)).registered,
-    );
-    this.androidEnterprise = { at: now, registered };
-    const forget = () => {
-      if (this.androidEnterprise?.registered === registered) this.androidEnterprise = undefined;
-    };
-    registered.then((yes) => (yes ? undefined : forget()), forget);
-    return registered;
+  androidEnterpriseRegistered(now = Date.now()): Promise<boolean> {
+    return this.androidEnterprise.get(now);
   }
 }
 
-/** Caches a read for a few seconds: many device workflows poll the same OG-wide list at once. */
+/**
+ * Caches a read for a few seconds: many device workflows poll the same OG-wide list at once. A failed
+ * read, or an answer `keep` refuses, is not kept: the next caller reads again.
+ */
 export class ShortLivedCache<T> {
   private value: { at: number; promise: Promise<T> } | undefined;
 
   constructor(
     private readonly load: () => Promise<T>,
     private readonly ttlMs: number,
+    private readonly keep: (value: T) => boolean = () => true,
   ) {}
 
-  get(): Promise<T> {
-    const now = Date.now();
+  get(now = Date.now()): Promise<T> {
     if (!this.value || now - this.value.at > this.ttlMs) {
       const promise = this.load();
       this.value = { at: now, promise };
-      promise.catch(() => {
+      const forget = () => {
         if (this.value?.promise === promise) this.value = undefined;
-      });
+      };
+      promise.then((value) => (this.keep(value) ? undefined : forget()), forget);
     }
     return this.value.promise;
   }

@@ -17,12 +17,14 @@ export const DECLARED_SETTINGS_FAILURES = 'declared-settings-failures';
  */
 export class Patches {
   private readonly version: number;
-  /** Started at DEVICE_WORKFLOW_VERSION 2 or later. */
-  readonly current: boolean;
 
   constructor(version: number | undefined) {
     this.version = version ?? 1;
-    this.current = this.version >= 2;
+  }
+
+  /** Started at DEVICE_WORKFLOW_VERSION 2 or later. */
+  get current(): boolean {
+    return this.atLeast(2);
   }
 
   atLeast(version: number): boolean {
