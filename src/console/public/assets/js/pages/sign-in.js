@@ -15,9 +15,6 @@ function next() {
   return wanted.startsWith('/') && !wanted.startsWith('//') && !wanted.startsWith('/\\') ? wanted : '/';
 }
 
-const problem = new URLSearchParams(location.search).get('problem');
-if (problem) say('sign-in-result', 'error', problem);
-
 void getSession().then(
   (session) => {
     byId('oidc').hidden = !session.methods?.oidc;
