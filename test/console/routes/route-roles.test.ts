@@ -68,7 +68,10 @@ describe.each(routes.filter((r) => r.need !== 'public'))('$key (needs $need)', (
       expect([401, 403]).not.toContain(answer.statusCode);
     } else {
       expect(answer.statusCode).toBe(403);
-      expect(answer.json()).toMatchObject({ error: 'forbidden', message: expect.stringMatching(`^${role} may not`) });
+      expect(answer.json()).toMatchObject({
+        error: 'forbidden',
+        message: expect.stringMatching(`^${role} may not`),
+      });
     }
   });
 });
@@ -86,7 +89,8 @@ test.each(routes.filter((r) => r.need === 'public'))(
 
 test('when no one is signed in, then only the assets the sign-in pages load answer, and nothing else does', async () => {
   const anonymous = await people().owner.anonymous();
-  for (const asset of PUBLIC_ASSETS) expect({ asset, status: (await anonymous.get(asset)).statusCode }).toEqual({ asset, status: 200 });
+  for (const asset of PUBLIC_ASSETS)
+    expect({ asset, status: (await anonymous.get(asset)).statusCode }).toEqual({ asset, status: 200 });
   for (const url of ['/assets/js/pages/devices.js', '/api/nothing-here', '/assets/no-such.js'])
     expect({ url, status: (await anonymous.get(url)).statusCode }).toEqual({ url, status: 401 });
   expect((await anonymous.get('/nothing-here')).statusCode).toBe(302);
@@ -98,7 +102,9 @@ test('when a route is added without a role in the table, then the console refuse
     { logLevel: 'silent', auth: { store: people().owner.store } },
   );
   try {
-    expect(() => app.get('/api/forgotten', () => ({}))).toThrow(/GET \/api\/forgotten is not in .*route-roles\.ts/);
+    expect(() => app.get('/api/forgotten', () => ({}))).toThrow(
+      /GET \/api\/forgotten is not in .*route-roles\.ts/,
+    );
   } finally {
     await app.close();
   }
