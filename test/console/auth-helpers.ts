@@ -152,20 +152,26 @@ export async function signedIn(
 }
 
 /**
- * Signs a browser page in as a new person of `role` through the real set-up page (the password typed,
- * the code computed from the secret the page shows); the page ends on the migrations page.
+ * Finishes a set-up link in the real set-up page (the password typed twice, the code computed from the
+ * key the page shows, as an authenticator app would); the page ends on the migrations page, signed in.
  */
+export async function finishSetUpPage(page: Page, link: string): Promise<string> {
+  await page.goto(link);
+  const totpSecret = ((await page.locator('#totp-secret').textContent()) ?? '').replace(/\s/g, '');
+  await page.fill('#password', TEST_PASSWORD);
+  await page.fill('#password-again', TEST_PASSWORD);
+  await page.fill('#code', totpCode(totpSecret));
+  await Promise.all([page.waitForURL((url) => url.pathname === '/'), page.click('#set-up-submit')]);
+  return totpSecret;
+}
+
+/** Signs a browser page in as a new person of `role`, through a set-up link and the real set-up page. */
 export async function signInPage(
   page: Page,
   store: AccountStore,
   role: Role,
 ): Promise<{ username: string; name: string; totpSecret: string }> {
   const link = await setUpLinkFor(store, role);
-  await page.goto(setUpPath(link.token));
-  const totpSecret = ((await page.locator('#totp-secret').textContent()) ?? '').replace(/\s/g, '');
-  await page.fill('#password', TEST_PASSWORD);
-  await page.fill('#password-again', TEST_PASSWORD);
-  await page.fill('#code', totpCode(totpSecret));
-  await Promise.all([page.waitForURL((url) => url.pathname === '/'), page.click('#set-up-submit')]);
+  const totpSecret = await finishSetUpPage(page, setUpPath(link.token));
   return { username: link.username, name: link.name, totpSecret };
 }
