@@ -157,6 +157,8 @@ export async function signedIn(
  */
 export async function finishSetUpPage(page: Page, link: string): Promise<string> {
   await page.goto(link);
+  // The key shows once the page has opened the link.
+  await page.locator('#set-up').waitFor({ state: 'visible' });
   const totpSecret = ((await page.locator('#totp-secret').textContent()) ?? '').replace(/\s/g, '');
   await page.fill('#password', TEST_PASSWORD);
   await page.fill('#password-again', TEST_PASSWORD);
