@@ -65,3 +65,26 @@ export const emptyAccountState = (): AccountState => ({
   groupRoles: [],
   groupRolesSeeded: false,
 });
+
+/** Where the console's accounts live (account-store.ts: the state folder's file; account-store-postgres.ts). */
+export interface AccountStore {
+  /** Where, for messages: a path or a database URL without its password. */
+  readonly location: string;
+  read(): Promise<AccountState>;
+  /**
+   * Reads the document, lets `change` edit it and writes it back, one change at a time; a change that
+   * throws writes nothing. Answers what `change` answered.
+   */
+  update<T>(change: (state: AccountState) => T): Promise<T>;
+  close(): Promise<void>;
+}
+
+export function parseAccountState(text: string | undefined, where: string): AccountState {
+  if (text === undefined) return emptyAccountState();
+  const parsed = accountState.safeParse(JSON.parse(text));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new Error(`the console's account store at ${where} is not readable: ${issue.path.join('.')}`);
+  }
+  return parsed.data;
+}

@@ -1,7 +1,6 @@
 import { Pool } from 'pg';
 import { redactedStoreUrl } from '../../../services/device-lists/postgres-store';
-import { parseAccountState, type AccountStore } from './account-store';
-import type { AccountState } from './account-state';
+import { parseAccountState, type AccountState, type AccountStore } from './account-state';
 
 /**
  * The console's accounts in PostgreSQL (FERRY_STORE_URL), beside the migration store: one row holding

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { open, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { accountState, emptyAccountState, type AccountState } from './account-state';
+import { parseAccountState, type AccountState, type AccountStore } from './account-state';
+
+export type { AccountStore } from './account-state';
 
 /**
  * Where the console's accounts live, beside the migration store: a file under FERRY_STATE_DIR (0600,
@@ -11,32 +13,10 @@ import { accountState, emptyAccountState, type AccountState } from './account-st
  * `ferry console-owner` open the same one.
  */
 
-export interface AccountStore {
-  /** Where, for messages: a path or a database URL without its password. */
-  readonly location: string;
-  read(): Promise<AccountState>;
-  /**
-   * Reads the document, lets `change` edit it and writes it back, one change at a time; a change that
-   * throws writes nothing. Answers what `change` answered.
-   */
-  update<T>(change: (state: AccountState) => T): Promise<T>;
-  close(): Promise<void>;
-}
-
 export const ACCOUNTS_FILE = 'console-accounts.json';
 /** A lock older than this was left by a process that died mid-write (a write takes milliseconds). */
 const STALE_LOCK_MS = 30_000;
 const LOCK_RETRY_MS = 20;
-
-export function parseAccountState(text: string | undefined, where: string): AccountState {
-  if (text === undefined) return emptyAccountState();
-  const parsed = accountState.safeParse(JSON.parse(text));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new Error(`the console's account store at ${where} is not readable: ${issue.path.join('.')}`);
-  }
-  return parsed.data;
-}
 
 export class FileAccountStore implements AccountStore {
   readonly location: string;
