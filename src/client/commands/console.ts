@@ -6,6 +6,7 @@ import {
   NotLoopbackError,
   mayBind,
 } from '../../console/server/serve';
+import { loadConfig } from '../../config';
 import { EXIT_OK, UsageError, type Command } from './command';
 import { stringFlag } from './flags';
 import { openTemporalSession } from './temporal-session';
@@ -63,12 +64,11 @@ export const consoleCommand: Command = {
     const port = portFlag(stringFlag(values, 'port'));
     const host = stringFlag(values, 'host') ?? DEFAULT_CONSOLE_HOST;
     const temporalUi = uiFlag(stringFlag(values, 'temporal-ui'));
+    // Before connecting to Temporal: a wrong --host is a usage error, whatever Temporal's state.
+    if (!mayBind(host, loadConfig().consoleAuth.publicUrl))
+      throw new UsageError(new NotLoopbackError(host).message);
     const session = await openTemporalSession();
     const { config } = session;
-    if (!mayBind(host, config.consoleAuth.publicUrl)) {
-      await session.client.connection.close();
-      throw new UsageError(new NotLoopbackError(host).message);
-    }
     const temporalUiUrl =
       temporalUi ?? (config.temporal.address ? undefined : `http://127.0.0.1:${config.devServer.uiPort}`);
     let running;

@@ -43,17 +43,20 @@ export async function buildConsoleApp(
   context: ConsoleContext,
   options: ConsoleAppOptions = {},
 ): Promise<FastifyInstance> {
+  const settings = authSettings(options.auth);
   const app = fastify({
     logger: { level: options.logLevel ?? 'error' },
     logController: new LogController({ disableRequestLogging: true }),
     // A request id from the client is not trusted; nothing else in the request is logged.
     genReqId: () => crypto.randomUUID(),
+    // Behind the TLS proxy of an https public URL, the client's address (the sign-in rate limit's key)
+    // is the one that proxy appends to X-Forwarded-For: one hop trusted, no more.
+    ...(settings.publicUrl?.startsWith('https://') ? { trustProxy: 1 } : {}),
   });
   app.setErrorHandler(handleError);
   app.setNotFoundHandler(() => {
     throw notFound('no such page or API');
   });
-  const settings = authSettings(options.auth);
   await registerSecurity(app, settings.publicUrl);
   const auth = await registerConsoleAuth(app, { ...options.auth, settings });
   await registerPages(app, options.publicDir);

@@ -29,11 +29,12 @@ export interface ConsoleAuth {
   now: () => number;
 }
 
-async function localRefresh(store: AccountStore, identity: SignedInIdentity, now: number) {
+async function localRefresh(store: AccountStore, identity: SignedInIdentity) {
   if (identity.via !== 'local') return identity;
   const id = identity.subject.slice('local:'.length);
   const account = (await store.read()).accounts.find((a) => a.id === id);
-  if (!account || account.disabled || (account.lockedUntil ?? 0) > now) return undefined;
+  // A lock-out stops new sign-ins only: someone guessing at an account does not sign its owner out.
+  if (!account || account.disabled) return undefined;
   return { ...identity, name: account.name, role: account.role };
 }
 
@@ -57,7 +58,7 @@ export async function registerConsoleAuth(
     maxMs: settings.sessionMaxMs,
     secure: !settings.publicUrl?.startsWith('http:'),
     now,
-    refresh: (identity) => localRefresh(store, identity, now()),
+    refresh: (identity) => localRefresh(store, identity),
   });
   await app.register(rateLimit, {
     global: false,
