@@ -51,7 +51,9 @@ export async function buildConsoleApp(
     genReqId: () => crypto.randomUUID(),
     // Behind the TLS proxy of an https public URL, the client's address (the sign-in rate limit's key)
     // is the one that proxy appends to X-Forwarded-For: one hop trusted, no more.
-    ...(settings.publicUrl?.startsWith('https://') ? { trustProxy: 1 } : {}),
+    trustProxy: settings.publicUrl?.startsWith('https://')
+      ? (_address: string, hop: number) => hop === 0
+      : false,
   });
   app.setErrorHandler(handleError);
   app.setNotFoundHandler(() => {

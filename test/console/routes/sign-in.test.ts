@@ -191,6 +191,28 @@ test('when one address tries to sign in too often, then it is refused with 429 f
   }
 });
 
+test('when the console sits behind a TLS proxy, then the rate limit counts each client address the proxy reports', async () => {
+  const proxied = await openConsole(env, undefined, {
+    auth: { settings: { signInPerMinute: 2, publicUrl: 'https://ferry.example.com' } },
+  });
+  try {
+    const browser = await proxied.anonymous();
+    const from = (address: string) =>
+      browser.request({
+        method: 'POST',
+        url: '/api/sign-in',
+        payload: { username: 'x', password: 'y', code: '123456' },
+        headers: { 'x-forwarded-for': `10.9.9.9, ${address}` },
+      });
+    const a = [(await from('203.0.113.1')).statusCode, (await from('203.0.113.1')).statusCode];
+    expect([...a, (await from('203.0.113.1')).statusCode]).toEqual([401, 401, 429]);
+    // Another client (and not the address a client put first in the header).
+    expect((await from('203.0.113.2')).statusCode).toBe(401);
+  } finally {
+    await proxied.app.close();
+  }
+});
+
 /** A fresh Owner session after the clock jumped past the previous one's expiry. */
 async function refreshOwner() {
   const fresh = await owner().as('owner');
