@@ -18,10 +18,9 @@ const signInBody = z.strictObject({
 });
 
 export function signInRoutes(app: FastifyInstance, auth: ConsoleAuth, options: { oidc: boolean }): void {
-  app.get('/api/sign-in', async (request, reply) => ({
+  app.get('/api/sign-in', async (_request, reply) => ({
     csrfToken: reply.generateCsrf(),
     methods: { local: true, oidc: options.oidc },
-    ...(request.identity ? { signedInAs: request.identity.name } : {}),
   }));
 
   app.post('/api/sign-in', signInRateLimit(auth), async (request, reply) => {
