@@ -6,6 +6,7 @@ import { deviceListCsv } from '../../../src/client/source-inventory';
 import { startConsole, type RunningConsole } from '../../../src/console/server/serve';
 import { TARGET_TENANT, startSimulatedTenants, type SimulatedTenants } from '../../../src/demo/world';
 import { FileMigrationStore } from '../../../src/services/device-lists/store';
+import { FileAccountStore, type AccountStore } from '../../../src/console/server/auth/account-store';
 import { launchChromium } from '../../helpers/browser';
 import { perFile, standIn } from '../../helpers/set-up';
 import { devServerEnv, installTestRuntime, testWorker } from '../../helpers/temporal';
@@ -14,7 +15,8 @@ import { devServerEnv, installTestRuntime, testWorker } from '../../helpers/temp
  * What the console's browser tests drive: the demo's world (simulated Workspace ONE source and target
  * and Apple Business Manager over HTTP, a generated fleet some of whose users the target lacks), a
  * worker on the suite's dev server, the console in this process (as `ferry console` and the demo start
- * it) and Debian's chromium. The state folder is the console's and the worker's migration store.
+ * it) and Debian's chromium. The state folder is the console's and the worker's migration store, and
+ * holds the console's accounts.
  */
 
 export interface ConsoleWorld {
@@ -26,6 +28,8 @@ export interface ConsoleWorld {
   /** A folder for the test's own files (uploads, downloads), apart from the state folder. */
   filesDir: string;
   stateDir: string;
+  /** The console's accounts (in the state folder, where `ferry console-owner` would write them). */
+  accounts: AccountStore;
   /** Serials whose user the target lacks: they fail "Target user not found" until the user exists. */
   missingUsers: string[];
   /** Creates the missing users on the target, as an admin fixing the cause before a retry. */
@@ -59,9 +63,11 @@ async function startWorld(): Promise<ConsoleWorld> {
     preflight: { target: tenants.target, targetGroupId: tenants.targetGroupId, store },
   });
   const running = worker.run();
+  const accounts = new FileAccountStore(stateDir);
   const consoleServer = await startConsole(
     { client: env.client, namespace: env.namespace ?? 'default', taskQueue, temporalUiUrl: TEMPORAL_UI },
     { port: 0 },
+    { auth: { store: accounts } },
   );
   const browser = await launchChromium();
   const filesDir = mkdtempSync(path.join(os.tmpdir(), 'ferry-console-files-'));
@@ -74,6 +80,7 @@ async function startWorld(): Promise<ConsoleWorld> {
     deviceListFile,
     filesDir,
     stateDir,
+    accounts,
     missingUsers: missing.map((d) => d.serialNumber),
     createMissingUsers() {
       for (const d of missing)

@@ -5,6 +5,7 @@ import { eventually } from '../../helpers/eventually';
 import { openConsole, type ConsolePage } from '../../helpers/browser';
 import { perTest, standIn } from '../../helpers/set-up';
 import { TEMPORAL_UI, consoleWorldPerFile } from './console-world';
+import { signInPage } from '../auth-helpers';
 import { legendCount, saveScreenshot, stateBadge, untilText } from './page-reads';
 
 /**
@@ -15,8 +16,12 @@ import { legendCount, saveScreenshot, stateBadge, untilText } from './page-reads
 const world = consoleWorldPerFile();
 const tab: ConsolePage = standIn(
   perTest(
-    'a console tab',
-    () => openConsole(world.browser, world.console.url),
+    'a console tab, an Admin signed in',
+    async () => {
+      const t = await openConsole(world.browser, world.console.url);
+      await signInPage(t.page, world.accounts, 'admin');
+      return t;
+    },
     async (t) => {
       // Nothing the page did failed: no script error, no CSP violation, no unexpected HTTP error.
       const problems = [...t.problems];

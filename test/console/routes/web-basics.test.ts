@@ -1,16 +1,17 @@
 import { DEVICE_STATUSES, ENROLLMENT_KINDS } from '../../../src/workflows/device/messages';
 import { devServerEnvPerFile } from '../../helpers/temporal';
-import { consolePerFile } from './console-fixture';
+import { mayBind } from '../../../src/console/server/serve';
+import { consolePerFile, openConsole } from './console-fixture';
 
 const env = devServerEnvPerFile();
 const console_ = consolePerFile(env);
 
-test('when a page asks for its session, then it gets a CSRF token, the namespace, the loopback-only flag and the statuses, platforms and enrollment kinds', async () => {
+test('when a page asks for its session, then it gets a CSRF token, who is signed in, the namespace and the statuses, platforms and enrollment kinds', async () => {
   const answer = await console_().get('/api/session');
   expect(answer.statusCode).toBe(200);
   expect(answer.json()).toEqual({
     csrfToken: expect.any(String),
-    loopbackOnly: true,
+    identity: { name: console_().name, role: 'admin', via: 'local' },
     namespace: env.namespace ?? 'default',
     temporalUiUrl: 'http://127.0.0.1:8233',
     // The words the pages' filters and counts use, the workflow's own lists.
@@ -76,4 +77,30 @@ test('when a request names a host that is not loopback, then the console refuses
   const unknown = await console_().get('/api/nothing-here');
   expect(unknown.statusCode).toBe(404);
   expect(unknown.json()).toMatchObject({ error: 'not_found' });
+});
+
+test('when the console sits behind a TLS proxy (FERRY_CONSOLE_PUBLIC_URL=https://…), then it may bind any address and answers the public host name, and no other', async () => {
+  expect(mayBind('0.0.0.0', undefined)).toBe(false);
+  expect(mayBind('0.0.0.0', 'http://ferry.example.com')).toBe(false);
+  expect(mayBind('0.0.0.0', 'https://ferry.example.com')).toBe(true);
+  expect(mayBind('127.0.0.1', undefined)).toBe(true);
+  const proxied = await openConsole(env, undefined, {
+    auth: { settings: { publicUrl: 'https://ferry.example.com' } },
+  });
+  try {
+    const publicHost = await proxied.request({
+      method: 'GET',
+      url: '/api/session',
+      headers: { host: 'ferry.example.com' },
+    });
+    expect(publicHost.statusCode).toBe(200);
+    const other = await proxied.request({
+      method: 'GET',
+      url: '/api/session',
+      headers: { host: 'attacker.example' },
+    });
+    expect(other.statusCode).toBe(421);
+  } finally {
+    await proxied.app.close();
+  }
 });
