@@ -10,7 +10,11 @@ import { DEVICE_ACTIONS, describeOutcome, type DeviceActionName } from '../devic
 import { MIGRATION_ACTIONS } from '../migration-action';
 import { rolloutText } from '../rollout-text';
 import { firstLine } from '../commands/flags';
-import { abmReassignmentConfirmed, type AdminRequest, type DeviceState } from '../../workflows/device/messages';
+import {
+  abmReassignmentConfirmed,
+  type AdminRequest,
+  type DeviceState,
+} from '../../workflows/device/messages';
 import type { FleetInput, FleetProgress } from '../../workflows/fleet/messages';
 import type { AuditEntry, AuditOutcome, AuditTarget, AuditWho } from './entry';
 
@@ -51,8 +55,10 @@ const whenOf = (event: HistoryEvent) => new Date(optionalTsToMs(event.eventTime)
 function whoOf(request: AdminRequest | undefined, identity: string | null | undefined): AuditWho {
   const actor = request?.actor;
   const who: AuditWho = { ...(request?.by ? { name: request.by } : {}) };
-  if (actor?.via === 'console') Object.assign(who, { via: 'console', subject: actor.subject, role: actor.role });
-  if (actor?.via === 'cli') Object.assign(who, { via: 'cli', ...(actor.osLogin ? { osLogin: actor.osLogin } : {}) });
+  if (actor?.via === 'console')
+    Object.assign(who, { via: 'console', subject: actor.subject, role: actor.role });
+  if (actor?.via === 'cli')
+    Object.assign(who, { via: 'cli', ...(actor.osLogin ? { osLogin: actor.osLogin } : {}) });
   const temporalIdentity = identity || (actor?.via === 'cli' ? actor.temporalIdentity : undefined);
   return temporalIdentity ? { ...who, temporalIdentity } : who;
 }
@@ -136,10 +142,19 @@ export async function readRunAudit(
         who: whoOf(request, accepted.meta?.identity),
         action,
         ...(request?.reason ? { reason: request.reason } : {}),
-        ...(await answerOf(converter, kind, action, completed.has(updateId) ? completed.get(updateId) : null)),
+        ...(await answerOf(
+          converter,
+          kind,
+          action,
+          completed.has(updateId) ? completed.get(updateId) : null,
+        )),
       });
     } else if (signal?.signalName === abmReassignmentConfirmed.name) {
-      const request = await decodeFromPayloadsAtIndex<AdminRequest | undefined>(converter, 0, signal.input?.payloads);
+      const request = await decodeFromPayloadsAtIndex<AdminRequest | undefined>(
+        converter,
+        0,
+        signal.input?.payloads,
+      );
       entries.push({
         ...base,
         at: whenOf(e),
@@ -152,6 +167,6 @@ export async function readRunAudit(
     }
   }
   const last = events[events.length - 1];
-  const closed = last !== undefined && CLOSING.some((attrs) => last[attrs] != null);
+  const closed = last !== undefined && CLOSING.some((attrs) => Boolean(last[attrs]));
   return { entries, ...(previousRunId ? { previousRunId } : {}), closed };
 }
