@@ -10,6 +10,7 @@ import { migrationRoutes } from './routes/migrations';
 import { reportRoutes } from './routes/reports';
 import { newMigrationRoutes } from './routes/new-migration';
 import { sessionRoutes } from './routes/session';
+import { auditRoutes } from './routes/audit';
 
 /**
  * The console's web app: security first (headers, CSRF, loopback Host names), then the pages and the
@@ -46,5 +47,6 @@ export async function buildConsoleApp(
   newMigrationRoutes(app, context, new Uploads());
   deviceRoutes(app, context, options.deviceTable ?? new DeviceTable(context.client));
   reportRoutes(app, context);
+  auditRoutes(app, context);
   return app;
 }

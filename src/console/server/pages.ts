@@ -24,6 +24,7 @@ export const PAGES: Record<string, string> = {
   '/migrations/:id': 'migration.html',
   '/migrations/:id/devices': 'devices.html',
   '/migrations/:id/devices/:serial': 'device.html',
+  '/migrations/:id/audit': 'audit.html',
 };
 
 export async function registerPages(app: FastifyInstance, publicDir = PUBLIC_DIR): Promise<void> {

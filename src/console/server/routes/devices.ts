@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { NoSuchMigrationError } from '../../../client/commands/visibility';
 import { actOnDevices, describeOutcome, type DeviceTarget } from '../../../client/device-action';
 import { deviceState } from '../../../client/reports';
+import { actingAs } from '../acting-identity';
 import type { ConsoleContext } from '../context';
 import { filterTable, sortTable, type DeviceTable, type TableDevice } from '../device-table';
 import { notFound, parseRequest } from '../errors';
@@ -41,7 +42,8 @@ export function deviceRoutes(app: FastifyInstance, context: ConsoleContext, tabl
 
   app.post('/api/migrations/:id/devices/actions', async (request) => {
     const { id } = parseRequest(migrationParams, request.params, 'params');
-    const { action, serials, filter, by, reason } = parseRequest(deviceActionBody, request.body, 'body');
+    const { action, serials, filter, reason } = parseRequest(deviceActionBody, request.body, 'body');
+    const asked = { ...actingAs(request), ...(reason ? { reason } : {}) };
     const rows = await tableOf(table, id);
     const bySerial = new Map(rows.map((d) => [d.serial.toLowerCase(), d]));
     const chosen = serials
@@ -61,7 +63,7 @@ export function deviceRoutes(app: FastifyInstance, context: ConsoleContext, tabl
         results.push({ serial: d.serial, ok: false, outcome: 'skipped', message: 'skipped: not started' });
       else targets.push({ workflowId: d.workflowId, serialNumber: d.serial, running: d.open });
     }
-    await actOnDevices(context.client, action, targets, { by, reason }, ACTING, (target, outcome) => {
+    await actOnDevices(context.client, action, targets, asked, ACTING, (target, outcome) => {
       results.push({
         serial: target.serialNumber,
         ok: outcome.kind === 'done',
