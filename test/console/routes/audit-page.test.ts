@@ -7,11 +7,11 @@ import { launchChromium, openConsole } from '../../helpers/browser';
 import { FakeWorld } from '../../helpers/fake-world';
 import { perFile, standIn } from '../../helpers/set-up';
 import { devServerEnv, installTestRuntime, testWorker } from '../../helpers/temporal';
-import { signInPage, signedIn, testAccountStore } from '../auth-helpers';
+import { signedIn, testAccountStore } from '../auth-helpers';
 import { CSV_HEADER } from './console-world';
 
 /**
- * The audit page in a real browser: an Admin signed in through the real pages cancels a migration from
+ * The audit page in a real browser: a signed-in Admin cancels a migration from
  * its page with a reason, follows the migration page's Audit link, and finds that action there under
  * their own name and role, with the fleet's answer; the start shows the Admin who started it.
  */
@@ -79,7 +79,14 @@ test('when a signed-in admin cancels a migration from its page, then the audit p
   const tab = await openConsole(w.browser, w.server.url);
   try {
     const page = tab.page;
-    const admin = await signInPage(page, w.store, 'admin');
+    // Signed in as a session of its own (the sign-in pages are AUTH's to test): its cookies in this browser.
+    const admin = await signedIn(w.server.app, w.store, 'admin');
+    await tab.context.addCookies(
+      admin.cookie.split('; ').map((pair) => {
+        const [name, ...value] = pair.split('=');
+        return { name: name!, value: value.join('='), url: w.server.url };
+      }),
+    );
     await page.goto(`/migrations/${id}`);
     const cancel = page.locator('#action-cancel');
     await cancel.and(page.locator(':enabled')).waitFor();
