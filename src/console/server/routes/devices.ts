@@ -3,6 +3,7 @@ import { NoSuchMigrationError } from '../../../client/commands/visibility';
 import { actOnDevices, describeOutcome, type DeviceTarget } from '../../../client/device-action';
 import { deviceState } from '../../../client/reports';
 import { actingAs } from '../acting-identity';
+import type { AdminActionRecord } from '../../../workflows/device/messages';
 import type { ConsoleContext } from '../context';
 import { filterTable, sortTable, type DeviceTable, type TableDevice } from '../device-table';
 import { notFound, parseRequest } from '../errors';
@@ -25,6 +26,16 @@ async function tableOf(table: DeviceTable, migrationId: string): Promise<TableDe
 function workflowUrl(context: ConsoleContext, workflowId: string): string | undefined {
   if (!context.temporalUiUrl) return undefined;
   return `${context.temporalUiUrl}/namespaces/${encodeURIComponent(context.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+}
+
+/** An admin action as the device keeps it, its sender in words: `console (local:…, admin)`, `cli (login ann)`. */
+function historyEntry({ actor, ...action }: AdminActionRecord) {
+  if (!actor) return action;
+  const via =
+    actor.via === 'console'
+      ? `console (${actor.subject}, ${actor.role})`
+      : `cli (${[actor.osLogin && `login ${actor.osLogin}`, actor.temporalIdentity].filter(Boolean).join(', ')})`;
+  return { ...action, via };
 }
 
 export function deviceRoutes(app: FastifyInstance, context: ConsoleContext, table: DeviceTable): void {
@@ -115,7 +126,7 @@ export function deviceRoutes(app: FastifyInstance, context: ConsoleContext, tabl
         status,
         ...(subStatus ? { subStatus } : {}),
       })),
-      history: state.adminActions,
+      history: state.adminActions.map(historyEntry),
       ...(url ? { temporalUrl: url } : {}),
     };
   });
