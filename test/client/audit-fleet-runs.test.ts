@@ -42,7 +42,17 @@ test('when a fleet continued as new, then its audit lists the start and every ac
       expect((await runMigrationAction(env.client, f.migrationId, 'pause', request)).ok).toBe(false);
       expect((await runMigrationAction(env.client, f.migrationId, 'resume', request)).ok).toBe(true);
 
-      const audit = await readMigrationAudit(env.client, f.migrationId, { cache });
+      const progress: [number, number][] = [];
+      const audit = await readMigrationAudit(env.client, f.migrationId, {
+        cache,
+        concurrency: 2,
+        onProgress: (read, total) => progress.push([read, total]),
+      });
+      expect(progress).toEqual([
+        [1, 3],
+        [2, 3],
+        [3, 3],
+      ]);
       expect(audit.entries.map((e) => [e.action, e.outcome])).toEqual([
         ['start', 'done'],
         ['pause', 'done'],
