@@ -75,6 +75,10 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: 'Write the devices report of a migration, or the migrations report (CSV or JSON)',
     load: async () => (await import('./commands/report')).reportCommand,
   },
+  audit: {
+    summary: "Who did what to a migration and its devices, and the workflows' answers (from their histories)",
+    load: async () => (await import('./commands/audit')).auditCommand,
+  },
   start: {
     summary: 'Start a migration from a device list (validated first); prints its id',
     load: async () => (await import('./commands/start')).startCommand,

@@ -2,7 +2,12 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import type { Duration } from '@temporalio/common';
 import { DEFAULT_BREAKER_FAILURES, type FleetRollout } from '../workflows/fleet/messages';
 import { fleetInputProblems } from '../workflows/fleet/rollout';
-import { durationMs, type DeviceInput, type MigrationOptions } from '../workflows/device/messages';
+import {
+  durationMs,
+  type AdminActor,
+  type DeviceInput,
+  type MigrationOptions,
+} from '../workflows/device/messages';
 import { UsageError, type CommandValues } from './commands/command';
 import { positiveNumber, stringFlag } from './commands/flags';
 import { cliStore } from './migration-files';
@@ -83,6 +88,7 @@ export interface LaunchRequest {
   options: MigrationOptions;
   rollout: FleetRollout;
   startedBy?: string;
+  startedActor?: AdminActor;
 }
 
 /** Saves the list and starts the fleet; resolves to the migration's id. */

@@ -7,7 +7,7 @@ import {
 import type { migrateFleet } from '../workflows/fleet/workflow';
 import { fleetWorkflowId, type FleetRollout } from '../workflows/fleet/messages';
 import { fleetInputProblems } from '../workflows/fleet/rollout';
-import type { DeviceInput, MigrationOptions } from '../workflows/device/messages';
+import type { AdminActor, DeviceInput, MigrationOptions } from '../workflows/device/messages';
 import type { MigrationStore } from '../services/device-lists/store';
 
 export interface StartMigrationRequest {
@@ -19,6 +19,8 @@ export interface StartMigrationRequest {
   rollout: FleetRollout;
   /** Who starts it (a login name or the console's admin), kept in the fleet's input. */
   startedBy?: string;
+  /** Who starts it, structured (the console's signed-in person, the CLI's OS login and Temporal identity). */
+  startedActor?: AdminActor;
 }
 
 /**
@@ -32,7 +34,7 @@ export async function startFleetMigration(
   taskQueue: string,
   request: StartMigrationRequest,
 ): Promise<WorkflowHandleWithFirstExecutionRunId<typeof migrateFleet>> {
-  const { migrationId, name, devices, options, rollout, startedBy } = request;
+  const { migrationId, name, devices, options, rollout, startedBy, startedActor } = request;
   const problems = fleetInputProblems({ migrationId, name, deviceCount: devices.length, rollout });
   if (problems.length > 0) throw new Error(`invalid rollout: ${problems.join('; ')}`);
   const { count } = await store.saveDeviceList(migrationId, devices);
@@ -47,6 +49,7 @@ export async function startFleetMigration(
         options,
         rollout,
         ...(startedBy ? { startedBy } : {}),
+        ...(startedActor ? { startedActor } : {}),
         startedAt: new Date().toISOString(),
       },
     ],

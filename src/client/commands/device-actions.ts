@@ -1,4 +1,4 @@
-import type { AdminRequest } from '../../workflows/device/messages';
+import { cliRequest } from '../cli-actor';
 import {
   DEVICE_ACTIONS,
   DEVICE_ACTION_NAMES,
@@ -9,7 +9,7 @@ import {
   type DeviceActionOutcome,
 } from '../device-action';
 import { EXIT_FAILED, EXIT_OK, UsageError, type Command } from './command';
-import { loginName, migrationArg, positiveNumber, statusFlag, stringFlag } from './flags';
+import { migrationArg, positiveNumber, statusFlag, stringFlag } from './flags';
 import { withTemporal } from './temporal-session';
 import { filterDevices, requireDevices } from './visibility';
 
@@ -28,11 +28,14 @@ Options:
       --status S         devices in status S (e.g. failed, abm_reassignment_pending)
       --sub-status TEXT  devices whose sub-status contains TEXT, e.g. "Target user not found"
       --all              every device of MIGRATION
-      --by NAME          who acts, kept in the device's history (default: your login name)
+      --by NAME          who acts, as shown in the device's history (default: your OS login)
       --reason TEXT      why, kept in the device's history
       --concurrency N    devices acted on at once (default 10)
       --json             print one JSON object with every result instead of lines
   -h, --help             show this help
+
+Every action records your OS login and the identity of the Temporal client that sent it (pid@host);
+--by only sets the name shown. \`ferry audit MIGRATION\` lists them.
 
 Exit codes: 0 every device acted on or skipped with a reason, 1 an action failed (or Temporal
 unreachable, or no such migration), 2 bad usage.`;
@@ -72,12 +75,8 @@ function deviceAction(name: DeviceActionName): Command {
         );
       }
       const concurrency = positiveNumber(values, 'concurrency', 10, true);
-      const request: AdminRequest = {
-        by: stringFlag(values, 'by') ?? loginName(),
-        reason: stringFlag(values, 'reason'),
-      };
-
       return withTemporal(async (client) => {
+        const request = cliRequest(client, stringFlag(values, 'by'), stringFlag(values, 'reason'));
         const devices = await requireDevices(client, migrationId);
         const targets = serials.length
           ? namedTargets(migrationId, devices, serials)

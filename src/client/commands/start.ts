@@ -12,6 +12,7 @@ import { parseDeviceList, readDeviceList, type DeviceListResult } from '../devic
 import { formatIssue } from '../list-file';
 import { loginName, stringFlag } from './flags';
 import { withTemporal } from './temporal-session';
+import { cliActor } from '../cli-actor';
 import { ROLLOUT_FLAGS, launchMigration, plannedMigrationId, rolloutFromFlags } from '../launch-migration';
 
 export { migrationIdFor } from '../migration-id';
@@ -109,6 +110,7 @@ differs fails its device before the user is told and pauses the migration.`,
         options,
         rollout,
         startedBy: loginName(),
+        startedActor: cliActor(client),
       }),
     );
     io.out(migrationId);

@@ -10,6 +10,7 @@ import { migrationRoutes } from './routes/migrations';
 import { reportRoutes } from './routes/reports';
 import { newMigrationRoutes } from './routes/new-migration';
 import { sessionRoutes } from './routes/session';
+import { auditRoutes } from './routes/audit';
 import { accountRoutes } from './routes/accounts';
 import { setUpRoutes } from './routes/set-up';
 import { signInRoutes } from './routes/sign-in';
@@ -78,5 +79,6 @@ export async function buildConsoleApp(
   newMigrationRoutes(app, context, new Uploads());
   deviceRoutes(app, context, options.deviceTable ?? new DeviceTable(context.client));
   reportRoutes(app, context);
+  auditRoutes(app, context);
   return app;
 }

@@ -24,6 +24,7 @@ export const PAGES: Record<string, string> = {
   '/migrations/:id': 'migration.html',
   '/migrations/:id/devices': 'devices.html',
   '/migrations/:id/devices/:serial': 'device.html',
+  '/migrations/:id/audit': 'audit.html',
   '/sign-in': 'sign-in.html',
   '/set-up': 'set-up.html',
   '/accounts': 'accounts.html',

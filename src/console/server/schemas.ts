@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { serialProblem } from '../../client/device-fields';
 import { checkMigrationId } from '../../services/device-lists/store';
 import { DEVICE_ACTION_NAMES } from '../../client/device-action';
+import { SINCE_HELP, parseSince } from '../../client/audit/since';
 import { VOCABULARY } from './vocabulary';
 
 /** The console's request shapes (zod): every params, query and body is parsed here before use. */
@@ -40,11 +41,11 @@ export const migrationActionParams = z.object({
   action: z.enum(Object.keys(MIGRATION_ACTION_ROUTES) as (keyof typeof MIGRATION_ACTION_ROUTES)[]),
 });
 
-/** Who acts (kept in the history, like the CLI's --by) and why. Never a credential. */
-export const adminBody = z.strictObject({
-  by: z.string().trim().min(1, 'who acts is required').max(200),
-  reason: z.string().trim().max(1000).optional(),
-});
+/**
+ * Why an admin acts (kept in the history and the audit). Who acts is the signed-in person
+ * (acting-identity.ts): a `by` in the body is refused as an unknown field.
+ */
+export const adminBody = z.strictObject({ reason: z.string().trim().max(1000).optional() }).default({});
 
 export const DEVICE_COLUMNS = [
   'serial',
@@ -86,8 +87,9 @@ export const devicesQuery = deviceFilter.extend({
   pageSize: z.coerce.number().int().min(1).max(500).default(50),
 });
 
-export const deviceActionBody = adminBody
-  .extend({
+export const deviceActionBody = z
+  .strictObject({
+    reason: z.string().trim().max(1000).optional(),
     action: z.enum(DEVICE_ACTION_NAMES),
     serials: z.array(serial).min(1).max(10_000).optional(),
     filter: deviceFilter.optional(),
@@ -98,6 +100,20 @@ export const deviceActionBody = adminBody
   });
 
 export const reportQuery = z.strictObject({ format: z.enum(['csv', 'json']).default('csv') });
+
+/** The audit: JSON to show, or a CSV/JSON download (`format`); `since` as `ferry audit --since`. */
+export const auditQuery = z.strictObject({
+  format: z.enum(['csv', 'json']).optional(),
+  since: z
+    .string()
+    .max(64)
+    .transform((text, ctx) => {
+      const at = parseSince(text);
+      if (at === undefined) ctx.addIssue({ code: 'custom', message: `not ${SINCE_HELP}` });
+      return at ?? new Date(0);
+    })
+    .optional(),
+});
 
 export const uploadParams = z.object({ uploadId: z.uuid() });
 
@@ -111,7 +127,6 @@ export const startBody = z.strictObject({
   uploadId: z.uuid(),
   name: z.string().trim().min(1, 'a migration needs a name').max(200),
   migrationId: migrationId.optional(),
-  by: adminBody.shape.by,
   options: startOptionsShape,
 });
 

@@ -220,6 +220,7 @@ export interface AdminActionRecord {
   action: string;
   by?: string;
   reason?: string;
+  actor?: AdminActor;
   at: string;
 }
 
@@ -246,10 +247,21 @@ export interface DeviceState {
   closed: boolean;
 }
 
+/**
+ * Who sent an admin action, as the sender knows it (recorded with the update's arguments in the history,
+ * where `ferry audit` reads it): the console's signed-in person, or the CLI's OS login and the identity
+ * its Temporal client connected with. Never a credential.
+ */
+export type AdminActor =
+  | { via: 'console'; subject: string; name: string; role: string }
+  | { via: 'cli'; osLogin?: string; temporalIdentity?: string };
+
 export interface AdminRequest {
   /** Who asked, for the device's history (an admin name or ticket), never a credential. */
   by?: string;
   reason?: string;
+  /** The sender's structured identity; absent in requests sent before it existed (and by bulk tools). */
+  actor?: AdminActor;
 }
 
 /** What the fleet's bulk ABM assignment read back for one device (never just Apple's COMPLETED). */

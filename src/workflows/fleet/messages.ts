@@ -1,6 +1,6 @@
 import type { Duration } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { AdminRequest, MigrationOptions } from '../device/messages';
+import type { AdminActor, AdminRequest, MigrationOptions } from '../device/messages';
 import { FailureType } from '../failures';
 
 /**
@@ -159,6 +159,8 @@ export interface FleetInput {
   /** Who started the migration and when (ISO 8601), for the console's list; absent on older runs. */
   startedBy?: string;
   startedAt?: string;
+  /** Who started it, structured (see AdminActor); absent on older runs. */
+  startedActor?: AdminActor;
   /** Absent on the first run; set by continue-as-new. */
   state?: FleetCursor;
 }

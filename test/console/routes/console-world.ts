@@ -54,7 +54,7 @@ export async function startConsoleWorld(): Promise<ConsoleWorld> {
       });
       const { uploadId, ok } = upload.json() as { uploadId: string; ok: boolean };
       if (!ok) throw new Error(`upload refused: ${upload.body}`);
-      const started = await console.post('/api/migrations', { uploadId, name, by: 'ann', options });
+      const started = await console.post('/api/migrations', { uploadId, name, options });
       if (started.statusCode !== 200) throw new Error(`start refused: ${started.body}`);
       return (started.json() as { id: string }).id;
     },

@@ -135,7 +135,7 @@ test('when an action ran on the devices, then the next read does not reuse the l
   await reads(1);
   builds.finish('A');
   await first;
-  const acted = await session.post(`${URL}/actions`, { action: 'retry', serials: ['ZZZZ'], by: 'ann' });
+  const acted = await session.post(`${URL}/actions`, { action: 'retry', serials: ['ZZZZ'] });
   expect(acted.json()).toMatchObject({ results: [{ serial: 'ZZZZ', outcome: 'failed' }] });
   const after = session.get(URL);
   await buildsStarted(2);

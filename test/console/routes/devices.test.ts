@@ -39,7 +39,6 @@ const act = async (id: string, action: string, serials: string[]) => {
   const answer = await w.console.post(`/api/migrations/${id}/devices/actions`, {
     action,
     serials,
-    by: 'ann',
   });
   expect(answer.statusCode).toBe(200);
   return (answer.json() as { results: Result[] }).results;
@@ -141,7 +140,6 @@ test('when each action meets a device it fits and one it does not, then it is do
   const retried = await w.console.post(`/api/migrations/${main}/devices/actions`, {
     action: 'retry',
     filter: { status: 'failed' },
-    by: 'ann',
     reason: 'user created',
   });
   // The cancelled device ended failed ("Cancelled by admin") and closed: one result line each.
@@ -165,16 +163,16 @@ test('when each action meets a device it fits and one it does not, then it is do
 test('when a device action has no CSRF token or a bad body, then 403, or 400 naming the field', async () => {
   const url = `/api/migrations/${main}/devices/actions`;
   for (const action of ['retry', 'cancel', 'confirm-abm', 'confirm-removed', 'renotify', 'reissue-token']) {
-    const answer = await w.console.post(url, { action, serials: [MISS], by: 'ann' }, false);
+    const answer = await w.console.post(url, { action, serials: [MISS] }, false);
     expect({ action, status: answer.statusCode }).toEqual({ action, status: 403 });
   }
   const cases: [unknown, string][] = [
-    [{ action: 'explode', serials: [MISS], by: 'ann' }, 'action'],
-    [{ action: 'retry', by: 'ann' }, 'serials'],
-    [{ action: 'retry', serials: [MISS], filter: {}, by: 'ann' }, 'serials'],
-    [{ action: 'retry', serials: ['no spaces allowed'], by: 'ann' }, 'serials.0'],
-    [{ action: 'retry', serials: [MISS] }, 'by'],
-    [{ action: 'retry', filter: { colour: 'red' }, by: 'ann' }, 'filter.colour'],
+    [{ action: 'explode', serials: [MISS] }, 'action'],
+    [{ action: 'retry' }, 'serials'],
+    [{ action: 'retry', serials: [MISS], filter: {} }, 'serials'],
+    [{ action: 'retry', serials: ['no spaces allowed'] }, 'serials.0'],
+    [{ action: 'retry', serials: [MISS], by: 'ann' }, 'by'],
+    [{ action: 'retry', filter: { colour: 'red' } }, 'filter.colour'],
   ];
   for (const [body, field] of cases) {
     const answer = await w.console.post(url, body);
@@ -200,9 +198,14 @@ test("when a device's page is read, then it has the status timeline, the admin a
     `http://127.0.0.1:8233/namespaces/default/workflows/${encodeURIComponent(`${main}/${DONE}`)}`,
   );
   const retried = (await w.console.get(`/api/migrations/${main}/devices/${MISS}`)).json() as {
-    history: { action: string; by?: string }[];
+    history: { action: string; by?: string; via?: string }[];
   };
-  expect(retried.history).toContainEqual(expect.objectContaining({ by: 'ann' }));
+  expect(retried.history).toContainEqual(
+    expect.objectContaining({
+      by: w.console.name,
+      via: expect.stringMatching(/^console \(local:\S+, admin\)$/),
+    }),
+  );
   expect((await w.console.get(`/api/migrations/${main}/devices/NOTHERE001`)).statusCode).toBe(404);
 });
 

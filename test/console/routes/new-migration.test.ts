@@ -35,7 +35,7 @@ test('when a device list has problems, then the upload names every one by line a
   ]);
   // A list with errors cannot be started.
   const { uploadId } = answer.json() as { uploadId: string };
-  const start = await w.console.post('/api/migrations', { uploadId, name: 'Bad', by: 'ann' });
+  const start = await w.console.post('/api/migrations', { uploadId, name: 'Bad' });
   expect(start.statusCode).toBe(400);
   expect(start.json()).toMatchObject({ field: 'uploadId' });
 });
@@ -46,7 +46,6 @@ test('when the upload is not CSV, or no upload has the id, then it is refused in
   const none = await w.console.post('/api/migrations', {
     uploadId: '6a1f6a8e-8c5e-4a53-9b55-3f1f0f3f6f01',
     name: 'Nothing',
-    by: 'ann',
   });
   expect(none.statusCode).toBe(404);
   const noCsrf = await w.console.request({
@@ -74,7 +73,7 @@ test("when the start options are bad, then 400 names the option with ferry start
     [{ nope: 1 }, 'options.nope', /unknown option/],
   ];
   for (const [options, field, message] of cases) {
-    const answer = await w.console.post('/api/migrations', { uploadId, name: 'Options', by: 'ann', options });
+    const answer = await w.console.post('/api/migrations', { uploadId, name: 'Options', options });
     const body = answer.json() as { field?: string; message: string };
     expect({ options, status: answer.statusCode, field: body.field }).toEqual({
       options,
@@ -83,12 +82,11 @@ test("when the start options are bad, then 400 names the option with ferry start
     });
     expect(body.message).toMatch(message);
   }
-  const noName = await w.console.post('/api/migrations', { uploadId, by: 'ann' });
+  const noName = await w.console.post('/api/migrations', { uploadId });
   expect(noName.json()).toMatchObject({ error: 'bad_request', field: 'name' });
   const badId = await w.console.post('/api/migrations', {
     uploadId,
     name: 'x',
-    by: 'ann',
     migrationId: '-bad',
   });
   expect(badId.json()).toMatchObject({ field: 'migrationId' });
@@ -103,7 +101,6 @@ test('when a valid list is started with an explicit id, then the migration runs 
     uploadId,
     name: 'Explicit',
     migrationId,
-    by: 'ann',
     options: { concurrency: '5', pollInterval: '1s' },
   });
   expect(started.statusCode).toBe(200);

@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { NoSuchMigrationError } from '../../../client/commands/visibility';
 import { actOnDevices, describeOutcome, type DeviceTarget } from '../../../client/device-action';
 import { deviceState } from '../../../client/reports';
+import { actingAs } from '../acting-identity';
+import type { AdminActionRecord } from '../../../workflows/device/messages';
 import type { ConsoleContext } from '../context';
 import { filterTable, sortTable, type DeviceTable, type TableDevice } from '../device-table';
 import { notFound, parseRequest } from '../errors';
@@ -26,6 +28,16 @@ function workflowUrl(context: ConsoleContext, workflowId: string): string | unde
   return `${context.temporalUiUrl}/namespaces/${encodeURIComponent(context.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
 }
 
+/** An admin action as the device keeps it, its sender in words: `console (local:…, admin)`, `cli (login ann)`. */
+function historyEntry({ actor, ...action }: AdminActionRecord) {
+  if (!actor) return action;
+  const via =
+    actor.via === 'console'
+      ? `console (${actor.subject}, ${actor.role})`
+      : `cli (${[actor.osLogin && `login ${actor.osLogin}`, actor.temporalIdentity].filter(Boolean).join(', ')})`;
+  return { ...action, via };
+}
+
 export function deviceRoutes(app: FastifyInstance, context: ConsoleContext, table: DeviceTable): void {
   app.get('/api/migrations/:id/devices', async (request) => {
     const { id } = parseRequest(migrationParams, request.params, 'params');
@@ -41,7 +53,8 @@ export function deviceRoutes(app: FastifyInstance, context: ConsoleContext, tabl
 
   app.post('/api/migrations/:id/devices/actions', async (request) => {
     const { id } = parseRequest(migrationParams, request.params, 'params');
-    const { action, serials, filter, by, reason } = parseRequest(deviceActionBody, request.body, 'body');
+    const { action, serials, filter, reason } = parseRequest(deviceActionBody, request.body, 'body');
+    const asked = { ...actingAs(request), ...(reason ? { reason } : {}) };
     const rows = await tableOf(table, id);
     const bySerial = new Map(rows.map((d) => [d.serial.toLowerCase(), d]));
     const chosen = serials
@@ -61,7 +74,7 @@ export function deviceRoutes(app: FastifyInstance, context: ConsoleContext, tabl
         results.push({ serial: d.serial, ok: false, outcome: 'skipped', message: 'skipped: not started' });
       else targets.push({ workflowId: d.workflowId, serialNumber: d.serial, running: d.open });
     }
-    await actOnDevices(context.client, action, targets, { by, reason }, ACTING, (target, outcome) => {
+    await actOnDevices(context.client, action, targets, asked, ACTING, (target, outcome) => {
       results.push({
         serial: target.serialNumber,
         ok: outcome.kind === 'done',
@@ -113,7 +126,7 @@ export function deviceRoutes(app: FastifyInstance, context: ConsoleContext, tabl
         status,
         ...(subStatus ? { subStatus } : {}),
       })),
-      history: state.adminActions,
+      history: state.adminActions.map(historyEntry),
       ...(url ? { temporalUrl: url } : {}),
     };
   });

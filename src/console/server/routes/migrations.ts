@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { migrationStatus, type MigrationStatus } from '../../../client/commands/migration-status';
 import { NoSuchMigrationError } from '../../../client/commands/visibility';
 import { runMigrationAction } from '../../../client/migration-action';
+import { actingAs } from '../acting-identity';
 import type { ConsoleContext } from '../context';
 import { notFound, parseRequest, rejected } from '../errors';
 import { listConsoleMigrations } from '../migrations-list';
@@ -50,8 +51,9 @@ export function migrationRoutes(app: FastifyInstance, context: ConsoleContext): 
 
   app.post('/api/migrations/:id/actions/:action', async (request) => {
     const { id, action } = parseRequest(migrationActionParams, request.params, 'params');
-    const body = parseRequest(adminBody, request.body, 'body');
-    const outcome = await runMigrationAction(context.client, id, MIGRATION_ACTION_ROUTES[action], body);
+    const { reason } = parseRequest(adminBody, request.body, 'body');
+    const asked = { ...actingAs(request), ...(reason ? { reason } : {}) };
+    const outcome = await runMigrationAction(context.client, id, MIGRATION_ACTION_ROUTES[action], asked);
     if (!outcome.ok) throw rejected(outcome.message);
     return { ok: true, message: outcome.message, rollout: outcome.progress };
   });

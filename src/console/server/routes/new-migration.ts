@@ -3,6 +3,7 @@ import { UsageError } from '../../../client/commands/command';
 import { parseDeviceList } from '../../../client/device-list';
 import { launchMigration, plannedMigrationId } from '../../../client/launch-migration';
 import { loadConfig } from '../../../config';
+import { actingAs } from '../acting-identity';
 import type { ConsoleContext } from '../context';
 import { ApiError, badRequest, parseRequest, rejected } from '../errors';
 import { startOptions } from '../start-options';
@@ -41,6 +42,7 @@ export function newMigrationRoutes(app: FastifyInstance, context: ConsoleContext
 
   app.post('/api/migrations', async (request) => {
     const body = parseRequest(startBody, request.body, 'body');
+    const { by, actor } = actingAs(request);
     const upload = uploads.get(body.uploadId);
     if (!upload.ok)
       throw badRequest('uploadId', 'uploadId: the list has errors; fix them and upload it again');
@@ -60,7 +62,8 @@ export function newMigrationRoutes(app: FastifyInstance, context: ConsoleContext
         devices: upload.devices,
         options: migrationOptions,
         rollout,
-        startedBy: body.by,
+        startedBy: by,
+        startedActor: actor,
       });
       return { id };
     } catch (err) {

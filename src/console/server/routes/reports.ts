@@ -1,19 +1,12 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { devicesReport, migrationsReport } from '../../../client/reports';
 import { MIGRATIONS_LIMIT, NoSuchMigrationError } from '../../../client/commands/visibility';
 import type { ConsoleContext } from '../context';
 import { notFound, parseRequest } from '../errors';
 import { migrationParams, reportQuery } from '../schemas';
+import { download } from './download';
 
 /** The reports as downloads: `ferry report`'s text (safe CSV cells, or JSON), never cached. */
-
-function download(reply: FastifyReply, name: string, format: 'csv' | 'json', text: string) {
-  return reply
-    .header('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8')
-    .header('content-disposition', `attachment; filename="${name}.${format}"`)
-    .header('cache-control', 'no-store')
-    .send(text);
-}
 
 export function reportRoutes(app: FastifyInstance, context: ConsoleContext): void {
   app.get('/api/migrations/:id/report', async (request, reply) => {

@@ -36,7 +36,7 @@ export const DEVICE_ACTIONS = [
 const byName = Object.fromEntries(DEVICE_ACTIONS.map((a) => [a.action, a]));
 
 /**
- * Asks for confirmation, sends `{action, serials | filter, by}` and shows the results in `resultsEl`.
+ * Asks for confirmation, sends `{action, serials | filter, reason?}` and shows the results in `resultsEl`.
  * `target`: `{serials: [...]}` or `{filter: {...}}`; `what`: the devices in words for the dialog.
  */
 export async function runDeviceAction(migrationId, action, target, what, resultsEl) {
@@ -45,6 +45,7 @@ export async function runDeviceAction(migrationId, action, target, what, results
     title: `${a.label}: ${what}`,
     text: a.text,
     confirmLabel: a.label,
+    reason: true,
     danger: a.danger,
   });
   if (!request) return undefined;
@@ -53,7 +54,7 @@ export async function runDeviceAction(migrationId, action, target, what, results
     const { results } = await post(migrationApi(migrationId, '/devices/actions'), {
       action,
       ...target,
-      by: request.by,
+      ...request,
     });
     showResults(resultsEl, a.label, results);
     return results;

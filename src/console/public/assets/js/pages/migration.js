@@ -19,6 +19,8 @@ fill(
   'links',
   h('a', { href: migrationPath(migrationId, '/devices'), id: 'devices-link', class: 'button' }, 'Devices'),
   ' ',
+  h('a', { href: migrationPath(migrationId, '/audit'), id: 'audit-link', class: 'button' }, 'Audit'),
+  ' ',
   reportLinks(migrationApi(migrationId, '/report'), 'Devices report', 'report'),
 );
 void session.then((s) => {

@@ -166,7 +166,6 @@ optionsForm.addEventListener('submit', async (event) => {
       uploadId: upload.uploadId,
       name,
       ...(f.migrationId.value.trim() ? { migrationId: f.migrationId.value.trim() } : {}),
-      by: request.by,
       options: chosenOptions(),
     });
     location.assign(migrationPath(id));
