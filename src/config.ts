@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { envDuration, envFlag, optionalText } from './config/env-values';
 import { unknownKeyProblems } from './config/known-keys';
 import { readSmtpEnv, SMTP_KEYS, type ResolvedSmtpConfig } from './config/smtp';
+import { CONSOLE_OIDC_KEYS } from './config/console-oidc';
 import {
   ANDROID_STAGING_KEYS,
   readAndroidStagingEnv,
@@ -76,6 +77,7 @@ export const KNOWN_KEYS: readonly string[] = [
   ...SMTP_KEYS,
   ...ANDROID_STAGING_KEYS,
   ...PAYLOAD_KEY_KEYS,
+  ...CONSOLE_OIDC_KEYS,
 ];
 
 /** Rules across keys, checked on the raw environment so they are reported alongside every other problem. */

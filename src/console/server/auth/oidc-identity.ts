@@ -1,0 +1,58 @@
+import { roleAtLeast, type Role, type SignedInIdentity } from './identity';
+import type { GroupRoleMapping } from './group-roles';
+import { OidcSignInError } from './oidc-errors';
+
+/**
+ * From what the identity provider says of a person (the ID token's claims, or userinfo's) to who they
+ * are in the console: `oidc:<issuer>#<sub>`, their name, and the highest role any of their groups maps
+ * to. Groups that map to no role give no session.
+ */
+
+export type Claims = Record<string, unknown>;
+
+/** The groups in `claim`: a list of strings (Entra ID, Okta), or one string. */
+export function groupsIn(claims: Claims, claim: string): string[] | undefined {
+  const value = claims[claim];
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.filter((g): g is string => typeof g === 'string');
+  return undefined;
+}
+
+/**
+ * Whether the provider left the groups out for there being too many, pointing elsewhere instead
+ * (OpenID Connect's distributed claims, `_claim_names`: Entra ID does so past 200 groups).
+ */
+export function groupsOverage(claims: Claims, claim: string): boolean {
+  const names = claims._claim_names;
+  return typeof names === 'object' && names !== null && claim in names;
+}
+
+/** The highest role the groups map to; undefined when none of them is mapped. */
+export function roleForGroups(groups: readonly string[], mapping: GroupRoleMapping): Role | undefined {
+  let best: Role | undefined;
+  for (const { group, role } of mapping) {
+    if (groups.includes(group) && (!best || roleAtLeast(role, best))) best = role;
+  }
+  return best;
+}
+
+const text = (value: unknown) => (typeof value === 'string' && value.trim() ? value.trim() : undefined);
+
+/** What people call them: the name, else the login name, else the email, else the subject. */
+function displayName(claims: Claims, sub: string): string {
+  const name = text(claims.name) ?? text(claims.preferred_username) ?? text(claims.email) ?? sub;
+  return name.slice(0, 200);
+}
+
+export function oidcIdentity(
+  claims: Claims,
+  groups: readonly string[],
+  mapping: GroupRoleMapping,
+): SignedInIdentity {
+  const iss = text(claims.iss);
+  const sub = text(claims.sub);
+  if (!iss || !sub) throw new OidcSignInError('invalid_response', 'the ID token names no issuer or subject');
+  const role = roleForGroups(groups, mapping);
+  if (!role) throw new OidcSignInError('no_role', 'no Ferry role for your groups; ask an Owner');
+  return { subject: `oidc:${iss}#${sub}`, name: displayName(claims, sub), role, via: 'oidc' };
+}
