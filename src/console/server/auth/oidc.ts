@@ -144,14 +144,22 @@ export function signInErrorOf(err: unknown): OidcSignInError {
     const failure = err.status >= 500 ? 'idp_unreachable' : 'invalid_response';
     return new OidcSignInError(failure, 'the identity provider refused the sign-in', safeCode(err.error));
   }
-  if (
-    err instanceof TypeError ||
-    (err instanceof Error && ['AbortError', 'TimeoutError'].includes(err.name))
-  ) {
+  if (networkFailure(err) || (err instanceof client.ClientError && networkFailure(err.cause))) {
     return new OidcSignInError('idp_unreachable', 'the identity provider could not be reached; try again');
   }
   const code = err instanceof client.ClientError ? err.code : undefined;
   return new OidcSignInError('invalid_response', 'the identity provider’s answer failed a check', code);
+}
+
+/**
+ * fetch's own failures (refused, reset, timed out), told by name: they come from Node's realm, where
+ * `instanceof TypeError` fails if the globals differ (as under jest, where openid-client then wraps them).
+ */
+function networkFailure(err: unknown): boolean {
+  const { name, message } = (typeof err === 'object' && err !== null ? err : {}) as Partial<Error>;
+  return (
+    (name === 'TypeError' && message === 'fetch failed') || name === 'AbortError' || name === 'TimeoutError'
+  );
 }
 
 /** An OAuth error code is a short word (RFC 6749 §5.2 limits its characters); anything else is dropped. */
