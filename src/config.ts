@@ -9,6 +9,7 @@ import {
   type AndroidStagingEnrollment,
 } from './config/android-staging';
 import { PAYLOAD_KEY_KEYS, readPayloadKeysEnv, type PayloadKeys } from './config/payload-keys';
+import { CONSOLE_AUTH_KEYS, readConsoleAuthEnv, type ConsoleAuthSettings } from './config/console-auth';
 import { tenant, workspaceOneTenant, type WorkspaceOneTenantConfig } from './config/workspace-one-tenant';
 
 export type { WorkspaceOneTenantConfig } from './config/workspace-one-tenant';
@@ -16,6 +17,7 @@ export type { WorkspaceOneTenantConfig } from './config/workspace-one-tenant';
 export { smtpConfigSchema, type ResolvedSmtpConfig, type SmtpConfig } from './config/smtp';
 export type { AndroidStagingEnrollment } from './config/android-staging';
 export type { PayloadKeys } from './config/payload-keys';
+export type { ConsoleAuthSettings } from './config/console-auth';
 
 /**
  * Everything the worker, the CLI and the demo read from the environment, validated once at start-up.
@@ -77,6 +79,7 @@ export const KNOWN_KEYS: readonly string[] = [
   ...SMTP_KEYS,
   ...ANDROID_STAGING_KEYS,
   ...PAYLOAD_KEY_KEYS,
+  ...CONSOLE_AUTH_KEYS,
   ...CONSOLE_OIDC_KEYS,
 ];
 
@@ -169,6 +172,8 @@ export interface FerryConfig {
   codecServerToken?: string;
   /** FERRY_STORE_URL: the PostgreSQL migration store (holds a password: never logged or printed). */
   storeUrl?: string;
+  /** FERRY_CONSOLE_*: the console's sessions, lock-out, sign-in rate limit, set-up links, public URL. */
+  consoleAuth: ConsoleAuthSettings;
 }
 
 export class ConfigError extends Error {
@@ -184,12 +189,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): FerryConfig
   const mail = readSmtpEnv(source);
   const staging = readAndroidStagingEnv(source);
   const payload = readPayloadKeysEnv(source);
+  const consoleAuth = readConsoleAuthEnv(source);
   const problems = [
     ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`)),
     ...crossKeyProblems(source),
     ...mail.problems,
     ...staging.problems,
     ...payload.problems,
+    ...consoleAuth.problems,
     ...unknownKeyProblems(source, KNOWN_KEYS),
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
@@ -248,5 +255,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): FerryConfig
     payloadKeys: payload.payloadKeys,
     codecServerToken: payload.codecServerToken,
     storeUrl: env.FERRY_STORE_URL,
+    consoleAuth: consoleAuth.settings!,
   };
 }

@@ -80,8 +80,12 @@ const COMMANDS: Record<string, CommandEntry> = {
     load: async () => (await import('./commands/start')).startCommand,
   },
   console: {
-    summary: 'Serve the admin console (web pages over the same Temporal calls) on loopback',
+    summary: 'Serve the admin console (web pages over the same Temporal calls), with sign-in',
     load: async () => (await import('./commands/console')).consoleCommand,
+  },
+  'console-owner': {
+    summary: "Print a one-time link that sets up the console's first Owner account",
+    load: async () => (await import('./commands/console-owner')).consoleOwnerCommand,
   },
   'codec-server': {
     summary: 'Serve the codec endpoint that shows encrypted histories in the Web UI and temporal CLI',

@@ -4,24 +4,30 @@ import {
   DEFAULT_CONSOLE_HOST,
   DEFAULT_CONSOLE_PORT,
   NotLoopbackError,
+  mayBind,
 } from '../../console/server/serve';
-import { LOOPBACK_BANNER, isLoopbackHost } from '../../console/server/loopback';
 import { EXIT_OK, UsageError, type Command } from './command';
 import { stringFlag } from './flags';
 import { openTemporalSession } from './temporal-session';
 
-/** `ferry console`: the admin console, a web server on loopback over the same Temporal calls as the CLI. */
+/** `ferry console`: the admin console, a web server with sign-in over the same Temporal calls as the CLI. */
 
 const USAGE = `Usage: ferry console [--port N] [--host 127.0.0.1] [--temporal-ui URL]
 
-Serves the admin console (migrations, the new-migration wizard, devices, reports) until Ctrl-C. It
-talks to Temporal as the other commands do (TEMPORAL_*, the payload keys) and reads the migration
-store (FERRY_STATE_DIR or FERRY_STORE_URL); it holds no tenant credentials.
-There is ${LOOPBACK_BANNER}: it listens on a loopback address and refuses any other.
+Serves the admin console (migrations, the new-migration wizard, devices, reports, accounts) until
+Ctrl-C. Everyone signs in (a local account with a password and TOTP codes); roles decide what they
+may do: Viewer reads, Admin acts on migrations and devices, Owner also manages accounts. The first
+Owner is made with \`ferry console-owner USERNAME\`. It talks to Temporal as the other commands do
+(TEMPORAL_*, the payload keys) and reads the migration store (FERRY_STATE_DIR or FERRY_STORE_URL),
+where it keeps its accounts too; it holds no tenant credentials. Sessions live in memory: stopping the
+console signs everyone out.
+
+It listens on a loopback address; another address only behind a TLS proxy, with
+FERRY_CONSOLE_PUBLIC_URL=https://… (the address people open).
 
 Options:
       --port N           the port (default ${DEFAULT_CONSOLE_PORT}; Temporal's Web UI uses 8233)
-      --host HOST        a loopback address: 127.0.0.1 (default), ::1 or localhost
+      --host HOST        127.0.0.1 (default), ::1, localhost; any address with an https public URL
       --temporal-ui URL  Temporal's Web UI, for links to device workflows (default: the embedded
                          dev server's, http://127.0.0.1:FERRY_DEV_SERVER_UI_PORT, when TEMPORAL_ADDRESS
                          is unset)
@@ -57,9 +63,12 @@ export const consoleCommand: Command = {
     const port = portFlag(stringFlag(values, 'port'));
     const host = stringFlag(values, 'host') ?? DEFAULT_CONSOLE_HOST;
     const temporalUi = uiFlag(stringFlag(values, 'temporal-ui'));
-    if (!isLoopbackHost(host)) throw new UsageError(new NotLoopbackError(host).message);
     const session = await openTemporalSession();
     const { config } = session;
+    if (!mayBind(host, config.consoleAuth.publicUrl)) {
+      await session.client.connection.close();
+      throw new UsageError(new NotLoopbackError(host).message);
+    }
     const temporalUiUrl =
       temporalUi ?? (config.temporal.address ? undefined : `http://127.0.0.1:${config.devServer.uiPort}`);
     let running;
@@ -73,9 +82,8 @@ export const consoleCommand: Command = {
       if (err instanceof NotLoopbackError) throw new UsageError(err.message);
       throw err;
     }
-    io.out(
-      `Ferry console on ${running.url} (${LOOPBACK_BANNER}); Temporal at ${session.address}. Ctrl-C stops it.`,
-    );
+    const shown = config.consoleAuth.publicUrl ?? running.url;
+    io.out(`Ferry console on ${shown} (sign-in required); Temporal at ${session.address}. Ctrl-C stops it.`);
     await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
     await running.close();
     await session.client.connection.close();

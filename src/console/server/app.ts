@@ -10,11 +10,21 @@ import { migrationRoutes } from './routes/migrations';
 import { reportRoutes } from './routes/reports';
 import { newMigrationRoutes } from './routes/new-migration';
 import { sessionRoutes } from './routes/session';
+import { accountRoutes } from './routes/accounts';
+import { setUpRoutes } from './routes/set-up';
+import { signInRoutes } from './routes/sign-in';
+import { authSettings, registerConsoleAuth, type ConsoleAuthOptions } from './auth/console-auth';
+import { groupRolesOf } from './auth/account-admin';
+import type { GroupRoleMapping } from './auth/group-roles';
+import { registerOidcRoutes } from './auth/oidc-routes';
 
 /**
- * The console's web app: security first (headers, CSRF, loopback Host names), then the pages and the
- * JSON API over Temporal. Listening is the caller's (`ferry console`, the demo, the tests).
+ * The console's web app: security first (headers, CSRF, Host names), then sign-in (the route guard:
+ * every route needs a session and a role, route-roles.ts), the pages and the JSON API over Temporal.
+ * Listening is the caller's (`ferry console`, the demo, the tests).
  */
+
+type OidcConfig = Parameters<typeof registerOidcRoutes>[1]['config'];
 
 export interface ConsoleAppOptions {
   /** Where the pages are (default: src/console/public). */
@@ -23,6 +33,10 @@ export interface ConsoleAppOptions {
   logLevel?: 'silent' | 'error' | 'warn' | 'info';
   /** The devices table's merged lists (default: one on the context's client). */
   deviceTable?: DeviceTable;
+  /** The account store, the sign-in settings and clock (default: from the environment). */
+  auth?: ConsoleAuthOptions;
+  /** OpenID Connect sign-in, when configured; its groups map to roles through the account store. */
+  oidc?: { config: OidcConfig; groupRoleSeed?: GroupRoleMapping };
 }
 
 export async function buildConsoleApp(
@@ -39,8 +53,23 @@ export async function buildConsoleApp(
   app.setNotFoundHandler(() => {
     throw notFound('no such page or API');
   });
-  await registerSecurity(app);
+  const settings = authSettings(options.auth);
+  await registerSecurity(app, settings.publicUrl);
+  const auth = await registerConsoleAuth(app, { ...options.auth, settings });
   await registerPages(app, options.publicDir);
+  signInRoutes(app, auth, { oidc: options.oidc !== undefined });
+  setUpRoutes(app, auth);
+  accountRoutes(app, auth);
+  if (options.oidc) {
+    const { config, groupRoleSeed } = options.oidc;
+    await registerOidcRoutes(app, {
+      config,
+      sessions: auth.sessions,
+      groupRoles: () => groupRolesOf(auth.store, groupRoleSeed),
+      // The redirect URI registered at the provider: the public URL behind a proxy, else the request's.
+      ...(settings.publicUrl ? { publicUrl: settings.publicUrl } : {}),
+    });
+  }
   sessionRoutes(app, context);
   migrationRoutes(app, context);
   newMigrationRoutes(app, context, new Uploads());

@@ -1,10 +1,9 @@
 /**
- * Until sign-in lands (issue 17) the console answers on loopback only: it binds a loopback address,
- * refuses any other, and answers only requests whose Host is a loopback name, so that a web page on
- * another site cannot reach it through DNS rebinding.
+ * The console binds a loopback address unless it sits behind a TLS proxy (FERRY_CONSOLE_PUBLIC_URL
+ * with https://): then it may bind any address. Either way it answers only requests whose Host is a
+ * loopback name or the public URL's host, so that a web page on another site cannot reach it through
+ * DNS rebinding.
  */
-
-export const LOOPBACK_BANNER = 'no sign-in yet: loopback only';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 

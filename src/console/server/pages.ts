@@ -24,6 +24,9 @@ export const PAGES: Record<string, string> = {
   '/migrations/:id': 'migration.html',
   '/migrations/:id/devices': 'devices.html',
   '/migrations/:id/devices/:serial': 'device.html',
+  '/sign-in': 'sign-in.html',
+  '/set-up': 'set-up.html',
+  '/accounts': 'accounts.html',
 };
 
 export async function registerPages(app: FastifyInstance, publicDir = PUBLIC_DIR): Promise<void> {

@@ -8,17 +8,26 @@ import { hostnameOf, isLoopbackHost } from './loopback';
 /**
  * The console's web defences, in one place: a strict Content-Security-Policy and the other helmet
  * headers, CSRF tokens on every state-changing request (a secret in a SameSite=Strict cookie, the
- * token in the `x-csrf-token` header), and loopback Host names only (no DNS rebinding).
+ * token in the `x-csrf-token` header), and known Host names only (no DNS rebinding): loopback names,
+ * and the public URL's host when the console sits behind a TLS proxy (FERRY_CONSOLE_PUBLIC_URL).
  */
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export const CSRF_HEADER = 'x-csrf-token';
 
-export async function registerSecurity(app: FastifyInstance): Promise<void> {
+export async function registerSecurity(app: FastifyInstance, publicUrl?: string): Promise<void> {
+  const publicHost = publicUrl ? new URL(publicUrl).hostname.toLowerCase() : undefined;
   app.addHook('onRequest', async (request) => {
-    if (!isLoopbackHost(hostnameOf(request.headers.host))) {
-      throw new ApiError(421, 'host', 'the console answers loopback host names only (no sign-in yet)');
+    const host = hostnameOf(request.headers.host);
+    if (!isLoopbackHost(host) && host.toLowerCase() !== publicHost) {
+      throw new ApiError(
+        421,
+        'host',
+        publicHost
+          ? `the console answers ${publicHost} and loopback host names only`
+          : 'the console answers loopback host names only (FERRY_CONSOLE_PUBLIC_URL names another)',
+      );
     }
   });
   await app.register(helmet, {
@@ -37,7 +46,8 @@ export async function registerSecurity(app: FastifyInstance): Promise<void> {
         baseUri: ["'none'"],
       },
     },
-    // Plain HTTP on loopback: no HSTS (it would pin every localhost service to HTTPS).
+    // Plain HTTP on loopback: no HSTS (it would pin every localhost service to HTTPS); behind an
+    // https:// public URL the proxy may add it.
     strictTransportSecurity: false,
     referrerPolicy: { policy: 'no-referrer' },
   });

@@ -1,9 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { buildConsoleApp, type ConsoleAppOptions } from './app';
+import { authSettings } from './auth/console-auth';
 import type { ConsoleContext } from './context';
-import { LOOPBACK_BANNER, isLoopbackHost } from './loopback';
+import { isLoopbackHost } from './loopback';
 
-/** Starts the console on a loopback address: what `ferry console` and the demo run. */
+/**
+ * Starts the console: what `ferry console` and the demo run. It binds a loopback address, or any
+ * address when FERRY_CONSOLE_PUBLIC_URL is https:// (TLS ends at a proxy in front of it: session
+ * cookies and passwords never cross a network in clear).
+ */
 
 export const DEFAULT_CONSOLE_PORT = 7380;
 export const DEFAULT_CONSOLE_HOST = '127.0.0.1';
@@ -12,9 +17,15 @@ export class NotLoopbackError extends Error {
   readonly type = 'NotLoopback';
   constructor(host: string) {
     super(
-      `--host ${host} is not a loopback address: the console has ${LOOPBACK_BANNER} (127.0.0.1, ::1, localhost)`,
+      `--host ${host} is not a loopback address (127.0.0.1, ::1, localhost): to serve other machines, put ` +
+        'a TLS proxy in front of the console and set FERRY_CONSOLE_PUBLIC_URL=https://… (its address)',
     );
   }
+}
+
+/** Whether the console may listen on `host`: loopback always; another address behind https only. */
+export function mayBind(host: string, publicUrl: string | undefined): boolean {
+  return isLoopbackHost(host) || Boolean(publicUrl?.startsWith('https://'));
 }
 
 export interface RunningConsole {
@@ -30,7 +41,7 @@ export async function startConsole(
   options: ConsoleAppOptions = {},
 ): Promise<RunningConsole> {
   const host = listen.host ?? DEFAULT_CONSOLE_HOST;
-  if (!isLoopbackHost(host)) throw new NotLoopbackError(host);
+  if (!mayBind(host, authSettings(options.auth).publicUrl)) throw new NotLoopbackError(host);
   const app = await buildConsoleApp(context, options);
   await app.listen({ host, port: listen.port ?? DEFAULT_CONSOLE_PORT });
   const address = app.server.address();

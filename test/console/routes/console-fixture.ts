@@ -1,28 +1,32 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { AccountStore } from '../../../src/console/server/auth/account-store';
+import type { Role } from '../../../src/console/server/auth/identity';
 import { buildConsoleApp, type ConsoleAppOptions } from '../../../src/console/server/app';
 import { perFile } from '../../helpers/set-up';
+import { anonymous, signedIn, testAccountStore, type InjectSession } from '../auth-helpers';
 
 /**
  * The console's app over the suite's dev server, driven through fastify's inject (real routes, real
- * Temporal, no socket), with a session: the CSRF cookie and token a page holds.
+ * Temporal, no socket), with an account store of its own and an Admin signed in: the session and CSRF
+ * cookies and the token a page holds.
  */
 
-export interface ConsoleSession {
-  app: FastifyInstance;
-  token: string;
-  cookie: string;
-  /** A request with the session's cookie and, unless `csrf: false`, its x-csrf-token header. */
-  request(options: InjectOptions & { csrf?: boolean }): Promise<LightMyRequestResponse>;
-  post(url: string, body?: unknown, csrf?: boolean): Promise<LightMyRequestResponse>;
-  get(url: string): Promise<LightMyRequestResponse>;
+export interface ConsoleSession extends InjectSession {
+  store: AccountStore;
+  /** Another person, of `role`, signed in to the same console. */
+  as(role: Role): Promise<InjectSession>;
+  /** No one signed in (the sign-in page's CSRF token only). */
+  anonymous(): Promise<InjectSession>;
 }
 
 export async function openConsole(
   env: TestWorkflowEnvironment,
   taskQueue = 'console-test-no-worker',
   options: ConsoleAppOptions = {},
+  role: Role = 'admin',
 ): Promise<ConsoleSession> {
+  const accounts = testAccountStore();
+  const store = options.auth?.store ?? accounts.store;
   const app = await buildConsoleApp(
     {
       client: env.client,
@@ -30,30 +34,16 @@ export async function openConsole(
       taskQueue,
       temporalUiUrl: 'http://127.0.0.1:8233',
     },
-    { logLevel: 'silent', ...options },
+    { logLevel: 'silent', ...options, auth: { ...options.auth, store } },
   );
-  const answer = await app.inject({ method: 'GET', url: '/api/session' });
-  const token = (answer.json() as { csrfToken: string }).csrfToken;
-  const cookie = answer.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
-  const session: ConsoleSession = {
-    app,
-    token,
-    cookie,
-    request: ({ csrf = true, headers, ...options }) =>
-      app.inject({
-        ...options,
-        headers: { cookie, ...(csrf ? { 'x-csrf-token': token } : {}), ...headers },
-      }),
-    post: (url, body, csrf = true) =>
-      session.request({
-        method: 'POST',
-        url,
-        ...(body === undefined ? {} : { payload: body as object }),
-        csrf,
-      }),
-    get: (url) => session.request({ method: 'GET', url }),
-  };
-  return session;
+  app.addHook('onClose', async () => accounts.remove());
+  const now = options.auth?.now;
+  const session = await signedIn(app, store, role, now);
+  return Object.assign(session, {
+    store,
+    as: (other: Role) => signedIn(app, store, other, now),
+    anonymous: () => anonymous(app),
+  });
 }
 
 /** The console for this file's tests, closed after them. */

@@ -5,12 +5,12 @@ import { consolePerFile } from './console-fixture';
 const env = devServerEnvPerFile();
 const console_ = consolePerFile(env);
 
-test('when a page asks for its session, then it gets a CSRF token, the namespace, the loopback-only flag and the statuses, platforms and enrollment kinds', async () => {
+test('when a page asks for its session, then it gets a CSRF token, who is signed in, the namespace and the statuses, platforms and enrollment kinds', async () => {
   const answer = await console_().get('/api/session');
   expect(answer.statusCode).toBe(200);
   expect(answer.json()).toEqual({
     csrfToken: expect.any(String),
-    loopbackOnly: true,
+    identity: { name: console_().name, role: 'admin', via: 'local' },
     namespace: env.namespace ?? 'default',
     temporalUiUrl: 'http://127.0.0.1:8233',
     // The words the pages' filters and counts use, the workflow's own lists.

@@ -1,5 +1,5 @@
-import { roleAtLeast, type Role, type SignedInIdentity } from './identity';
-import type { GroupRoleMapping } from './group-roles';
+import type { SignedInIdentity } from './identity';
+import { roleForGroups, type GroupRoleMapping } from './group-roles';
 import { OidcSignInError } from './oidc-errors';
 
 /**
@@ -27,15 +27,6 @@ export function groupsOverage(claims: Claims, claim: string): boolean {
   return typeof names === 'object' && names !== null && claim in names;
 }
 
-/** The highest role the groups map to; undefined when none of them is mapped. */
-export function roleForGroups(groups: readonly string[], mapping: GroupRoleMapping): Role | undefined {
-  let best: Role | undefined;
-  for (const { group, role } of mapping) {
-    if (groups.includes(group) && (!best || roleAtLeast(role, best))) best = role;
-  }
-  return best;
-}
-
 const text = (value: unknown) => (typeof value === 'string' && value.trim() ? value.trim() : undefined);
 
 /** What people call them: the name, else the login name, else the email, else the subject. */
@@ -52,7 +43,7 @@ export function oidcIdentity(
   const iss = text(claims.iss);
   const sub = text(claims.sub);
   if (!iss || !sub) throw new OidcSignInError('invalid_response', 'the ID token names no issuer or subject');
-  const role = roleForGroups(groups, mapping);
+  const role = roleForGroups(mapping, groups);
   if (!role) throw new OidcSignInError('no_role', 'no Ferry role for your groups; ask an Owner');
   return { subject: `oidc:${iss}#${sub}`, name: displayName(claims, sub), role, via: 'oidc' };
 }

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { groupRoleMapping } from './group-roles';
+import { ROLES } from './identity';
+
+/**
+ * What the console's account store keeps, in one document: the local accounts, the one-time set-up
+ * and invitation links (their hashes), and the group → role mapping. A console has a handful of
+ * accounts, so the whole document is read and rewritten under one lock; zod checks it on every read.
+ */
+
+const role = z.enum(ROLES);
+
+export const storedAccount = z.object({
+  id: z.string(),
+  username: z.string(),
+  name: z.string(),
+  role,
+  /** argon2id, PHC string. */
+  passwordHash: z.string(),
+  /** Base32; a secret like the password (never shown again after enrolment). */
+  totpSecret: z.string(),
+  /** The last TOTP time step accepted: a code is accepted once. */
+  lastTotpStep: z.number(),
+  /** When recent wrong passwords or codes came (ms), within the lock-out window. */
+  failures: z.array(z.number()),
+  lockedUntil: z.number().optional(),
+  disabled: z.boolean(),
+  createdAt: z.string(),
+});
+export type StoredAccount = z.infer<typeof storedAccount>;
+
+export const storedSetUpLink = z.object({
+  id: z.string(),
+  /** sha256 of the token, hex: the token itself is only ever in the link. */
+  tokenHash: z.string(),
+  username: z.string(),
+  name: z.string(),
+  role,
+  /** `owner`: printed by `ferry console-owner`; `invitation`: made by an Owner in the accounts page. */
+  kind: z.enum(['owner', 'invitation']),
+  /** Set when the link replaces an existing account's password and TOTP (`console-owner --force`). */
+  accountId: z.string().optional(),
+  /** The TOTP secret shown at the link's first opening, confirmed by a code at its end. */
+  pendingTotpSecret: z.string().optional(),
+  createdBy: z.string(),
+  expiresAt: z.number(),
+  used: z.boolean(),
+});
+export type StoredSetUpLink = z.infer<typeof storedSetUpLink>;
+
+export const accountState = z.object({
+  version: z.literal(1),
+  accounts: z.array(storedAccount),
+  setUpLinks: z.array(storedSetUpLink),
+  groupRoles: groupRoleMapping,
+  /** Once the env's mapping seeded the store, the Owner's edits win over it. */
+  groupRolesSeeded: z.boolean(),
+});
+export type AccountState = z.infer<typeof accountState>;
+
+export const emptyAccountState = (): AccountState => ({
+  version: 1,
+  accounts: [],
+  setUpLinks: [],
+  groupRoles: [],
+  groupRolesSeeded: false,
+});

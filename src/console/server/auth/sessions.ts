@@ -1,0 +1,118 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { SignedInIdentity } from './identity';
+
+/**
+ * Server-side sessions: the browser holds an opaque random id in a cookie (HttpOnly, SameSite=Lax so
+ * that the redirect back from an identity provider carries it, Path=/, Secure where the browser keeps
+ * it); the console keeps, by the id's sha256, who signed in and when. A session ends after
+ * `idleMs` unused or `maxMs` after sign-in, at sign-out, or when `refresh` finds the person may no
+ * longer sign in (a local account disabled or removed). Kept in memory: a console restart signs
+ * everyone out.
+ *
+ * The role: a local account's is read again from the store on every request (an Owner's change
+ * applies at once); an OIDC identity's is the one its groups gave at sign-in (until it signs in again).
+ */
+
+export const SESSION_COOKIE = 'ferry-console-session';
+
+export interface SessionOptions {
+  idleMs: number;
+  maxMs: number;
+  /**
+   * Whether the cookie says Secure. Chromium (and Firefox) keep a Secure cookie set over plain
+   * http://127.0.0.1 or localhost, which they treat as secure contexts (the browser test signs in over
+   * http://127.0.0.1 with it); over http to any other name a browser would drop it, so only an http
+   * public URL (tests, a lab) turns it off.
+   */
+  secure: boolean;
+  /** The identity as of now, or undefined to end the session (default: unchanged). */
+  refresh?: (identity: SignedInIdentity) => Promise<SignedInIdentity | undefined>;
+  now?: () => number;
+}
+
+interface Kept {
+  identity: SignedInIdentity;
+  startedAt: number;
+  lastSeenAt: number;
+}
+
+const digest = (id: string) => createHash('sha256').update(id).digest('hex');
+
+export class Sessions {
+  private readonly kept = new Map<string, Kept>();
+  private readonly now: () => number;
+
+  constructor(private readonly options: SessionOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Signs in: a new id every time (a session id known before sign-in is worth nothing after it). */
+  start(reply: FastifyReply, identity: SignedInIdentity): void {
+    this.forget(reply.request);
+    const id = randomBytes(32).toString('base64url');
+    const now = this.now();
+    this.kept.set(digest(id), { identity, startedAt: now, lastSeenAt: now });
+    reply.setCookie(SESSION_COOKIE, id, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: this.options.secure,
+      maxAge: Math.floor(this.options.maxMs / 1000),
+    });
+  }
+
+  /** Signs out: the session is gone on the server, and the cookie in the browser. */
+  end(request: FastifyRequest, reply: FastifyReply): void {
+    this.forget(request);
+    reply.clearCookie(SESSION_COOKIE, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: this.options.secure,
+    });
+  }
+
+  /** The signed-in identity of the request's session, or undefined (none, expired, or refused). */
+  async identify(request: FastifyRequest): Promise<SignedInIdentity | undefined> {
+    const id = request.cookies[SESSION_COOKIE];
+    if (!id) return undefined;
+    const key = digest(id);
+    const kept = this.kept.get(key);
+    if (!kept) return undefined;
+    const now = this.now();
+    if (now - kept.lastSeenAt >= this.options.idleMs || now - kept.startedAt >= this.options.maxMs) {
+      this.kept.delete(key);
+      return undefined;
+    }
+    const identity = this.options.refresh ? await this.options.refresh(kept.identity) : kept.identity;
+    if (!identity) {
+      this.kept.delete(key);
+      return undefined;
+    }
+    kept.identity = identity;
+    kept.lastSeenAt = now;
+    this.sweep(now);
+    return identity;
+  }
+
+  /** Ends every session of a subject (an account disabled, reset or removed). */
+  endAll(subject: string): void {
+    for (const [key, kept] of this.kept) if (kept.identity.subject === subject) this.kept.delete(key);
+  }
+
+  private forget(request: FastifyRequest): void {
+    const id = request.cookies[SESSION_COOKIE];
+    if (id) this.kept.delete(digest(id));
+  }
+
+  /** Expired sessions go (at most once a minute), so that memory does not grow with abandoned ones. */
+  private lastSweep = 0;
+  private sweep(now: number): void {
+    if (now - this.lastSweep < 60_000) return;
+    this.lastSweep = now;
+    for (const [key, kept] of this.kept)
+      if (now - kept.lastSeenAt >= this.options.idleMs || now - kept.startedAt >= this.options.maxMs)
+        this.kept.delete(key);
+  }
+}

@@ -1,0 +1,67 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { parseRequest } from '../errors';
+import type { ConsoleAuth } from '../auth/console-auth';
+import { accountsView, changeAccount, revokeLink, setGroupRoles, unlockAccount } from '../auth/account-admin';
+import { groupRoleMapping } from '../auth/group-roles';
+import { ROLES } from '../auth/identity';
+import { localSubject } from '../auth/local-sign-in';
+import { createSetUpLink, displayName, setUpPath, username } from '../auth/set-up-links';
+
+/**
+ * The accounts page's API (Owners only, route-roles.ts): the accounts, open invitations and the group →
+ * role mapping; inviting by a one-time link; changing a role, disabling, enabling, unlocking.
+ */
+
+const accountParams = z.object({ accountId: z.uuid() });
+const linkParams = z.object({ linkId: z.uuid() });
+const inviteBody = z.strictObject({ username, name: displayName, role: z.enum(ROLES) });
+const changeBody = z
+  .strictObject({ role: z.enum(ROLES).optional(), disabled: z.boolean().optional() })
+  .refine((b) => b.role !== undefined || b.disabled !== undefined, {
+    path: ['role'],
+    error: 'name a role or disabled: true/false',
+  });
+const groupRolesBody = z.strictObject({ groupRoles: groupRoleMapping });
+
+export function accountRoutes(app: FastifyInstance, auth: ConsoleAuth): void {
+  app.get('/api/accounts', async () => accountsView(await auth.store.read(), auth.now()));
+
+  app.post('/api/accounts/invitations', async (request, reply) => {
+    const body = parseRequest(inviteBody, request.body, 'body');
+    const { token, expiresAt } = await createSetUpLink(
+      auth.store,
+      { ...body, kind: 'invitation', createdBy: request.identity!.name },
+      auth.settings.setUpLinkMs,
+      auth.now(),
+    );
+    // The link is shown once, to the Owner who makes it (they pass it on); it is never stored.
+    reply.header('cache-control', 'no-store');
+    return { path: setUpPath(token), expiresAt: new Date(expiresAt).toISOString() };
+  });
+
+  app.post('/api/accounts/invitations/:linkId/revoke', async (request) => {
+    const { linkId } = parseRequest(linkParams, request.params, 'params');
+    await revokeLink(auth.store, linkId);
+    return { ok: true };
+  });
+
+  app.post('/api/accounts/:accountId', async (request) => {
+    const { accountId } = parseRequest(accountParams, request.params, 'params');
+    const change = parseRequest(changeBody, request.body, 'body');
+    const account = await changeAccount(auth.store, accountId, change, auth.now());
+    // A disabled account's sessions end now; a new role applies on its next request (sessions.ts).
+    if (account.disabled) auth.sessions.endAll(localSubject(accountId));
+    return account;
+  });
+
+  app.post('/api/accounts/:accountId/unlock', async (request) => {
+    const { accountId } = parseRequest(accountParams, request.params, 'params');
+    return unlockAccount(auth.store, accountId, auth.now());
+  });
+
+  app.post('/api/group-roles', async (request) => {
+    const { groupRoles } = parseRequest(groupRolesBody, request.body, 'body');
+    return { groupRoles: await setGroupRoles(auth.store, groupRoles) };
+  });
+}
