@@ -63,7 +63,7 @@ const provider = new Provider(issuer, {
 const escape = (text) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function loginPage(uid, problem) {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Test IdP sign-in</title></head>
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Test IdP sign-in</title></head>
 <body><h1>Test IdP sign-in</h1>${problem ? `<p role="alert">${escape(problem)}</p>` : ''}
 <form method="post" action="/interaction/${escape(uid)}/login">
 <label>Username <input name="login" autocomplete="username"></label>

@@ -27,7 +27,7 @@ const console: OidcApp = standIn(
 
 /** Starts a sign-in; answers the provider's URL and the cookie holding the sign-in under way. */
 async function start(returnTo?: string): Promise<{ authorizationUrl: string; cookie: string }> {
-  const query = returnTo ? `?returnTo=${encodeURIComponent(returnTo)}` : '';
+  const query = returnTo ? `?next=${encodeURIComponent(returnTo)}` : '';
   const answer = await console.get(`/auth/oidc/start${query}`);
   expect(answer.statusCode).toBe(302);
   const pending = answer.cookies.find((c) => c.name === 'ferry-console-oidc');
@@ -143,13 +143,13 @@ describe('OIDC sign-in routes', () => {
     });
   });
 
-  it('when returnTo names another site, then 400 naming the field', async () => {
+  it('when next names another site, then 400 naming the field', async () => {
     for (const returnTo of ['//evil.example/x', '/\\evil.example', 'https://evil.example/']) {
-      const answer = await console.get(`/auth/oidc/start?returnTo=${encodeURIComponent(returnTo)}`, {
+      const answer = await console.get(`/auth/oidc/start?next=${encodeURIComponent(returnTo)}`, {
         accept: 'application/json',
       });
       expect(answer.statusCode).toBe(400);
-      expect(answer.json()).toMatchObject({ field: 'returnTo' });
+      expect(answer.json()).toMatchObject({ field: 'next' });
     }
   });
 

@@ -33,7 +33,7 @@ export const OIDC_COOKIE = 'ferry-console-oidc';
 /** A page of the console to land on: a path, never another site (`//evil.example`, `/\evil.example`). */
 const startQuery = z
   .object({
-    returnTo: z
+    next: z
       .string()
       .max(2000)
       .regex(/^\/(?![/\\])[^\s]*$/, 'must be a path on the console')
@@ -46,7 +46,7 @@ export async function registerOidcRoutes(app: FastifyInstance, deps: OidcRouteDe
   const pending = new PendingSignIns();
 
   app.get(OIDC_START_PATH, async (request, reply) => {
-    const { returnTo = '/' } = parseRequest(startQuery, request.query, 'query');
+    const { next: returnTo = '/' } = parseRequest(startQuery, request.query, 'query');
     const redirectUri = `${consoleOrigin(request, deps.publicUrl)}${OIDC_CALLBACK_PATH}`;
     try {
       const started = await signIn.begin(redirectUri, returnTo);
