@@ -113,8 +113,11 @@ describe('OIDC sign-in in the browser', () => {
       'no Ferry role for your groups; ask an Owner',
     );
     expect(await page.content()).not.toContain('everyone');
-    // The page loads its stylesheet without a session, under the console's CSP, without a fault.
-    expect(tab.problems).toEqual([]);
+    // The page loads its stylesheet without a session, under the console's CSP, without a fault (the
+    // browser reports the page's own 403, which is the answer).
+    expect(tab.problems).toEqual([
+      'console error: Failed to load resource: the server responded with a status of 403 (Forbidden)',
+    ]);
     expect((await session(page)).status).toBe(401);
     expect(await tab.context.cookies()).not.toContainEqual(
       expect.objectContaining({ name: 'ferry-console-session' }),
