@@ -5,6 +5,7 @@
 // It prints one line, {"issuer": "http://127.0.0.1:PORT"}, once it answers; it stops on SIGTERM.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
+import { URL, URLSearchParams } from 'node:url';
 import Provider from 'oidc-provider';
 
 const { clients, users } = JSON.parse(process.argv[2] ?? '{}');
