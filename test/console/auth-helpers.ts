@@ -20,7 +20,11 @@ export const TEST_PASSWORD = 'correct horse battery staple';
 /** An account store in a folder of its own. */
 export function testAccountStore(): { store: AccountStore; dir: string; remove(): void } {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ferry-console-accounts-'));
-  return { store: new FileAccountStore(dir), dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    store: new FileAccountStore(dir),
+    dir,
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 let people = 0;
@@ -82,18 +86,27 @@ export async function anonymous(app: FastifyInstance): Promise<InjectSession> {
     jar,
     token: (first.json() as { csrfToken: string }).csrfToken,
     get cookie() {
-      return jar.header;
+      return session.jar.header;
     },
     async request({ csrf = true, headers, ...options }) {
       const answer = await app.inject({
         ...options,
-        headers: { cookie: jar.header, ...(csrf ? { 'x-csrf-token': session.token } : {}), ...headers },
+        headers: {
+          cookie: session.jar.header,
+          ...(csrf ? { 'x-csrf-token': session.token } : {}),
+          ...headers,
+        },
       });
-      jar.take(answer);
+      session.jar.take(answer);
       return answer;
     },
     post: (url, body, csrf = true) =>
-      session.request({ method: 'POST', url, ...(body === undefined ? {} : { payload: body as object }), csrf }),
+      session.request({
+        method: 'POST',
+        url,
+        ...(body === undefined ? {} : { payload: body as object }),
+        csrf,
+      }),
     get: (url) => session.request({ method: 'GET', url }),
   };
   return session;
@@ -108,7 +121,11 @@ export async function finishLink(
   const opened = await session.post('/api/set-up/open', { token });
   if (opened.statusCode !== 200) throw new Error(`set-up link refused: ${opened.body}`);
   const { totpSecret } = opened.json() as { totpSecret: string };
-  return session.post('/api/set-up/finish', { token, password: TEST_PASSWORD, code: totpCode(totpSecret, now) });
+  return session.post('/api/set-up/finish', {
+    token,
+    password: TEST_PASSWORD,
+    code: totpCode(totpSecret, now),
+  });
 }
 
 /** A new person of `role`, signed in through app.inject. */

@@ -63,7 +63,6 @@ export const PUBLIC_ASSETS = new Set([
   '/assets/favicon.svg',
   '/assets/js/api.js',
   '/assets/js/dom.js',
-  '/assets/js/sign-in-form.js',
   '/assets/js/pages/sign-in.js',
   '/assets/js/pages/set-up.js',
 ]);

@@ -13,16 +13,28 @@ export class ApiError extends Error {
 }
 
 let session;
+let sessionUrl = '/api/session';
 
-/** GET /api/session once per page: the CSRF token, the namespace, Temporal's UI. */
+/** GET /api/session once per page: who is signed in, the CSRF token, the namespace, Temporal's UI. */
 export function getSession() {
-  session ??= getJson('/api/session');
+  session ??= getJson(sessionUrl);
   return session;
+}
+
+/** The sign-in and set-up pages have no session yet: their CSRF token comes from GET /api/sign-in. */
+export function beforeSignIn() {
+  sessionUrl = '/api/sign-in';
+}
+
+/** Where a page goes when its session ended: the sign-in page, which brings it back here after. */
+export function toSignIn() {
+  location.assign(`/sign-in?next=${encodeURIComponent(location.pathname + location.search)}`);
 }
 
 async function answer(response) {
   const type = response.headers.get('content-type') ?? '';
   const body = type.includes('application/json') ? await response.json() : undefined;
+  if (response.status === 401 && body?.error === 'unauthenticated') toSignIn();
   if (!response.ok) throw new ApiError(response.status, body);
   if (body === undefined) throw new ApiError(response.status, { message: `not JSON: ${type || 'no type'}` });
   return body;

@@ -92,7 +92,11 @@ export function migrationControls(migrationId, onDone) {
     }
   }
   return {
-    element: h('div', { class: 'controls', role: 'group', 'aria-label': 'migration controls' }, buttons),
+    element: h(
+      'div',
+      { class: 'controls needs-admin', role: 'group', 'aria-label': 'migration controls' },
+      buttons,
+    ),
     update(status) {
       if (busy) return;
       ACTIONS.forEach((a, i) => (buttons[i].disabled = !enabled(a.action, status)));

@@ -95,7 +95,8 @@ export function actionPicker(id, onRun) {
     { type: 'button', id: `${id}-run`, onclick: () => onRun(select.value) },
     'Apply',
   );
-  const element = h('span', { class: 'picker' }, select, ' ', button);
+  // Hidden from Viewers (header.js, console.css): the server refuses them an action anyway.
+  const element = h('span', { class: 'picker needs-admin' }, select, ' ', button);
   return { element, select, button };
 }
 
