@@ -63,10 +63,21 @@ afterEach(async () => {
   await tab.close();
 });
 
+/** To the provider's login page: from the console's sign-in page's link, or straight to the start. */
+async function toIdp(page: Page, from: 'sign-in page' | { next: string }): Promise<void> {
+  if (from === 'sign-in page') {
+    await page.goto('/');
+    await page.waitForURL((url) => url.pathname === '/sign-in');
+    await page.getByRole('link', { name: 'Sign in with your organisation' }).click();
+  } else {
+    await page.goto(`/auth/oidc/start?next=${encodeURIComponent(from.next)}`);
+  }
+}
+
 /** From the console to the provider's login page, signed in there, and back. */
-async function signInAtIdp(page: Page, login: string, next = '/'): Promise<void> {
+async function signInAtIdp(page: Page, login: string, from: Parameters<typeof toIdp>[1] = { next: '/' }) {
   const user = idp.users.find((u) => u.login === login)!;
-  await page.goto(`/auth/oidc/start?next=${encodeURIComponent(next)}`);
+  await toIdp(page, from);
   await page.getByRole('heading', { name: 'Test IdP sign-in' }).waitFor();
   expect(new URL(page.url()).origin).toBe(idp.issuer);
   await page.getByLabel('Username').fill(user.login);
@@ -86,7 +97,7 @@ const session = (page: Page) =>
 describe('OIDC sign-in in the browser', () => {
   it('when an admin group member signs in at the provider, then the console opens as Admin, where it was asked to', async () => {
     const { page } = tab;
-    await signInAtIdp(page, 'ada', '/new');
+    await signInAtIdp(page, 'ada', { next: '/new' });
     expect(new URL(page.url()).pathname).toBe('/new');
     const { status, body } = await session(page);
     expect(status).toBe(200);
@@ -96,11 +107,13 @@ describe('OIDC sign-in in the browser', () => {
     expect(await apiStatus(page, '/api/accounts')).toBe(403);
   });
 
-  it('when a viewer group member signs in, then the console opens as Viewer and refuses an Admin’s page', async () => {
+  it('when a viewer group member signs in from the sign-in page, then the console opens as Viewer and refuses an Admin’s page', async () => {
     const { page } = tab;
-    await signInAtIdp(page, 'vic');
+    await signInAtIdp(page, 'vic', 'sign-in page');
+    await page.getByRole('heading', { name: 'Migrations' }).waitFor();
     const { body } = await session(page);
     expect(body.identity).toEqual({ name: 'Vic Viewer', role: 'viewer', via: 'oidc' });
+    expect(tab.problems).toEqual([]);
     expect(await apiStatus(page, '/new')).toBe(403);
   });
 
