@@ -14,6 +14,8 @@ export interface TestIdpUser {
   name: string;
   email: string;
   groups: string[];
+  /** Sent as Entra ID does past 200 groups: no `groups`, a distributed claim pointing elsewhere. */
+  groupsOverage?: boolean;
 }
 
 export interface TestIdp {
@@ -54,6 +56,14 @@ export const TEST_IDP_USERS: TestIdpUser[] = [
     name: 'Nora Nobody',
     email: 'nora@example.com',
     groups: ['everyone'],
+  },
+  {
+    login: 'gus',
+    password: 'gus-pw',
+    name: 'Gus Manygroups',
+    email: 'gus@example.com',
+    groups: ['ferry-admins'],
+    groupsOverage: true,
   },
 ];
 

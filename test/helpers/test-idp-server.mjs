@@ -1,7 +1,8 @@
 // A real OpenID provider for the console's tests: oidc-provider (ES modules only, so run by plain node in
 // a child process, never inside jest) on a free loopback port, with the test's users, a `groups` scope
 // and claim, and a login page of its own. Usage: node test-idp-server.mjs '<json>' where json is
-// {clients:[{clientId, clientSecret, redirectUris}], users:[{login, password, name, email, groups}]}.
+// {clients:[{clientId, clientSecret, redirectUris}], users:[{login, password, name, email, groups,
+// groupsOverage?}]}.
 // It prints one line, {"issuer": "http://127.0.0.1:PORT"}, once it answers; it stops on SIGTERM.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -55,7 +56,13 @@ const provider = new Provider(issuer, {
         preferred_username: user.login,
         email: user.email,
         email_verified: true,
-        groups: user.groups,
+        // Past 200 groups Entra ID sends none, only where to fetch them (distributed claims).
+        ...(user.groupsOverage
+          ? {
+              _claim_names: { groups: 'src1' },
+              _claim_sources: { src1: { endpoint: 'https://graph.microsoft.com/v1.0/me/getMemberObjects' } },
+            }
+          : { groups: user.groups }),
       }),
     };
   },

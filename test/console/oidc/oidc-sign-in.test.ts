@@ -94,6 +94,14 @@ describe('OIDC sign-in routes', () => {
     expect(console.signedIn.length).toBe(before);
   });
 
+  it('when the provider leaves the groups out for their number (Entra ID past 200), then no session and the reason', async () => {
+    const before = console.signedIn.length;
+    const { answer } = await signInAs('gus', 'application/json');
+    expect(answer.statusCode).toBe(403);
+    expect(answer.json()).toMatchObject({ error: 'groups_overage' });
+    expect(console.signedIn.length).toBe(before);
+  });
+
   it('when the client is not a browser, then the refusal is JSON', async () => {
     const { answer } = await signInAs('nora', 'application/json');
     expect(answer.statusCode).toBe(403);
