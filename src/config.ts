@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { envDuration, envFlag, optionalText } from './config/env-values';
 import { unknownKeyProblems } from './config/known-keys';
 import { readSmtpEnv, SMTP_KEYS, type ResolvedSmtpConfig } from './config/smtp';
+import { CONSOLE_OIDC_KEYS, readConsoleOidcEnv, type OidcConfig } from './config/console-oidc';
 import {
   ANDROID_STAGING_KEYS,
   readAndroidStagingEnv,
@@ -79,6 +80,7 @@ export const KNOWN_KEYS: readonly string[] = [
   ...ANDROID_STAGING_KEYS,
   ...PAYLOAD_KEY_KEYS,
   ...CONSOLE_AUTH_KEYS,
+  ...CONSOLE_OIDC_KEYS,
 ];
 
 /** Rules across keys, checked on the raw environment so they are reported alongside every other problem. */
@@ -172,6 +174,8 @@ export interface FerryConfig {
   storeUrl?: string;
   /** FERRY_CONSOLE_*: the console's sessions, lock-out, sign-in rate limit, set-up links, public URL. */
   consoleAuth: ConsoleAuthSettings;
+  /** FERRY_CONSOLE_OIDC_*: OpenID Connect sign-in to the console (docs/sign-in.md); unset, none. */
+  consoleOidc?: OidcConfig;
 }
 
 export class ConfigError extends Error {
@@ -188,6 +192,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): FerryConfig
   const staging = readAndroidStagingEnv(source);
   const payload = readPayloadKeysEnv(source);
   const consoleAuth = readConsoleAuthEnv(source);
+  const consoleOidc = readConsoleOidcEnv(source);
   const problems = [
     ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`)),
     ...crossKeyProblems(source),
@@ -195,6 +200,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): FerryConfig
     ...staging.problems,
     ...payload.problems,
     ...consoleAuth.problems,
+    ...consoleOidc.problems,
     ...unknownKeyProblems(source, KNOWN_KEYS),
   ];
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
@@ -254,5 +260,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): FerryConfig
     codecServerToken: payload.codecServerToken,
     storeUrl: env.FERRY_STORE_URL,
     consoleAuth: consoleAuth.settings!,
+    ...(consoleOidc.oidc ? { consoleOidc: consoleOidc.oidc } : {}),
   };
 }

@@ -16,9 +16,10 @@ import { openTemporalSession } from './temporal-session';
 const USAGE = `Usage: ferry console [--port N] [--host 127.0.0.1] [--temporal-ui URL]
 
 Serves the admin console (migrations, the new-migration wizard, devices, reports, accounts) until
-Ctrl-C. Everyone signs in (a local account with a password and TOTP codes); roles decide what they
-may do: Viewer reads, Admin acts on migrations and devices, Owner also manages accounts. The first
-Owner is made with \`ferry console-owner USERNAME\`. It talks to Temporal as the other commands do
+Ctrl-C. Everyone signs in (a local account with a password and TOTP codes, or the organisation's
+identity provider with FERRY_CONSOLE_OIDC_*, docs/sign-in.md); roles decide what they may do:
+Viewer reads, Admin acts on migrations and devices, Owner also manages accounts. The first Owner is
+made with \`ferry console-owner USERNAME\`. It talks to Temporal as the other commands do
 (TEMPORAL_*, the payload keys) and reads the migration store (FERRY_STATE_DIR or FERRY_STORE_URL),
 where it keeps its accounts too; it holds no tenant credentials. Sessions live in memory: stopping the
 console signs everyone out.
@@ -76,6 +77,10 @@ export const consoleCommand: Command = {
       running = await startConsole(
         { client: session.client, namespace: session.namespace, taskQueue: config.taskQueue, temporalUiUrl },
         { host, port },
+        // OpenID Connect sign-in when FERRY_CONSOLE_OIDC_* is set; its group mapping seeds the store's.
+        config.consoleOidc
+          ? { oidc: { config: config.consoleOidc, groupRoleSeed: config.consoleOidc.groupRoles } }
+          : {},
       );
     } catch (err) {
       await session.client.connection.close();

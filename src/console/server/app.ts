@@ -72,6 +72,8 @@ export async function buildConsoleApp(
       config,
       sessions: auth.sessions,
       groupRoles: () => groupRolesOf(auth.store, groupRoleSeed),
+      // The redirect URI registered at the provider: the public URL behind a proxy, else the request's.
+      ...(settings.publicUrl ? { publicUrl: settings.publicUrl } : {}),
     });
   }
   sessionRoutes(app, context);
