@@ -52,11 +52,15 @@ export function dataConverterFor(config: Pick<FerryConfig, 'payloadKeys'>): Data
   };
 }
 
-/** A client on `address`; with `codec.payloadKeys` set it encrypts what it sends and decrypts answers. */
+/**
+ * A client on `address`; with `codec.payloadKeys` set it encrypts what it sends and decrypts answers.
+ * `identity`: what Temporal records as the caller of each request (the SDK's default is `pid@host`).
+ */
 export async function connectClient(
   config: TemporalConfig,
   address: string,
   codec: Pick<FerryConfig, 'payloadKeys'> = {},
+  identity?: string,
 ): Promise<Client> {
   const dataConverter = dataConverterFor(codec);
   try {
@@ -64,7 +68,12 @@ export async function connectClient(
       ...connectionOptions(config, address),
       connectTimeout: 10_000,
     });
-    return new Client({ connection, namespace: config.namespace, dataConverter });
+    return new Client({
+      connection,
+      namespace: config.namespace,
+      dataConverter,
+      ...(identity ? { identity } : {}),
+    });
   } catch (err) {
     throw new TemporalUnreachableError(address, err);
   }

@@ -46,7 +46,8 @@ test('when an admin acts with the CLI, then ferry audit lists each accepted acti
   const cli = {
     via: 'cli',
     osLogin: login,
-    temporalIdentity: expect.stringMatching(`^\\d+@${os.hostname()}$`),
+    // The CLI names itself to Temporal: program, OS login, host and process.
+    temporalIdentity: expect.stringMatching(`^ferry-cli:${login}@${os.hostname()}:\\d+$`),
   };
   expect(audit.entries).toEqual([
     expect.objectContaining({
@@ -84,7 +85,7 @@ test('when an admin acts with the CLI, then ferry audit lists each accepted acti
   const text = await ferry(['audit', M]);
   expect(lines(text.stdout)[0]).toMatch(
     new RegExp(
-      `^\\S+ retry ${MISS} by TICKET-7 \\(cli, login ${login}, \\d+@\\S+\\) because "user created": retried: now getting_ready$`,
+      `^\\S+ retry ${MISS} by TICKET-7 \\(cli, login ${login}, ferry-cli:\\S+\\) because "user created": retried: now getting_ready$`,
     ),
   );
   expect(lines(text.stdout).at(-1)).toBe('3 actions in 4 workflow histories');

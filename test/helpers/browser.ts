@@ -66,9 +66,10 @@ export async function openConsole(browser: Browser, baseUrl: string): Promise<Co
     // The API's expected refusals (a bad field, a rejected action) are answers the page shows, not faults.
     if (message.type() === 'error' && !EXPECTED_REFUSAL.test(text)) problems.push(`console error: ${text}`);
   });
-  // A server error names its cause in the body: kept, so a failing test says what went wrong.
+  // A server error names its cause in the body, and a 404 its address: kept, so a failing test says
+  // what went wrong (the console message of a failed load does not name what failed).
   page.on('response', (response) => {
-    if (response.status() < 500) return;
+    if (response.status() < 500 && response.status() !== 404) return;
     void response.text().then(
       (body) => problems.push(`${response.status()} ${response.url()}: ${body.slice(0, 500)}`),
       () => problems.push(`${response.status()} ${response.url()}`),

@@ -68,7 +68,7 @@ export const consoleCommand: Command = {
     // Before connecting to Temporal: a wrong --host is a usage error, whatever Temporal's state.
     if (!mayBind(host, loadConfig().consoleAuth.publicUrl))
       throw new UsageError(new NotLoopbackError(host).message);
-    const session = await openTemporalSession();
+    const session = await openTemporalSession('ferry-console');
     const { config } = session;
     const temporalUiUrl =
       temporalUi ?? (config.temporal.address ? undefined : `http://127.0.0.1:${config.devServer.uiPort}`);

@@ -1,7 +1,9 @@
 import net from 'node:net';
+import os from 'node:os';
 import type { Client } from '@temporalio/client';
 import { ConfigError, loadConfig, type FerryConfig } from '../../config';
 import { TemporalUnreachableError, connectClient } from '../../temporal/connection';
+import { loginName } from './flags';
 
 /**
  * How the device-facing commands reach Temporal: the address and credentials from the environment (as
@@ -65,10 +67,21 @@ export interface TemporalSession {
 }
 
 /**
+ * The Temporal identity a program connects with, recorded by Temporal beside every update it sends (and
+ * shown by `ferry audit`): which program, the OS login that ran it, the host and the process.
+ */
+export function temporalIdentity(program: 'ferry-cli' | 'ferry-console'): string {
+  const login = loginName();
+  return `${program}:${login ? `${login}@` : ''}${os.hostname()}:${process.pid}`;
+}
+
+/**
  * Connects from the configuration (TEMPORAL_*, the payload keys) as every command does; the caller
  * closes `client.connection`. A long-running program (the console) keeps one for its lifetime.
  */
-export async function openTemporalSession(): Promise<TemporalSession> {
+export async function openTemporalSession(
+  program: 'ferry-cli' | 'ferry-console' = 'ferry-cli',
+): Promise<TemporalSession> {
   let config;
   try {
     config = loadConfig();
@@ -81,7 +94,7 @@ export async function openTemporalSession(): Promise<TemporalSession> {
   await probe(address).catch((err: unknown) => {
     throw new TemporalUnreachableError(address, err);
   });
-  const client = await connectClient(config.temporal, address, config);
+  const client = await connectClient(config.temporal, address, config, temporalIdentity(program));
   return { client, namespace: config.temporal.namespace, address, config };
 }
 

@@ -19,7 +19,7 @@ const tab: ConsolePage = standIn(
     'a console tab, an Admin signed in',
     async () => {
       const t = await openConsole(world.browser, world.console.url);
-      await signInPage(t.page, world.accounts, 'admin');
+      admin = (await signInPage(t.page, world.accounts, 'admin')).name;
       return t;
     },
     async (t) => {
@@ -30,16 +30,18 @@ const tab: ConsolePage = standIn(
     },
   ),
 );
-const ADMIN = 'Ana Admin';
+/** The display name of the Admin signed in for the current test: who the console says acted. */
+let admin: string;
+/** Who sent the bulk retry (each test signs a new Admin in). */
+let retriedBy: string;
 let migrationId: string;
 
 function page(): Page {
   return tab.page;
 }
 
-/** The confirmation dialog: names who acts (once per browser, then pre-filled) and confirms. */
-async function confirm(by = ADMIN): Promise<void> {
-  await page().locator('#confirm-by').fill(by);
+/** The confirmation dialog of an action that cannot be undone: confirms it (who acts is the session). */
+async function confirm(): Promise<void> {
   await page().locator('#confirm-ok').click();
 }
 
@@ -112,11 +114,11 @@ test('when an admin pauses and resumes the rollout, approves the next wave and t
   await page().goto(`/migrations/${encodeURIComponent(migrationId)}`);
   await untilText(page(), '#state', 'waiting for wave');
   await page().locator('#action-pause').click();
-  await confirm(); // a first action in this browser asks who acts
+  // Pausing can be undone (resume): it goes at once, under the signed-in Admin's name.
   await untilText(page(), '#action-result', /paused/);
   await untilText(page(), '#state', 'paused');
-  await untilText(page(), '#rollout-state', `paused by ${ADMIN}`);
-  // Resuming can be undone (pause again): it goes at once, under the name given before.
+  await untilText(page(), '#rollout-state', `paused by ${admin}`);
+  // Resuming can be undone (pause again): it goes at once too.
   await page().locator('#action-resume').click();
   await untilText(page(), '#state', 'waiting for wave');
   // Approving a wave cannot be undone: it asks first.
@@ -126,7 +128,7 @@ test('when an admin pauses and resumes the rollout, approves the next wave and t
   await untilText(page(), '#abm-state', 'waiting for approval');
   await page().locator('#action-approve-abm').click();
   await page().locator('#confirm-ok').click();
-  await untilText(page(), '#abm-state', `approved by ${ADMIN}`);
+  await untilText(page(), '#abm-state', `approved by ${admin}`);
 
   const failed = world.missingUsers.length;
   const legend = (status: string) => `#counts [data-status=${status}] .legend-count`;
@@ -158,7 +160,8 @@ test('when an admin filters the failed devices and retries them all after creati
   await page().locator('#scope-filtered').check();
   await page().locator('#bulk-action').selectOption('retry');
   await page().locator('#bulk-run').click();
-  await confirm(); // a new browser: it asks who acts
+  await confirm();
+  retriedBy = admin;
   const lines = page().locator('#action-results .results li');
   await lines.first().waitFor();
   const results = await lines.evaluateAll((lis) =>
@@ -213,7 +216,7 @@ test('when an admin opens a retried device, then its timeline shows it failed an
   expect(decodeURIComponent(link!)).toContain(`${migrationId}/${serial}`);
   // The admin's retry is in the device's history, with who did it.
   await untilText(page(), '#history', 'retry');
-  await untilText(page(), '#history', ADMIN);
+  await untilText(page(), '#history', retriedBy);
 });
 
 test('when an admin downloads the devices report, then the CSV has a row per device with its status', async () => {
