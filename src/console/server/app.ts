@@ -79,7 +79,9 @@ export async function buildConsoleApp(
   sessionRoutes(app, context);
   migrationRoutes(app, context);
   newMigrationRoutes(app, context, new Uploads());
-  deviceRoutes(app, context, options.deviceTable ?? new DeviceTable(context.client));
+  const deviceTable = options.deviceTable ?? new DeviceTable(context.client);
+  app.addHook('onClose', () => deviceTable.settled());
+  deviceRoutes(app, context, deviceTable);
   reportRoutes(app, context);
   auditRoutes(app, context);
   return app;

@@ -159,6 +159,15 @@ export class DeviceTable {
     return building;
   }
 
+  /**
+   * Resolves once no build runs: the console waits for it when it closes, before its Temporal connection
+   * closes (a read left in its retry back-off would otherwise throw on the closed channel).
+   */
+  async settled(): Promise<void> {
+    const running = [...this.kept.values()].flatMap((k) => [k.building, k.outdated]);
+    await Promise.all(running.map((p) => p?.catch(() => undefined)));
+  }
+
   /** Lists too old to answer and no build running: dropped, for every migration. */
   private evict(now: number): void {
     for (const [id, k] of this.kept)
