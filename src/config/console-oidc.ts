@@ -53,6 +53,8 @@ const LOOPBACK = /^(127(\.\d{1,3}){3}|localhost|\[::1\])$/i;
 const issuerValue = z
   .url({ error: 'must be a URL such as https://login.example.com/tenant/v2.0' })
   .refine((value) => {
+    // zod runs refinements after a failed check too: a value that is no URL is reported by .url() alone.
+    if (!URL.canParse(value)) return true;
     const url = new URL(value);
     return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.test(url.hostname));
   }, 'must be an https:// URL (http:// only on a loopback address)')

@@ -38,6 +38,11 @@ export async function registerPages(app: FastifyInstance, publicDir = PUBLIC_DIR
     list: false,
     dotfiles: 'deny',
   });
+  // A browser asks for /favicon.ico on its own for a page without a <link rel=icon> (an answer in
+  // JSON, such as a 403): the same icon, so that no 404 is logged for it.
+  app.get('/favicon.ico', (_request, reply) =>
+    reply.type('image/svg+xml').sendFile('favicon.svg', path.join(publicDir, 'assets')),
+  );
   for (const [route, file] of Object.entries(PAGES)) {
     app.get(route, (_request, reply) => reply.type('text/html; charset=utf-8').sendFile(file, publicDir));
   }

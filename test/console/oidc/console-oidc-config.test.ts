@@ -95,6 +95,13 @@ describe('the console’s OIDC settings', () => {
     expect(problems).toEqual([]);
   });
 
+  it('when the issuer is no URL at all, then that is its one problem, not a crash (found by test/fuzz/config.fuzz.test.ts)', () => {
+    const { problems } = readConsoleOidcEnv({ ...BASE, FERRY_CONSOLE_OIDC_ISSUER: '0' }, noFile);
+    expect(problems).toEqual([
+      'FERRY_CONSOLE_OIDC_ISSUER: must be a URL such as https://login.example.com/tenant/v2.0',
+    ]);
+  });
+
   it('when another OIDC key is set without an issuer, then that is a problem (not a silent local-only console)', () => {
     expect(readConsoleOidcEnv({ FERRY_CONSOLE_OIDC_CLIENT_ID: 'x' }, noFile).problems).toEqual([
       'FERRY_CONSOLE_OIDC_ISSUER: required with FERRY_CONSOLE_OIDC_CLIENT_ID',

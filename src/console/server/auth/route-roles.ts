@@ -15,6 +15,7 @@ export type Access = 'public' | Role;
 export const ROUTE_ROLES: Readonly<Record<string, Access>> = {
   // Sign-in, set-up and health: all that answers without a session.
   'GET /healthz': 'public',
+  'GET /favicon.ico': 'public',
   'GET /sign-in': 'public',
   'GET /set-up': 'public',
   'GET /api/sign-in': 'public',
