@@ -30,6 +30,7 @@ import {
 } from '../workflows/device/messages';
 import { devicesReportCsv } from '../client/devices-report';
 import { ProgressLine } from '../client/progress';
+import { temporalIdentity } from '../client/commands/temporal-session';
 import { appendPrivateFile, ensurePrivateDir, writePrivateFile } from '../services/shared/private-files';
 
 async function main(args: DemoArgs): Promise<number> {
@@ -87,7 +88,13 @@ async function main(args: DemoArgs): Promise<number> {
   const payloadKeys = config.payloadKeys ?? ensurePayloadKeyFile(keyFile);
   const dataConverter = dataConverterFor({ payloadKeys });
   const connection = await Connection.connect({ address });
-  const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter });
+  const client = new Client({
+    connection,
+    namespace: config.temporal.namespace,
+    dataConverter,
+    // What `ferry audit` shows beside the demo admin's actions.
+    identity: temporalIdentity('ferry-demo'),
+  });
   const nativeConnection = await NativeConnection.connect({ address });
   const taskQueue = `ferry-demo-${process.pid}`;
   const store = new FileMigrationStore(config.stateDir);
@@ -132,6 +139,7 @@ async function main(args: DemoArgs): Promise<number> {
     const fleet = await startFleetMigration(client, store, taskQueue, {
       migrationId,
       name: 'demo',
+      startedBy: 'demo',
       devices: tenants.devices,
       options,
       rollout: {

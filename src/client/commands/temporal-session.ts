@@ -70,7 +70,7 @@ export interface TemporalSession {
  * The Temporal identity a program connects with, recorded by Temporal beside every update it sends (and
  * shown by `ferry audit`): which program, the OS login that ran it, the host and the process.
  */
-export function temporalIdentity(program: 'ferry-cli' | 'ferry-console'): string {
+export function temporalIdentity(program: 'ferry-cli' | 'ferry-console' | 'ferry-demo'): string {
   const login = loginName();
   return `${program}:${login ? `${login}@` : ''}${os.hostname()}:${process.pid}`;
 }
