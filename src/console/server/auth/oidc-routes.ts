@@ -18,7 +18,8 @@ import { refusalPage } from './oidc-refusal';
 
 export interface OidcRouteDeps {
   config: OidcConfig;
-  sessions: { start(reply: FastifyReply, identity: SignedInIdentity): void };
+  /** `groups`: kept with the session (server-side only), to work the role out again as the mapping changes. */
+  sessions: { start(reply: FastifyReply, identity: SignedInIdentity, groups: readonly string[]): void };
   /** The group → role mapping as the account store has it now (read at every sign-in). */
   groupRoles(): Promise<GroupRoleMapping>;
   /** FERRY_CONSOLE_PUBLIC_URL: the console as browsers reach it. Unset: the request's own origin. */
@@ -76,8 +77,8 @@ export async function registerOidcRoutes(app: FastifyInstance, deps: OidcRouteDe
         );
       }
       const query = request.url.slice(request.url.indexOf('?') + 1 || request.url.length);
-      const identity = await signIn.finish(query, under, await deps.groupRoles());
-      deps.sessions.start(reply, identity);
+      const { identity, groups } = await signIn.finish(query, under, await deps.groupRoles());
+      deps.sessions.start(reply, identity, groups);
       return reply.redirect(under.returnTo, 303);
     } catch (err) {
       return refuse(request, reply, err);

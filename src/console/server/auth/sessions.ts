@@ -10,8 +10,9 @@ import type { SignedInIdentity } from './identity';
  * longer sign in (a local account disabled or removed). Kept in memory: a console restart signs
  * everyone out.
  *
- * The role: a local account's is read again from the store on every request (an Owner's change
- * applies at once); an OIDC identity's is the one its groups gave at sign-in (until it signs in again).
+ * The role is worked out again on every request, so that an Owner's change applies at once: a local
+ * account's is read from the store; an OIDC identity's comes from the groups the provider gave at
+ * sign-in (kept here, never sent to a page) through the group → role mapping as it is now.
  */
 
 export const SESSION_COOKIE = 'ferry-console-session';
@@ -27,12 +28,14 @@ export interface SessionOptions {
    */
   secure: boolean;
   /** The identity as of now, or undefined to end the session (default: unchanged). */
-  refresh?: (identity: SignedInIdentity) => Promise<SignedInIdentity | undefined>;
+  refresh?: (identity: SignedInIdentity, groups: readonly string[]) => Promise<SignedInIdentity | undefined>;
   now?: () => number;
 }
 
 interface Kept {
   identity: SignedInIdentity;
+  /** The identity provider's groups at sign-in (none for a local account). */
+  groups: readonly string[];
   startedAt: number;
   lastSeenAt: number;
 }
@@ -48,11 +51,11 @@ export class Sessions {
   }
 
   /** Signs in: a new id every time (a session id known before sign-in is worth nothing after it). */
-  start(reply: FastifyReply, identity: SignedInIdentity): void {
+  start(reply: FastifyReply, identity: SignedInIdentity, groups: readonly string[] = []): void {
     this.forget(reply.request);
     const id = randomBytes(32).toString('base64url');
     const now = this.now();
-    this.kept.set(digest(id), { identity, startedAt: now, lastSeenAt: now });
+    this.kept.set(digest(id), { identity, groups, startedAt: now, lastSeenAt: now });
     reply.setCookie(SESSION_COOKIE, id, {
       path: '/',
       httpOnly: true,
@@ -85,7 +88,9 @@ export class Sessions {
       this.kept.delete(key);
       return undefined;
     }
-    const identity = this.options.refresh ? await this.options.refresh(kept.identity) : kept.identity;
+    const identity = this.options.refresh
+      ? await this.options.refresh(kept.identity, kept.groups)
+      : kept.identity;
     if (!identity) {
       this.kept.delete(key);
       return undefined;
