@@ -50,11 +50,9 @@ export async function buildConsoleApp(
     logController: new LogController({ disableRequestLogging: true }),
     // A request id from the client is not trusted; nothing else in the request is logged.
     genReqId: () => crypto.randomUUID(),
-    // Behind the TLS proxy of an https public URL, the client's address (the sign-in rate limit's key)
-    // is the one that proxy appends to X-Forwarded-For: one hop trusted, no more.
-    trustProxy: settings.publicUrl?.startsWith('https://')
-      ? (_address: string, hop: number) => hop === 0
-      : false,
+    // The client's address (the sign-in rate limit's key) comes from X-Forwarded-For only when a listed
+    // proxy connects: anyone else could write the header and get a fresh limit with every request.
+    trustProxy: settings.trustedProxies.length > 0 ? settings.trustedProxies : false,
   });
   app.setErrorHandler(handleError);
   app.setNotFoundHandler(() => {
