@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { totpCode } from '../../../src/console/server/auth/credentials';
+import { SESSION_COOKIE } from '../../../src/console/server/auth/sessions';
 import { openConsole, type ConsolePage } from '../../helpers/browser';
 import { perFile } from '../../helpers/set-up';
 import {
@@ -116,7 +117,7 @@ test('when a person opens a page without a session, then they sign in with passw
     await untilText(t.page, '#signed-in', `${link.name} · admin`);
     expect(await visible(t.page, '#action-pause')).toBe(true);
     // The session cookie as the browser keeps it over http://127.0.0.1: Secure, HttpOnly, Lax.
-    const cookie = (await t.context.cookies()).find((c) => c.name === 'ferry-console-session');
+    const cookie = (await t.context.cookies()).find((c) => c.name === SESSION_COOKIE);
     expect(cookie).toMatchObject({ secure: true, httpOnly: true, sameSite: 'Lax' });
     await Promise.all([t.page.waitForURL((url) => url.pathname === '/sign-in'), t.page.click('#sign-out')]);
     const after = await t.page.evaluate(async () => (await fetch('/api/migrations')).status);

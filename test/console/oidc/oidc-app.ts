@@ -1,3 +1,4 @@
+import { SESSION_COOKIE } from '../../../src/console/server/auth/sessions';
 import { Writable } from 'node:stream';
 import fastify, {
   LogController,
@@ -59,7 +60,7 @@ export async function oidcApp(config: OidcConfig): Promise<OidcApp> {
     sessions: {
       start(reply, identity) {
         signedIn.push(identity);
-        reply.setCookie('ferry-console-session', 'started', { path: '/', httpOnly: true });
+        reply.setCookie(SESSION_COOKIE, 'started', { path: '/', httpOnly: true });
       },
     },
     groupRoles: () => Promise.resolve(config.groupRoles),

@@ -1,5 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { totpCode } from '../../../src/console/server/auth/credentials';
+import { SESSION_COOKIE } from '../../../src/console/server/auth/sessions';
 import { devServerEnvPerFile } from '../../helpers/temporal';
 import { perFile } from '../../helpers/set-up';
 import {
@@ -18,6 +19,8 @@ import { openConsole } from './console-fixture';
  */
 
 const MINUTE = 60_000;
+/** What the pages' periodic reads send (poll.js). */
+const POLL = { 'x-ferry-poll': '1' };
 const clock = { at: Date.parse('2026-06-01T09:00:00Z'), now: () => clock.at };
 const accounts = testAccountStore();
 const env = devServerEnvPerFile();
@@ -54,8 +57,14 @@ test('when a person signs in with the right password and code, then they get a s
   const browser = await owner().anonymous();
   const answer = await signIn(browser, username, secret);
   expect(answer.statusCode).toBe(200);
-  const cookie = answer.cookies.find((c) => c.name === 'ferry-console-session')!;
+  const cookie = answer.cookies.find((c) => c.name === SESSION_COOKIE)!;
+  expect(SESSION_COOKIE).toBe('__Host-ferry-console-session');
   expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', secure: true, path: '/' });
+  expect(cookie).not.toHaveProperty('domain');
+  const csrfCookie = (await owner().app.inject({ method: 'GET', url: '/api/sign-in' })).cookies.find(
+    (c) => c.name === 'ferry-console-csrf',
+  );
+  expect(csrfCookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', secure: true, path: '/' });
   expect((await browser.get('/api/session')).json()).toMatchObject({
     identity: { role: 'admin', via: 'local' },
   });
@@ -122,6 +131,23 @@ test('when a session is unused for 30 minutes, or 12 hours have passed since sig
   clock.at += 20 * MINUTE;
   expect((await busy.get('/api/session')).statusCode).toBe(401);
   // The Owner's own session ended too: a new one for the tests that follow.
+  await refreshOwner();
+});
+
+test('when only a page’s polling reads come, then the session still idles out; a read the person asked for keeps it', async () => {
+  const poll = (session: InjectSession) =>
+    session.request({ method: 'GET', url: '/api/session', headers: POLL });
+  const left = await owner().as('viewer');
+  clock.at += 20 * MINUTE;
+  expect((await poll(left)).statusCode).toBe(200);
+  clock.at += 20 * MINUTE;
+  expect((await poll(left)).statusCode).toBe(401);
+
+  const reading = await owner().as('viewer');
+  clock.at += 20 * MINUTE;
+  expect((await reading.get('/api/session')).statusCode).toBe(200);
+  clock.at += 20 * MINUTE;
+  expect((await poll(reading)).statusCode).toBe(200);
   await refreshOwner();
 });
 
