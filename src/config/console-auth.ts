@@ -81,7 +81,7 @@ export interface ConsoleAuthSettings {
   lockoutAttempts: number;
   /** …for this long (FERRY_CONSOLE_LOCKOUT_DURATION, 15 min). */
   lockoutMs: number;
-  /** Sign-in and set-up requests per minute per client address (FERRY_CONSOLE_SIGN_IN_RATE_LIMIT). */
+  /** Sign-in, set-up and OIDC start requests per minute per client address (FERRY_CONSOLE_SIGN_IN_RATE_LIMIT). */
   signInPerMinute: number;
   /** How long a set-up or invitation link can be used (FERRY_CONSOLE_SET_UP_LINK_TTL, 24 h). */
   setUpLinkMs: number;

@@ -14,7 +14,12 @@ import { auditRoutes } from './routes/audit';
 import { accountRoutes } from './routes/accounts';
 import { setUpRoutes } from './routes/set-up';
 import { signInRoutes } from './routes/sign-in';
-import { authSettings, registerConsoleAuth, type ConsoleAuthOptions } from './auth/console-auth';
+import {
+  authSettings,
+  registerConsoleAuth,
+  signInRateLimit,
+  type ConsoleAuthOptions,
+} from './auth/console-auth';
 import { groupRolesOf } from './auth/account-admin';
 import type { GroupRoleMapping } from './auth/group-roles';
 import { registerOidcRoutes } from './auth/oidc-routes';
@@ -70,6 +75,7 @@ export async function buildConsoleApp(
       config,
       sessions: auth.sessions,
       groupRoles: () => groupRolesOf(auth.store, groupRoleSeed),
+      startRoute: signInRateLimit(auth),
       // The redirect URI registered at the provider: the public URL behind a proxy, else the request's.
       ...(settings.publicUrl ? { publicUrl: settings.publicUrl } : {}),
     });

@@ -76,3 +76,20 @@ test('when an Owner changes the group mapping, then a signed-in OIDC person has 
   expect((await owner().post('/api/group-roles', { groupRoles: TEST_GROUP_ROLES })).statusCode).toBe(200);
   expect((await sessionOf(ada)).statusCode).toBe(401);
 });
+
+test('when one address starts OIDC sign-ins too often, then it is refused with 429 (sign-ins under way are not flooded out)', async () => {
+  const limited = await openConsole(env, undefined, {
+    oidc: { config: oidcConfigFor(idp) },
+    auth: { settings: { signInPerMinute: 2 } },
+  });
+  try {
+    const starts = [];
+    for (let i = 0; i < 3; i++)
+      starts.push(
+        (await limited.app.inject({ method: 'GET', url: '/auth/oidc/start', headers: HOST })).statusCode,
+      );
+    expect(starts).toEqual([302, 302, 429]);
+  } finally {
+    await limited.app.close();
+  }
+});
