@@ -217,21 +217,14 @@ test('when one address tries to sign in too often, then it is refused with 429 f
   }
 });
 
-/** Sign-in attempts as a proxy at `proxy` would pass them on, for the client `address`. */
-function proxiedSignIn(browser: InjectSession, proxy: string) {
-  return async (address: string) =>
-    (
-      await browser.request({
-        method: 'POST',
-        url: '/api/sign-in',
-        payload: { username: 'x', password: 'y', code: '123456' },
-        headers: { 'x-forwarded-for': `10.9.9.9, ${address}` },
-        remoteAddress: proxy,
-      })
-    ).statusCode;
-}
-
-test('when the console sits behind a trusted proxy, then the rate limit counts each client address the proxy reports', async () => {
+/**
+ * A console behind a proxy at 10.1.0.0/16, with a sign-in limit of 2 a minute: `use` gets sign-in
+ * attempts connecting from `connecting`, with X-Forwarded-For naming the client `address`.
+ */
+async function behindProxy(
+  connecting: string,
+  use: (from: (address: string) => Promise<number>) => Promise<void>,
+) {
   const proxied = await openConsole(env, undefined, {
     auth: {
       settings: {
@@ -242,35 +235,40 @@ test('when the console sits behind a trusted proxy, then the rate limit counts e
     },
   });
   try {
-    const from = proxiedSignIn(await proxied.anonymous(), '10.1.2.3');
+    const browser = await proxied.anonymous();
+    await use(
+      async (address) =>
+        (
+          await browser.request({
+            method: 'POST',
+            url: '/api/sign-in',
+            payload: { username: 'x', password: 'y', code: '123456' },
+            headers: { 'x-forwarded-for': `10.9.9.9, ${address}` },
+            remoteAddress: connecting,
+          })
+        ).statusCode,
+    );
+  } finally {
+    await proxied.app.close();
+  }
+}
+
+test('when the console sits behind a trusted proxy, then the rate limit counts each client address the proxy reports', async () => {
+  await behindProxy('10.1.2.3', async (from) => {
     expect([await from('203.0.113.1'), await from('203.0.113.1'), await from('203.0.113.1')]).toEqual([
       401, 401, 429,
     ]);
     // Another client (and not the address a client put first in the header).
     expect(await from('203.0.113.2')).toBe(401);
-  } finally {
-    await proxied.app.close();
-  }
+  });
 });
 
 test('when X-Forwarded-For comes from an address not listed as a proxy, then it is ignored: a new address per request gets no new limit', async () => {
-  const proxied = await openConsole(env, undefined, {
-    auth: {
-      settings: {
-        signInPerMinute: 2,
-        publicUrl: 'https://ferry.example.com',
-        trustedProxies: ['10.1.0.0/16'],
-      },
-    },
-  });
-  try {
-    const from = proxiedSignIn(await proxied.anonymous(), '198.51.100.7');
+  await behindProxy('198.51.100.7', async (from) => {
     expect([await from('203.0.113.1'), await from('203.0.113.2'), await from('203.0.113.3')]).toEqual([
       401, 401, 429,
     ]);
-  } finally {
-    await proxied.app.close();
-  }
+  });
 });
 
 /** A fresh Owner session after the clock jumped past the previous one's expiry. */
