@@ -1,4 +1,3 @@
-import { SESSION_COOKIE } from '../../../src/console/server/auth/sessions';
 import { Writable } from 'node:stream';
 import fastify, {
   LogController,
@@ -9,6 +8,7 @@ import fastify, {
 import type { OidcConfig } from '../../../src/config/console-oidc';
 import type { SignedInIdentity } from '../../../src/console/server/auth/identity';
 import { registerOidcRoutes } from '../../../src/console/server/auth/oidc-routes';
+import { SESSION_COOKIE } from '../../../src/console/server/auth/sessions';
 import { handleError } from '../../../src/console/server/errors';
 import { registerSecurity } from '../../../src/console/server/security';
 import { TEST_GROUP_ROLES, type TestIdp } from '../../helpers/oidc-provider';

@@ -1,6 +1,6 @@
-import { SESSION_COOKIE } from '../../../src/console/server/auth/sessions';
 import type { Page } from 'playwright-core';
 import { startConsole, type RunningConsole } from '../../../src/console/server/serve';
+import { SESSION_COOKIE } from '../../../src/console/server/auth/sessions';
 import { browserPerFile, openConsole, type ConsolePage } from '../../helpers/browser';
 import { TEST_GROUP_ROLES, startTestIdp, type TestIdp } from '../../helpers/oidc-provider';
 import { perFile, standIn } from '../../helpers/set-up';

@@ -1,5 +1,5 @@
-import { SESSION_COOKIE } from '../../../src/console/server/auth/sessions';
 import { createServer } from 'node:net';
+import { SESSION_COOKIE } from '../../../src/console/server/auth/sessions';
 import { perFile, standIn } from '../../helpers/set-up';
 import { startTestIdp, type TestIdp } from '../../helpers/oidc-provider';
 import { IdpAgent } from './idp-agent';
