@@ -64,6 +64,7 @@ export default tseslint.config(
         history: 'readonly',
         localStorage: 'readonly',
         fetch: 'readonly',
+        URL: 'readonly',
         URLSearchParams: 'readonly',
         Node: 'readonly',
         performance: 'readonly',

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { envDuration, optionalText } from './env-values';
 
@@ -17,12 +18,46 @@ const count = (fallback: number) =>
     return z.NEVER;
   });
 
+/** Loopback names, where a browser keeps Secure cookies over plain http (a lab, the tests). */
+const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
+
 const publicUrl = optionalText.pipe(
   z
     .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://ferry.example.com' })
-    .transform((u) => new URL(u).origin)
+    .transform((u) => new URL(u))
+    // Over http the session cookie cannot be Secure anywhere but loopback: plain http to a real host
+    // name would send it in the clear.
+    .refine((u) => u.protocol === 'https:' || LOOPBACK_HOSTS.includes(u.hostname), {
+      error: 'must be https:// (http:// only for a loopback host such as http://127.0.0.1:7380)',
+    })
+    .transform((u) => u.origin)
     .optional(),
 );
+
+/** `10.0.0.5` or `10.0.0.0/8` (IPv4 or IPv6): what fastify's trustProxy (proxy-addr) accepts. */
+function isAddressOrRange(entry: string): boolean {
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  const bits = Number(prefix);
+  return /^\d+$/.test(prefix) && bits <= (version === 4 ? 32 : 128);
+}
+
+/** Comma-separated addresses or CIDR ranges of the proxies whose X-Forwarded-For is believed. */
+const trustedProxies = optionalText.transform((value, ctx): string[] => {
+  const entries = (value ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
+  const wrong = entries.filter((e) => !isAddressOrRange(e));
+  if (wrong.length === 0) return entries;
+  ctx.addIssue({
+    code: 'custom',
+    message: `not an IP address or CIDR range: ${wrong.join(', ')} (e.g. 127.0.0.1,10.0.0.0/8)`,
+  });
+  return z.NEVER;
+});
 
 const consoleAuthEnv = z.object({
   FERRY_CONSOLE_SESSION_IDLE: envDuration('30 min'),
@@ -32,6 +67,7 @@ const consoleAuthEnv = z.object({
   FERRY_CONSOLE_SIGN_IN_RATE_LIMIT: count(10),
   FERRY_CONSOLE_SET_UP_LINK_TTL: envDuration('24 h'),
   FERRY_CONSOLE_PUBLIC_URL: publicUrl,
+  FERRY_CONSOLE_TRUSTED_PROXIES: trustedProxies,
 });
 
 export const CONSOLE_AUTH_KEYS: readonly string[] = Object.keys(consoleAuthEnv.shape);
@@ -45,12 +81,17 @@ export interface ConsoleAuthSettings {
   lockoutAttempts: number;
   /** …for this long (FERRY_CONSOLE_LOCKOUT_DURATION, 15 min). */
   lockoutMs: number;
-  /** Sign-in and set-up requests per minute per client address (FERRY_CONSOLE_SIGN_IN_RATE_LIMIT). */
+  /** Sign-in, set-up and OIDC start requests per minute per client address (FERRY_CONSOLE_SIGN_IN_RATE_LIMIT). */
   signInPerMinute: number;
   /** How long a set-up or invitation link can be used (FERRY_CONSOLE_SET_UP_LINK_TTL, 24 h). */
   setUpLinkMs: number;
   /** `https://ferry.example.com`: the origin people reach the console at (a TLS proxy in front). */
   publicUrl?: string;
+  /**
+   * The proxies (addresses or CIDR ranges) whose X-Forwarded-For names the client
+   * (FERRY_CONSOLE_TRUSTED_PROXIES; none: the header is ignored and the connecting address counts).
+   */
+  trustedProxies: string[];
 }
 
 export const DEFAULT_CONSOLE_AUTH: ConsoleAuthSettings = readConsoleAuthEnv({}).settings!;
@@ -72,6 +113,7 @@ export function readConsoleAuthEnv(source: NodeJS.ProcessEnv): {
       lockoutMs: env.FERRY_CONSOLE_LOCKOUT_DURATION,
       signInPerMinute: env.FERRY_CONSOLE_SIGN_IN_RATE_LIMIT,
       setUpLinkMs: env.FERRY_CONSOLE_SET_UP_LINK_TTL,
+      trustedProxies: env.FERRY_CONSOLE_TRUSTED_PROXIES,
       ...(env.FERRY_CONSOLE_PUBLIC_URL ? { publicUrl: env.FERRY_CONSOLE_PUBLIC_URL } : {}),
     },
   };

@@ -177,3 +177,15 @@ export async function signInPage(
   const totpSecret = await finishSetUpPage(page, setUpPath(link.token));
   return { username: link.username, name: link.name, totpSecret };
 }
+
+/**
+ * An inject session's cookies as a browser context takes them (`context.addCookies`) for the console at
+ * `url`: Secure, as the console sets them (the `__Host-` session cookie is refused otherwise).
+ */
+export function browserCookies(session: InjectSession, url: string) {
+  return session.cookie.split('; ').map((pair) => {
+    const [name, ...value] = pair.split('=');
+    // By host and path, not `url`: Chromium refuses a `__Host-` cookie given with an http:// `url`.
+    return { name: name!, value: value.join('='), domain: new URL(url).hostname, path: '/', secure: true };
+  });
+}

@@ -254,3 +254,31 @@ describe('FERRY_DEVICE_LIST_RETENTION', () => {
     ]);
   });
 });
+
+describe('the console behind a proxy', () => {
+  test('when FERRY_CONSOLE_TRUSTED_PROXIES lists addresses and ranges, then they are the proxies trusted; unset trusts none', () => {
+    const config = loadConfig({ FERRY_CONSOLE_TRUSTED_PROXIES: '127.0.0.1, 10.0.0.0/8,::1' });
+    expect(config.consoleAuth.trustedProxies).toEqual(['127.0.0.1', '10.0.0.0/8', '::1']);
+    expect(loadConfig({}).consoleAuth.trustedProxies).toEqual([]);
+  });
+
+  test('when FERRY_CONSOLE_TRUSTED_PROXIES holds a name or a bad range, then the error names the key and the entry', () => {
+    expect(problems({ FERRY_CONSOLE_TRUSTED_PROXIES: 'proxy.example.com,10.0.0.0/33' })).toEqual([
+      expect.stringMatching(
+        /^FERRY_CONSOLE_TRUSTED_PROXIES: not an IP address or CIDR range: proxy\.example\.com, 10\.0\.0\.0\/33/,
+      ),
+    ]);
+  });
+
+  test('when FERRY_CONSOLE_PUBLIC_URL is http:// to a host other than loopback, then it is refused (the cookies would not be Secure)', () => {
+    expect(problems({ FERRY_CONSOLE_PUBLIC_URL: 'http://ferry.example.com' })).toEqual([
+      expect.stringMatching(/^FERRY_CONSOLE_PUBLIC_URL: must be https:\/\//),
+    ]);
+    expect(loadConfig({ FERRY_CONSOLE_PUBLIC_URL: 'http://127.0.0.1:7380' }).consoleAuth.publicUrl).toBe(
+      'http://127.0.0.1:7380',
+    );
+    expect(loadConfig({ FERRY_CONSOLE_PUBLIC_URL: 'https://ferry.example.com/' }).consoleAuth.publicUrl).toBe(
+      'https://ferry.example.com',
+    );
+  });
+});

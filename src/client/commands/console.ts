@@ -77,10 +77,14 @@ export const consoleCommand: Command = {
       running = await startConsole(
         { client: session.client, namespace: session.namespace, taskQueue: config.taskQueue, temporalUiUrl },
         { host, port },
-        // OpenID Connect sign-in when FERRY_CONSOLE_OIDC_* is set; its group mapping seeds the store's.
-        config.consoleOidc
-          ? { oidc: { config: config.consoleOidc, groupRoleSeed: config.consoleOidc.groupRoles } }
-          : {},
+        {
+          // Info: an Owner's account changes are logged, one line each (routes/accounts.ts).
+          logLevel: 'info',
+          // OpenID Connect sign-in when FERRY_CONSOLE_OIDC_* is set; its group mapping seeds the store's.
+          ...(config.consoleOidc
+            ? { oidc: { config: config.consoleOidc, groupRoleSeed: config.consoleOidc.groupRoles } }
+            : {}),
+        },
       );
     } catch (err) {
       await session.client.connection.close();

@@ -14,7 +14,12 @@ import { auditRoutes } from './routes/audit';
 import { accountRoutes } from './routes/accounts';
 import { setUpRoutes } from './routes/set-up';
 import { signInRoutes } from './routes/sign-in';
-import { authSettings, registerConsoleAuth, type ConsoleAuthOptions } from './auth/console-auth';
+import {
+  authSettings,
+  registerConsoleAuth,
+  signInRateLimit,
+  type ConsoleAuthOptions,
+} from './auth/console-auth';
 import { groupRolesOf } from './auth/account-admin';
 import type { GroupRoleMapping } from './auth/group-roles';
 import { registerOidcRoutes } from './auth/oidc-routes';
@@ -50,11 +55,9 @@ export async function buildConsoleApp(
     logController: new LogController({ disableRequestLogging: true }),
     // A request id from the client is not trusted; nothing else in the request is logged.
     genReqId: () => crypto.randomUUID(),
-    // Behind the TLS proxy of an https public URL, the client's address (the sign-in rate limit's key)
-    // is the one that proxy appends to X-Forwarded-For: one hop trusted, no more.
-    trustProxy: settings.publicUrl?.startsWith('https://')
-      ? (_address: string, hop: number) => hop === 0
-      : false,
+    // The client's address (the sign-in rate limit's key) comes from X-Forwarded-For only when a listed
+    // proxy connects: anyone else could write the header and get a fresh limit with every request.
+    trustProxy: settings.trustedProxies.length > 0 ? settings.trustedProxies : false,
   });
   app.setErrorHandler(handleError);
   app.setNotFoundHandler(() => {
@@ -72,6 +75,7 @@ export async function buildConsoleApp(
       config,
       sessions: auth.sessions,
       groupRoles: () => groupRolesOf(auth.store, groupRoleSeed),
+      startRoute: signInRateLimit(auth),
       // The redirect URI registered at the provider: the public URL behind a proxy, else the request's.
       ...(settings.publicUrl ? { publicUrl: settings.publicUrl } : {}),
     });

@@ -55,7 +55,14 @@ export async function registerSecurity(app: FastifyInstance, publicUrl?: string)
   await app.register(csrf, {
     sessionPlugin: '@fastify/cookie',
     cookieKey: 'ferry-console-csrf',
-    cookieOpts: { path: '/', httpOnly: true, sameSite: 'strict', signed: false },
+    // Secure as the session cookie is (sessions.ts): only an http public URL (a loopback lab) turns it off.
+    cookieOpts: {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'strict',
+      signed: false,
+      secure: !publicUrl?.startsWith('http:'),
+    },
     getToken: (request) => {
       const token = request.headers[CSRF_HEADER];
       return typeof token === 'string' ? token : undefined;

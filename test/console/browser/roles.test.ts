@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { totpCode } from '../../../src/console/server/auth/credentials';
+import { SESSION_COOKIE } from '../../../src/console/server/auth/sessions';
 import { openConsole, type ConsolePage } from '../../helpers/browser';
 import { perFile } from '../../helpers/set-up';
 import {
@@ -116,12 +117,44 @@ test('when a person opens a page without a session, then they sign in with passw
     await untilText(t.page, '#signed-in', `${link.name} · admin`);
     expect(await visible(t.page, '#action-pause')).toBe(true);
     // The session cookie as the browser keeps it over http://127.0.0.1: Secure, HttpOnly, Lax.
-    const cookie = (await t.context.cookies()).find((c) => c.name === 'ferry-console-session');
+    const cookie = (await t.context.cookies()).find((c) => c.name === SESSION_COOKIE);
     expect(cookie).toMatchObject({ secure: true, httpOnly: true, sameSite: 'Lax' });
     await Promise.all([t.page.waitForURL((url) => url.pathname === '/sign-in'), t.page.click('#sign-out')]);
     const after = await t.page.evaluate(async () => (await fetch('/api/migrations')).status);
     expect(after).toBe(401);
     expect(t.problems.filter((p) => !/status of 401/.test(p))).toEqual([]);
+  } finally {
+    await t.close();
+  }
+});
+
+test('when the sign-in link names another site as where to go next, then signing in stays on the console', async () => {
+  const link = await setUpLinkFor(world.accounts, 'viewer');
+  const api = await anonymous(world.console.app);
+  const { totpSecret } = (await api.post('/api/set-up/open', { token: link.token })).json() as {
+    totpSecret: string;
+  };
+  // Set up on the previous TOTP step, so that this step's code signs in.
+  await api.post('/api/set-up/finish', {
+    token: link.token,
+    password: TEST_PASSWORD,
+    code: totpCode(totpSecret, Date.now() - 30_000),
+  });
+  const t = await tab();
+  try {
+    // Were the browser sent away, it would get this page rather than a name lookup failing.
+    await t.context.route('http://evil.example/**', (route) => route.fulfill({ body: 'elsewhere' }));
+    // `/<tab>/evil.example/x` starts with one slash, and the browser drops the tab: `//evil.example/x`.
+    await t.page.goto('/sign-in?next=%2F%09%2Fevil.example%2Fx');
+    await t.page.fill('#username', link.username);
+    await t.page.fill('#password', TEST_PASSWORD);
+    await t.page.fill('#code', totpCode(totpSecret));
+    await Promise.all([
+      t.page.waitForURL((url) => url.pathname !== '/sign-in'),
+      t.page.click('#sign-in-submit'),
+    ]);
+    expect(new URL(t.page.url()).origin).toBe(new URL(world.console.url).origin);
+    await untilText(t.page, '#signed-in', `${link.name} · viewer`);
   } finally {
     await t.close();
   }

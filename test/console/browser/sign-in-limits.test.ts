@@ -5,7 +5,14 @@ import { totpCode } from '../../../src/console/server/auth/credentials';
 import { startConsole, type RunningConsole } from '../../../src/console/server/serve';
 import { launchChromium, openConsole, type ConsolePage } from '../../helpers/browser';
 import { devServerEnv, installTestRuntime } from '../../helpers/temporal';
-import { TEST_PASSWORD, anonymous, setUpLinkFor, signedIn, testAccountStore } from '../auth-helpers';
+import {
+  TEST_PASSWORD,
+  anonymous,
+  browserCookies,
+  setUpLinkFor,
+  signedIn,
+  testAccountStore,
+} from '../auth-helpers';
 import { untilText } from './page-reads';
 
 /**
@@ -84,12 +91,7 @@ test('when someone types wrong codes until the account locks, then even the righ
     expect(t.page.url()).toContain('/sign-in');
 
     const ownerApi = await signedIn(running.app, accounts.store, 'owner', now);
-    await owner.context.addCookies(
-      ownerApi.cookie.split('; ').map((pair) => {
-        const [name, ...value] = pair.split('=');
-        return { name: name!, value: value.join('='), url: running.url };
-      }),
-    );
+    await owner.context.addCookies(browserCookies(ownerApi, running.url));
     await owner.page.goto('/accounts');
     const row = owner.page.locator(`tr[data-username="${person.username}"]`);
     await untilText(owner.page, `tr[data-username="${person.username}"] .state`, 'locked until');

@@ -8,6 +8,7 @@ import fastify, {
 import type { OidcConfig } from '../../../src/config/console-oidc';
 import type { SignedInIdentity } from '../../../src/console/server/auth/identity';
 import { registerOidcRoutes } from '../../../src/console/server/auth/oidc-routes';
+import { SESSION_COOKIE } from '../../../src/console/server/auth/sessions';
 import { handleError } from '../../../src/console/server/errors';
 import { registerSecurity } from '../../../src/console/server/security';
 import { TEST_GROUP_ROLES, type TestIdp } from '../../helpers/oidc-provider';
@@ -59,7 +60,7 @@ export async function oidcApp(config: OidcConfig): Promise<OidcApp> {
     sessions: {
       start(reply, identity) {
         signedIn.push(identity);
-        reply.setCookie('ferry-console-session', 'started', { path: '/', httpOnly: true });
+        reply.setCookie(SESSION_COOKIE, 'started', { path: '/', httpOnly: true });
       },
     },
     groupRoles: () => Promise.resolve(config.groupRoles),

@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { startConsole, type RunningConsole } from '../../../src/console/server/serve';
+import { SESSION_COOKIE } from '../../../src/console/server/auth/sessions';
 import { browserPerFile, openConsole, type ConsolePage } from '../../helpers/browser';
 import { TEST_GROUP_ROLES, startTestIdp, type TestIdp } from '../../helpers/oidc-provider';
 import { perFile, standIn } from '../../helpers/set-up';
@@ -132,9 +133,7 @@ describe('OIDC sign-in in the browser', () => {
       'console error: Failed to load resource: the server responded with a status of 403 (Forbidden)',
     ]);
     expect((await session(page)).status).toBe(401);
-    expect(await tab.context.cookies()).not.toContainEqual(
-      expect.objectContaining({ name: 'ferry-console-session' }),
-    );
+    expect(await tab.context.cookies()).not.toContainEqual(expect.objectContaining({ name: SESSION_COOKIE }));
     await page.getByRole('link', { name: 'Back to sign-in' }).click();
     await page.waitForURL((url) => url.pathname === '/sign-in');
   });

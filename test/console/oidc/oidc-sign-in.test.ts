@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import { SESSION_COOKIE } from '../../../src/console/server/auth/sessions';
 import { perFile, standIn } from '../../helpers/set-up';
 import { startTestIdp, type TestIdp } from '../../helpers/oidc-provider';
 import { IdpAgent } from './idp-agent';
@@ -90,7 +91,7 @@ describe('OIDC sign-in routes', () => {
     expect(answer.headers['content-type']).toMatch(/^text\/html/);
     expect(answer.body).toContain('no Ferry role for your groups; ask an Owner');
     expect(answer.body).not.toContain('everyone');
-    expect(answer.cookies.map((c) => c.name)).not.toContain('ferry-console-session');
+    expect(answer.cookies.map((c) => c.name)).not.toContain(SESSION_COOKIE);
     expect(console.signedIn.length).toBe(before);
   });
 

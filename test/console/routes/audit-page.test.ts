@@ -7,7 +7,7 @@ import { launchChromium, openConsole } from '../../helpers/browser';
 import { FakeWorld } from '../../helpers/fake-world';
 import { perFile, standIn } from '../../helpers/set-up';
 import { devServerEnv, installTestRuntime, testWorker } from '../../helpers/temporal';
-import { signedIn, testAccountStore } from '../auth-helpers';
+import { browserCookies, signedIn, testAccountStore } from '../auth-helpers';
 import { CSV_HEADER } from './console-world';
 
 /**
@@ -81,12 +81,7 @@ test('when a signed-in admin cancels a migration from its page, then the audit p
     const page = tab.page;
     // Signed in as a session of its own (the sign-in pages are AUTH's to test): its cookies in this browser.
     const admin = await signedIn(w.server.app, w.store, 'admin');
-    await tab.context.addCookies(
-      admin.cookie.split('; ').map((pair) => {
-        const [name, ...value] = pair.split('=');
-        return { name: name!, value: value.join('='), url: w.server.url };
-      }),
-    );
+    await tab.context.addCookies(browserCookies(admin, w.server.url));
     await page.goto(`/migrations/${id}`);
     const cancel = page.locator('#action-cancel');
     await cancel.and(page.locator(':enabled')).waitFor();

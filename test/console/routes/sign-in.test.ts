@@ -1,5 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { totpCode } from '../../../src/console/server/auth/credentials';
+import { SESSION_COOKIE } from '../../../src/console/server/auth/sessions';
 import { devServerEnvPerFile } from '../../helpers/temporal';
 import { perFile } from '../../helpers/set-up';
 import {
@@ -18,6 +19,8 @@ import { openConsole } from './console-fixture';
  */
 
 const MINUTE = 60_000;
+/** What the pages' periodic reads send (poll.js). */
+const POLL = { 'x-ferry-poll': '1' };
 const clock = { at: Date.parse('2026-06-01T09:00:00Z'), now: () => clock.at };
 const accounts = testAccountStore();
 const env = devServerEnvPerFile();
@@ -54,8 +57,14 @@ test('when a person signs in with the right password and code, then they get a s
   const browser = await owner().anonymous();
   const answer = await signIn(browser, username, secret);
   expect(answer.statusCode).toBe(200);
-  const cookie = answer.cookies.find((c) => c.name === 'ferry-console-session')!;
+  const cookie = answer.cookies.find((c) => c.name === SESSION_COOKIE)!;
+  expect(SESSION_COOKIE).toBe('__Host-ferry-console-session');
   expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', secure: true, path: '/' });
+  expect(cookie).not.toHaveProperty('domain');
+  const csrfCookie = (await owner().app.inject({ method: 'GET', url: '/api/sign-in' })).cookies.find(
+    (c) => c.name === 'ferry-console-csrf',
+  );
+  expect(csrfCookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', secure: true, path: '/' });
   expect((await browser.get('/api/session')).json()).toMatchObject({
     identity: { role: 'admin', via: 'local' },
   });
@@ -125,6 +134,23 @@ test('when a session is unused for 30 minutes, or 12 hours have passed since sig
   await refreshOwner();
 });
 
+test('when only a page’s polling reads come, then the session still idles out; a read the person asked for keeps it', async () => {
+  const poll = (session: InjectSession) =>
+    session.request({ method: 'GET', url: '/api/session', headers: POLL });
+  const left = await owner().as('viewer');
+  clock.at += 20 * MINUTE;
+  expect((await poll(left)).statusCode).toBe(200);
+  clock.at += 20 * MINUTE;
+  expect((await poll(left)).statusCode).toBe(401);
+
+  const reading = await owner().as('viewer');
+  clock.at += 20 * MINUTE;
+  expect((await reading.get('/api/session')).statusCode).toBe(200);
+  clock.at += 20 * MINUTE;
+  expect((await poll(reading)).statusCode).toBe(200);
+  await refreshOwner();
+});
+
 test('when a person signs out, then their session is gone on the server (the old cookie no longer works)', async () => {
   const viewer = await owner().as('viewer');
   const cookie = viewer.cookie;
@@ -191,26 +217,58 @@ test('when one address tries to sign in too often, then it is refused with 429 f
   }
 });
 
-test('when the console sits behind a TLS proxy, then the rate limit counts each client address the proxy reports', async () => {
+/**
+ * A console behind a proxy at 10.1.0.0/16, with a sign-in limit of 2 a minute: `use` gets sign-in
+ * attempts connecting from `connecting`, with X-Forwarded-For naming the client `address`.
+ */
+async function behindProxy(
+  connecting: string,
+  use: (from: (address: string) => Promise<number>) => Promise<void>,
+) {
   const proxied = await openConsole(env, undefined, {
-    auth: { settings: { signInPerMinute: 2, publicUrl: 'https://ferry.example.com' } },
+    auth: {
+      settings: {
+        signInPerMinute: 2,
+        publicUrl: 'https://ferry.example.com',
+        trustedProxies: ['10.1.0.0/16'],
+      },
+    },
   });
   try {
     const browser = await proxied.anonymous();
-    const from = (address: string) =>
-      browser.request({
-        method: 'POST',
-        url: '/api/sign-in',
-        payload: { username: 'x', password: 'y', code: '123456' },
-        headers: { 'x-forwarded-for': `10.9.9.9, ${address}` },
-      });
-    const a = [(await from('203.0.113.1')).statusCode, (await from('203.0.113.1')).statusCode];
-    expect([...a, (await from('203.0.113.1')).statusCode]).toEqual([401, 401, 429]);
-    // Another client (and not the address a client put first in the header).
-    expect((await from('203.0.113.2')).statusCode).toBe(401);
+    await use(
+      async (address) =>
+        (
+          await browser.request({
+            method: 'POST',
+            url: '/api/sign-in',
+            payload: { username: 'x', password: 'y', code: '123456' },
+            headers: { 'x-forwarded-for': `10.9.9.9, ${address}` },
+            remoteAddress: connecting,
+          })
+        ).statusCode,
+    );
   } finally {
     await proxied.app.close();
   }
+}
+
+test('when the console sits behind a trusted proxy, then the rate limit counts each client address the proxy reports', async () => {
+  await behindProxy('10.1.2.3', async (from) => {
+    expect([await from('203.0.113.1'), await from('203.0.113.1'), await from('203.0.113.1')]).toEqual([
+      401, 401, 429,
+    ]);
+    // Another client (and not the address a client put first in the header).
+    expect(await from('203.0.113.2')).toBe(401);
+  });
+});
+
+test('when X-Forwarded-For comes from an address not listed as a proxy, then it is ignored: a new address per request gets no new limit', async () => {
+  await behindProxy('198.51.100.7', async (from) => {
+    expect([await from('203.0.113.1'), await from('203.0.113.2'), await from('203.0.113.3')]).toEqual([
+      401, 401, 429,
+    ]);
+  });
 });
 
 /** A fresh Owner session after the clock jumped past the previous one's expiry. */

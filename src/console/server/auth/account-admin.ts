@@ -3,7 +3,7 @@ import type { AccountStore } from './account-store';
 import type { AccountState, StoredAccount } from './account-state';
 import type { GroupRoleMapping } from './group-roles';
 import type { Role } from './identity';
-import { isLocked } from './local-sign-in';
+import { isLocked, localSubject } from './local-sign-in';
 import { ownerExists } from './set-up-links';
 
 /**
@@ -54,12 +54,23 @@ export interface AccountChange {
   disabled?: boolean;
 }
 
-/** Changes a role or disables/enables an account; answers the account as it is now. */
+/**
+ * Changes a role or disables/enables an account; answers the account as it is now. An Owner who stops
+ * being one loses the unused links they made that grant the Owner role: a link made while trusted
+ * must not outlive the trust (nor let a demoted Owner come back as one through an accomplice).
+ */
 export function changeAccount(store: AccountStore, id: string, change: AccountChange, now: number) {
   return store.update((state) => {
     const account = accountOf(state, id);
+    const wasOwner = account.role === 'owner' && !account.disabled;
     if (change.role !== undefined) account.role = change.role;
     if (change.disabled !== undefined) account.disabled = change.disabled;
+    if (wasOwner && (account.role !== 'owner' || account.disabled)) {
+      const maker = localSubject(id);
+      state.setUpLinks = state.setUpLinks.filter(
+        (l) => l.used || l.role !== 'owner' || l.createdBySubject !== maker,
+      );
+    }
     if (!ownerExists(state))
       throw new ApiError(
         409,
@@ -79,11 +90,13 @@ export function unlockAccount(store: AccountStore, id: string, now: number) {
   });
 }
 
-export function revokeLink(store: AccountStore, id: string): Promise<void> {
+/** Revokes a link; answers the username it was for. */
+export function revokeLink(store: AccountStore, id: string): Promise<string> {
   return store.update((state) => {
-    const before = state.setUpLinks.length;
-    state.setUpLinks = state.setUpLinks.filter((l) => l.id !== id);
-    if (state.setUpLinks.length === before) throw notFound('no such invitation');
+    const link = state.setUpLinks.find((l) => l.id === id);
+    if (!link) throw notFound('no such invitation');
+    state.setUpLinks = state.setUpLinks.filter((l) => l !== link);
+    return link.username;
   });
 }
 

@@ -43,6 +43,8 @@ export const storedSetUpLink = z.object({
   /** The TOTP secret shown at the link's first opening, confirmed by a code at its end. */
   pendingTotpSecret: z.string().optional(),
   createdBy: z.string(),
+  /** Who made it, as a subject (`local:<id>`): their unused Owner links go when they stop being one. */
+  createdBySubject: z.string().optional(),
   expiresAt: z.number(),
   used: z.boolean(),
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { link, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseAccountState, type AccountState, type AccountStore } from './account-state';
 
@@ -9,7 +9,7 @@ export type { AccountStore } from './account-state';
 /**
  * Where the console's accounts live, beside the migration store: a file under FERRY_STATE_DIR (0600,
  * written whole to a temporary file then renamed, one writer at a time across processes through a lock
- * file), or PostgreSQL when FERRY_STORE_URL is set (account-store-postgres.ts). `ferry console` and
+ * file holding the writer's random value), or PostgreSQL when FERRY_STORE_URL is set (account-store-postgres.ts). `ferry console` and
  * `ferry console-owner` open the same one.
  */
 
@@ -51,7 +51,7 @@ export class FileAccountStore implements AccountStore {
   }
 
   private async locked<T>(change: (state: AccountState) => T): Promise<T> {
-    await this.lock();
+    const mine = await this.lock();
     try {
       const state = await this.read();
       const answer = change(state);
@@ -66,24 +66,79 @@ export class FileAccountStore implements AccountStore {
       await rename(temporary, this.location);
       return answer;
     } finally {
-      await rm(this.lockFile, { force: true });
+      await this.release(mine);
     }
   }
 
-  private async lock(): Promise<void> {
-    for (;;) {
-      try {
-        await (await open(this.lockFile, 'wx', 0o600)).close();
-        return;
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  /**
+   * Takes the lock: a file holding a random value of this writer's, made with its value in one step
+   * (a hard link of a written file fails if the lock exists). A lock older than STALE_LOCK_MS is taken
+   * away by rename, which only one contender wins, and only if it still holds the value judged stale.
+   */
+  private async lock(): Promise<string> {
+    const mine = randomUUID();
+    const candidate = `${this.lockFile}.${mine}`;
+    await writeFile(candidate, mine, { mode: 0o600 });
+    try {
+      for (;;) {
+        try {
+          await link(candidate, this.lockFile);
+          return mine;
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        }
+        const held = await this.holder();
+        if (held && Date.now() - held.since > STALE_LOCK_MS) await this.removeIfHeldBy(held.value);
+        else await new Promise((resolve) => setTimeout(resolve, LOCK_RETRY_MS));
       }
-      const since = await stat(this.lockFile).then(
-        (s) => Date.now() - s.mtimeMs,
-        () => 0,
-      );
-      if (since > STALE_LOCK_MS) await rm(this.lockFile, { force: true });
-      else await new Promise((resolve) => setTimeout(resolve, LOCK_RETRY_MS));
+    } finally {
+      await rm(candidate, { force: true });
+    }
+  }
+
+  /** Lets go of the lock, unless another writer took it over meanwhile (then it is theirs to remove). */
+  private release(mine: string): Promise<void> {
+    return this.removeIfHeldBy(mine);
+  }
+
+  private async holder(): Promise<{ value: string; since: number } | undefined> {
+    // One handle: the value and the age are the same file's, even if the lock changes hands meanwhile.
+    let file;
+    try {
+      file = await open(this.lockFile, 'r');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
+    try {
+      const [value, info] = await Promise.all([file.readFile('utf8'), file.stat()]);
+      return { value, since: info.mtimeMs };
+    } finally {
+      await file.close();
+    }
+  }
+
+  /**
+   * Removes the lock file if it holds `value`: moved aside by rename first (atomic: no one else's new
+   * lock can be deleted between the check and the removal), then checked, and put back if it was not
+   * the one meant.
+   */
+  private async removeIfHeldBy(value: string): Promise<void> {
+    const aside = `${this.lockFile}.${randomUUID()}.old`;
+    try {
+      await rename(this.lockFile, aside);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw err;
+    }
+    try {
+      if ((await readFile(aside, 'utf8')) !== value)
+        // Someone else's: back where it was, unless a newer lock stands there already.
+        await link(aside, this.lockFile).catch((err: NodeJS.ErrnoException) => {
+          if (err.code !== 'EEXIST') throw err;
+        });
+    } finally {
+      await rm(aside, { force: true });
     }
   }
 }

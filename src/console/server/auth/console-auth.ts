@@ -4,6 +4,7 @@ import { loadConfig } from '../../../config';
 import { DEFAULT_CONSOLE_AUTH, type ConsoleAuthSettings } from '../../../config/console-auth';
 import { ApiError } from '../errors';
 import { openAccountStore, type AccountStore } from './account-store';
+import { roleForGroups } from './group-roles';
 import type { SignedInIdentity } from './identity';
 import { guardRoutes } from './route-roles';
 import { Sessions } from './sessions';
@@ -29,10 +30,19 @@ export interface ConsoleAuth {
   now: () => number;
 }
 
-async function localRefresh(store: AccountStore, identity: SignedInIdentity) {
-  if (identity.via !== 'local') return identity;
+/**
+ * The identity as of now, or undefined to end the session: a local account's name and role from the
+ * store (gone or disabled: no session); an OIDC person's role from their sign-in groups through the
+ * mapping as an Owner has it now (no role left: no session), not the one it gave at sign-in.
+ */
+async function refreshIdentity(store: AccountStore, identity: SignedInIdentity, groups: readonly string[]) {
+  const state = await store.read();
+  if (identity.via === 'oidc') {
+    const role = roleForGroups(state.groupRoles, groups);
+    return role ? { ...identity, role } : undefined;
+  }
   const id = identity.subject.slice('local:'.length);
-  const account = (await store.read()).accounts.find((a) => a.id === id);
+  const account = state.accounts.find((a) => a.id === id);
   // A lock-out stops new sign-ins only: someone guessing at an account does not sign its owner out.
   if (!account || account.disabled) return undefined;
   return { ...identity, name: account.name, role: account.role };
@@ -58,7 +68,7 @@ export async function registerConsoleAuth(
     maxMs: settings.sessionMaxMs,
     secure: !settings.publicUrl?.startsWith('http:'),
     now,
-    refresh: (identity) => localRefresh(store, identity),
+    refresh: (identity, groups) => refreshIdentity(store, identity, groups),
   });
   await app.register(rateLimit, {
     global: false,

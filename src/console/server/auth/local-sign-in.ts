@@ -44,7 +44,12 @@ export async function signInLocally(
   const found = (await store.read()).accounts.find((a) => sameUsername(a.username, attempt.username));
   // Verified even without an account (against a decoy hash): an unknown name takes as long as a known one.
   const passwordRight = await passwordMatches(found?.passwordHash, attempt.password);
-  if (!found) throw signInFailed(settings);
+  if (!found) {
+    // The store round trip a known name's failure makes (the unchanged document written back): without
+    // it an unknown name answers sooner, and the timing tells which usernames exist.
+    await store.update(() => undefined);
+    throw signInFailed(settings);
+  }
   const signedIn = await store.update((state) => {
     const account = state.accounts.find((a) => a.id === found.id);
     if (!account || account.disabled || isLocked(account, now())) return undefined;

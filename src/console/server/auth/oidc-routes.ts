@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteShorthandOptions } from 'fastify';
 import { z } from 'zod';
 import type { OidcConfig } from '../../../config/console-oidc';
 import { parseRequest } from '../errors';
@@ -18,11 +18,17 @@ import { refusalPage } from './oidc-refusal';
 
 export interface OidcRouteDeps {
   config: OidcConfig;
-  sessions: { start(reply: FastifyReply, identity: SignedInIdentity): void };
+  /** `groups`: kept with the session (server-side only), to work the role out again as the mapping changes. */
+  sessions: { start(reply: FastifyReply, identity: SignedInIdentity, groups: readonly string[]): void };
   /** The group → role mapping as the account store has it now (read at every sign-in). */
   groupRoles(): Promise<GroupRoleMapping>;
   /** FERRY_CONSOLE_PUBLIC_URL: the console as browsers reach it. Unset: the request's own origin. */
   publicUrl?: string;
+  /**
+   * The start route's options: the sign-in rate limit (console-auth.ts). Each start holds a pending
+   * sign-in, of which only so many are kept: a flood of starts would push real ones out.
+   */
+  startRoute?: RouteShorthandOptions;
 }
 
 export const OIDC_START_PATH = '/auth/oidc/start';
@@ -45,7 +51,7 @@ export async function registerOidcRoutes(app: FastifyInstance, deps: OidcRouteDe
   const signIn = new OidcSignIn(deps.config);
   const pending = new PendingSignIns();
 
-  app.get(OIDC_START_PATH, async (request, reply) => {
+  app.get(OIDC_START_PATH, deps.startRoute ?? {}, async (request, reply) => {
     const { next: returnTo = '/' } = parseRequest(startQuery, request.query, 'query');
     const redirectUri = `${consoleOrigin(request, deps.publicUrl)}${OIDC_CALLBACK_PATH}`;
     try {
@@ -76,8 +82,8 @@ export async function registerOidcRoutes(app: FastifyInstance, deps: OidcRouteDe
         );
       }
       const query = request.url.slice(request.url.indexOf('?') + 1 || request.url.length);
-      const identity = await signIn.finish(query, under, await deps.groupRoles());
-      deps.sessions.start(reply, identity);
+      const { identity, groups } = await signIn.finish(query, under, await deps.groupRoles());
+      deps.sessions.start(reply, identity, groups);
       return reply.redirect(under.returnTo, 303);
     } catch (err) {
       return refuse(request, reply, err);

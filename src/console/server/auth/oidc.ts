@@ -50,9 +50,14 @@ export class OidcSignIn {
 
   /**
    * The provider's answer (the callback's query) checked and exchanged for an ID token; its claims and
-   * the mapping make the identity. Throws OidcSignInError, whose message a page may show.
+   * the mapping make the identity; the groups come too (the session works the role out again from them
+   * when the mapping changes). Throws OidcSignInError, whose message a page may show.
    */
-  async finish(query: string, pending: PendingSignIn, mapping: GroupRoleMapping): Promise<SignedInIdentity> {
+  async finish(
+    query: string,
+    pending: PendingSignIn,
+    mapping: GroupRoleMapping,
+  ): Promise<{ identity: SignedInIdentity; groups: string[] }> {
     const configuration = await this.configuration();
     const callback = new URL(pending.redirectUri);
     callback.search = query;
@@ -68,7 +73,7 @@ export class OidcSignIn {
       });
     const claims = tokens.claims() as Claims;
     const groups = await this.groupsOf(configuration, claims, tokens.access_token);
-    return oidcIdentity(claims, groups, mapping);
+    return { identity: oidcIdentity(claims, groups, mapping), groups };
   }
 
   /**

@@ -6,15 +6,28 @@ import type { SignedInIdentity } from './identity';
  * Server-side sessions: the browser holds an opaque random id in a cookie (HttpOnly, SameSite=Lax so
  * that the redirect back from an identity provider carries it, Path=/, Secure where the browser keeps
  * it); the console keeps, by the id's sha256, who signed in and when. A session ends after
- * `idleMs` unused or `maxMs` after sign-in, at sign-out, or when `refresh` finds the person may no
- * longer sign in (a local account disabled or removed). Kept in memory: a console restart signs
- * everyone out.
+ * `idleMs` unused (a page's polling does not count) or `maxMs` after sign-in, at sign-out, or when
+ * `refresh` finds the person may no longer sign in (a local account disabled or removed, an OIDC
+ * person's groups mapping to no role). Kept in memory: a console restart signs everyone out.
  *
- * The role: a local account's is read again from the store on every request (an Owner's change
- * applies at once); an OIDC identity's is the one its groups gave at sign-in (until it signs in again).
+ * The role is worked out again on every request, so that an Owner's change applies at once: a local
+ * account's is read from the store; an OIDC identity's comes from the groups the provider gave at
+ * sign-in (kept here, never sent to a page) through the group → role mapping as it is now.
  */
 
-export const SESSION_COOKIE = 'ferry-console-session';
+/**
+ * The session cookie's name where it is Secure: `__Host-` makes the browser refuse it unless it is
+ * Secure, Path=/ and without Domain, so that neither a sibling subdomain nor plain http can plant or
+ * shadow it.
+ */
+export const SESSION_COOKIE = '__Host-ferry-console-session';
+/** Its name over an http public URL (a loopback lab): a `__Host-` cookie must be Secure. */
+export const PLAIN_SESSION_COOKIE = 'ferry-console-session';
+
+export const sessionCookieName = (secure: boolean) => (secure ? SESSION_COOKIE : PLAIN_SESSION_COOKIE);
+
+/** Sent (`1`) by the pages' periodic reads (poll.js): they need a session but do not keep it alive. */
+export const POLL_HEADER = 'x-ferry-poll';
 
 export interface SessionOptions {
   idleMs: number;
@@ -27,12 +40,14 @@ export interface SessionOptions {
    */
   secure: boolean;
   /** The identity as of now, or undefined to end the session (default: unchanged). */
-  refresh?: (identity: SignedInIdentity) => Promise<SignedInIdentity | undefined>;
+  refresh?: (identity: SignedInIdentity, groups: readonly string[]) => Promise<SignedInIdentity | undefined>;
   now?: () => number;
 }
 
 interface Kept {
   identity: SignedInIdentity;
+  /** The identity provider's groups at sign-in (none for a local account). */
+  groups: readonly string[];
   startedAt: number;
   lastSeenAt: number;
 }
@@ -42,18 +57,20 @@ const digest = (id: string) => createHash('sha256').update(id).digest('hex');
 export class Sessions {
   private readonly kept = new Map<string, Kept>();
   private readonly now: () => number;
+  readonly cookieName: string;
 
   constructor(private readonly options: SessionOptions) {
     this.now = options.now ?? Date.now;
+    this.cookieName = sessionCookieName(options.secure);
   }
 
   /** Signs in: a new id every time (a session id known before sign-in is worth nothing after it). */
-  start(reply: FastifyReply, identity: SignedInIdentity): void {
+  start(reply: FastifyReply, identity: SignedInIdentity, groups: readonly string[] = []): void {
     this.forget(reply.request);
     const id = randomBytes(32).toString('base64url');
     const now = this.now();
-    this.kept.set(digest(id), { identity, startedAt: now, lastSeenAt: now });
-    reply.setCookie(SESSION_COOKIE, id, {
+    this.kept.set(digest(id), { identity, groups, startedAt: now, lastSeenAt: now });
+    reply.setCookie(this.cookieName, id, {
       path: '/',
       httpOnly: true,
       sameSite: 'lax',
@@ -65,7 +82,7 @@ export class Sessions {
   /** Signs out: the session is gone on the server, and the cookie in the browser. */
   end(request: FastifyRequest, reply: FastifyReply): void {
     this.forget(request);
-    reply.clearCookie(SESSION_COOKIE, {
+    reply.clearCookie(this.cookieName, {
       path: '/',
       httpOnly: true,
       sameSite: 'lax',
@@ -75,7 +92,7 @@ export class Sessions {
 
   /** The signed-in identity of the request's session, or undefined (none, expired, or refused). */
   async identify(request: FastifyRequest): Promise<SignedInIdentity | undefined> {
-    const id = request.cookies[SESSION_COOKIE];
+    const id = request.cookies[this.cookieName];
     if (!id) return undefined;
     const key = digest(id);
     const kept = this.kept.get(key);
@@ -85,13 +102,17 @@ export class Sessions {
       this.kept.delete(key);
       return undefined;
     }
-    const identity = this.options.refresh ? await this.options.refresh(kept.identity) : kept.identity;
+    const identity = this.options.refresh
+      ? await this.options.refresh(kept.identity, kept.groups)
+      : kept.identity;
     if (!identity) {
       this.kept.delete(key);
       return undefined;
     }
     kept.identity = identity;
-    kept.lastSeenAt = now;
+    // A page's own periodic read is not the person using the console: counting it would keep an
+    // unattended open tab signed in for the session's whole life.
+    if (request.headers[POLL_HEADER] !== '1') kept.lastSeenAt = now;
     this.sweep(now);
     return identity;
   }
@@ -102,7 +123,7 @@ export class Sessions {
   }
 
   private forget(request: FastifyRequest): void {
-    const id = request.cookies[SESSION_COOKIE];
+    const id = request.cookies[this.cookieName];
     if (id) this.kept.delete(digest(id));
   }
 

@@ -45,6 +45,8 @@ export interface NewLink {
   role: Role;
   kind: 'owner' | 'invitation';
   createdBy: string;
+  /** The maker's subject, when a signed-in person makes it (not `ferry console-owner`). */
+  createdBySubject?: string;
   /** `console-owner --force`: even with an Owner, and resetting an existing account of that name. */
   force?: boolean;
 }
@@ -84,6 +86,7 @@ export async function createSetUpLink(
       kind: link.kind,
       ...(existing ? { accountId: existing.id } : {}),
       createdBy: link.createdBy,
+      ...(link.createdBySubject ? { createdBySubject: link.createdBySubject } : {}),
       expiresAt,
       used: false,
     });

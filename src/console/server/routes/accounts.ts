@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { parseRequest } from '../errors';
 import type { ConsoleAuth } from '../auth/console-auth';
@@ -24,6 +24,14 @@ const changeBody = z
   });
 const groupRolesBody = z.strictObject({ groupRoles: groupRoleMapping });
 
+/**
+ * One log line per Owner action on accounts, so that who changed whose access can be found later: the
+ * actor's subject, what, and the account id or username — never a token or a link.
+ */
+function recordOwnerAction(request: FastifyRequest, action: string, target: string): void {
+  request.log.info({ actor: request.identity!.subject, action, target }, 'console account change');
+}
+
 export function accountRoutes(app: FastifyInstance, auth: ConsoleAuth): void {
   app.get('/api/accounts', async () => accountsView(await auth.store.read(), auth.now()));
 
@@ -31,10 +39,16 @@ export function accountRoutes(app: FastifyInstance, auth: ConsoleAuth): void {
     const body = parseRequest(inviteBody, request.body, 'body');
     const { token, expiresAt } = await createSetUpLink(
       auth.store,
-      { ...body, kind: 'invitation', createdBy: request.identity!.name },
+      {
+        ...body,
+        kind: 'invitation',
+        createdBy: request.identity!.name,
+        createdBySubject: request.identity!.subject,
+      },
       auth.settings.setUpLinkMs,
       auth.now(),
     );
+    recordOwnerAction(request, `invite as ${body.role}`, body.username);
     // The link is shown once, to the Owner who makes it (they pass it on); it is never stored.
     reply.header('cache-control', 'no-store');
     return { path: setUpPath(token), expiresAt: new Date(expiresAt).toISOString() };
@@ -42,7 +56,7 @@ export function accountRoutes(app: FastifyInstance, auth: ConsoleAuth): void {
 
   app.post('/api/accounts/invitations/:linkId/revoke', async (request) => {
     const { linkId } = parseRequest(linkParams, request.params, 'params');
-    await revokeLink(auth.store, linkId);
+    recordOwnerAction(request, 'revoke invitation', await revokeLink(auth.store, linkId));
     return { ok: true };
   });
 
@@ -50,6 +64,9 @@ export function accountRoutes(app: FastifyInstance, auth: ConsoleAuth): void {
     const { accountId } = parseRequest(accountParams, request.params, 'params');
     const change = parseRequest(changeBody, request.body, 'body');
     const account = await changeAccount(auth.store, accountId, change, auth.now());
+    if (change.role !== undefined) recordOwnerAction(request, `role ${change.role}`, accountId);
+    if (change.disabled !== undefined)
+      recordOwnerAction(request, change.disabled ? 'disable' : 'enable', accountId);
     // A disabled account's sessions end now; a new role applies on its next request (sessions.ts).
     if (account.disabled) auth.sessions.endAll(localSubject(accountId));
     return account;
@@ -57,11 +74,15 @@ export function accountRoutes(app: FastifyInstance, auth: ConsoleAuth): void {
 
   app.post('/api/accounts/:accountId/unlock', async (request) => {
     const { accountId } = parseRequest(accountParams, request.params, 'params');
-    return unlockAccount(auth.store, accountId, auth.now());
+    const account = await unlockAccount(auth.store, accountId, auth.now());
+    recordOwnerAction(request, 'unlock', accountId);
+    return account;
   });
 
   app.post('/api/group-roles', async (request) => {
     const { groupRoles } = parseRequest(groupRolesBody, request.body, 'body');
-    return { groupRoles: await setGroupRoles(auth.store, groupRoles) };
+    const saved = await setGroupRoles(auth.store, groupRoles);
+    recordOwnerAction(request, 'group roles', saved.map((m) => `${m.group}=${m.role}`).join(','));
+    return { groupRoles: saved };
   });
 }

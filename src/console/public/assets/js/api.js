@@ -53,8 +53,13 @@ export async function vocabulary() {
   };
 }
 
-export async function getJson(url) {
-  return answer(await fetch(url, { headers: { accept: 'application/json' }, credentials: 'same-origin' }));
+/**
+ * `poll`: a page's periodic read, not the person's doing; the server does not let it keep an idle
+ * session alive (the header is POLL_HEADER of sessions.ts).
+ */
+export async function getJson(url, { poll = false } = {}) {
+  const headers = { accept: 'application/json', ...(poll ? { 'x-ferry-poll': '1' } : {}) };
+  return answer(await fetch(url, { headers, credentials: 'same-origin' }));
 }
 
 /** POST with the session's CSRF token: JSON unless `contentType` says otherwise (a CSV upload). */

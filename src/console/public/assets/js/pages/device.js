@@ -65,10 +65,10 @@ function history(entries) {
   );
 }
 
-const live = every(3_000, async () => {
+const live = every(3_000, async ({ poll }) => {
   let answer;
   try {
-    answer = await getJson(migrationApi(migrationId, `/devices/${encodeURIComponent(serial)}`));
+    answer = await getJson(migrationApi(migrationId, `/devices/${encodeURIComponent(serial)}`), { poll });
   } catch (err) {
     say('load-error', 'error', `Could not read ${serial}: ${err.message}`);
     return;

@@ -58,11 +58,11 @@ function failures(reasons) {
   );
 }
 
-async function draw() {
+async function draw({ poll = false } = {}) {
   let status;
   let statuses;
   try {
-    [status, { statuses }] = await Promise.all([getJson(migrationApi(migrationId)), vocabulary()]);
+    [status, { statuses }] = await Promise.all([getJson(migrationApi(migrationId), { poll }), vocabulary()]);
   } catch (err) {
     say('load-error', 'error', `Could not read ${migrationId}: ${err.message}`);
     return;

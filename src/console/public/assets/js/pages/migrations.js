@@ -25,9 +25,12 @@ function row(m, statuses) {
   );
 }
 
-every(5_000, async () => {
+every(5_000, async ({ poll }) => {
   try {
-    const [{ migrations }, { statuses }] = await Promise.all([getJson('/api/migrations'), vocabulary()]);
+    const [{ migrations }, { statuses }] = await Promise.all([
+      getJson('/api/migrations', { poll }),
+      vocabulary(),
+    ]);
     byId('list-error').hidden = true;
     fill(
       'migrations',

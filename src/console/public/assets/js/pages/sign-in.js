@@ -11,8 +11,15 @@ beforeSignIn();
 
 function next() {
   const wanted = new URLSearchParams(location.search).get('next') ?? '/';
-  // Only a path on this console: `//elsewhere` or `https://…` would send the person away.
-  return wanted.startsWith('/') && !wanted.startsWith('//') && !wanted.startsWith('/\\') ? wanted : '/';
+  // Resolved as the browser will resolve it, not checked as text: the browser drops tabs and newlines
+  // and reads `\` as `/`, so `/<tab>/elsewhere` would pass a prefix check and still leave the console.
+  try {
+    const url = new URL(wanted, location.origin);
+    if (url.origin === location.origin) return `${url.pathname}${url.search}${url.hash}`;
+  } catch {
+    // Not a URL at all: the console's start page.
+  }
+  return '/';
 }
 
 void getSession().then(
