@@ -13,6 +13,8 @@ import { freePort } from '../src/temporal/free-port';
 import { startDeviceMigration } from '../src/temporal/start-device';
 import { DEFAULT_MIGRATION_OPTIONS, type DeviceInput } from '../src/workflows/device/messages';
 import { launchChromium } from '../test/helpers/browser';
+import { browserCookies, signedIn } from '../test/console/auth-helpers';
+import { FileAccountStore } from '../src/console/server/auth/account-store';
 
 const USAGE = `npx ts-node --transpile-only bench/console-devices.ts [--devices N] [--runs N] [--json]
 
@@ -64,11 +66,14 @@ function device(i: number): DeviceInput {
 }
 
 /** Time to the response's first byte and to its end, in ms, and its size. */
+/** The signed-in Viewer's cookies, sent with every request (the console answers nothing without them). */
+let cookie = '';
+
 function get(url: string): Promise<{ ttfbMs: number; totalMs: number; bytes: number; status: number }> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     http
-      .get(url, (res) => {
+      .get(url, { headers: { cookie } }, (res) => {
         let ttfbMs = 0;
         let bytes = 0;
         res.once('data', () => (ttfbMs = performance.now() - started));
@@ -128,11 +133,15 @@ async function main(): Promise<void> {
       now: () => Date.now() + watch.skewMs,
     });
     const expire = () => (watch.skewMs += 5_000);
+    const accounts = new FileAccountStore(stateDir);
     const consoleServer = await startConsole(
       { client, namespace: 'default', taskQueue: 'console-bench-no-worker' },
       { port: 0 },
-      { deviceTable: table },
+      { deviceTable: table, auth: { store: accounts } },
     );
+    // Signed in as a Viewer through the set-up API, as the tests do: every request carries the session.
+    const viewer = await signedIn(consoleServer.app, accounts, 'viewer');
+    cookie = viewer.cookie;
     const api = `${consoleServer.url}/api/migrations/${migrationId}/devices`;
     const pages = Math.ceil(count / 50);
     const requests: Record<string, string> = {
@@ -195,14 +204,16 @@ async function main(): Promise<void> {
         if (kind === 'cold') table.forget(migrationId);
         else if (kind === 'expired') expire();
         else await get(first);
-        const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+        const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+        await context.addCookies(browserCookies(viewer, consoleServer.url));
+        const page = await context.newPage();
         await page.goto(`${consoleServer.url}/migrations/${migrationId}/devices`);
         await page.locator('#devices-table[data-state=ready]').waitFor({ timeout: 120_000 });
         const drawn = await page.evaluate(
           () => performance.getEntriesByName('ferry:devices-table')[0]!.startTime,
         );
         render[kind].push(drawn);
-        await page.close();
+        await context.close();
       }
     } finally {
       await browser.close();

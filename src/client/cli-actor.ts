@@ -4,7 +4,7 @@ import { loginName } from './commands/flags';
 
 /**
  * Who the CLI acts as, recorded with every action it sends (and read back by `ferry audit`): the OS login
- * that ran `ferry` and the identity its Temporal client connected with (by default `pid@host`; the
+ * that ran `ferry` and the identity its Temporal client connected with (`ferry-cli:<login>@<host>:<pid>`; the
  * Temporal credentials say which service account it was). `--by` only sets the display text.
  */
 export function cliActor(client: Client): AdminActor {

@@ -34,8 +34,8 @@ Options:
       --json             print one JSON object with every result instead of lines
   -h, --help             show this help
 
-Every action records your OS login and the identity of the Temporal client that sent it (pid@host);
---by only sets the name shown. \`ferry audit MIGRATION\` lists them.
+Every action records your OS login and the identity the CLI's Temporal client connected with
+(ferry-cli:LOGIN@HOST:PID); --by only sets the name shown. \`ferry audit MIGRATION\` lists them.
 
 Exit codes: 0 every device acted on or skipped with a reason, 1 an action failed (or Temporal
 unreachable, or no such migration), 2 bad usage.`;

@@ -7,8 +7,8 @@ import { withTemporal } from './temporal-session';
 /** `ferry pause|resume|approve-wave|approve-abm|start-all|cancel-migration MIGRATION` (see ../migration-action). */
 
 const RECORDED = `--by NAME is the name shown (default: your OS login); --reason TEXT says why. Every action
-records your OS login and the identity of the Temporal client that sent it (pid@host); \`ferry audit
-MIGRATION\` lists them.`;
+records your OS login and the identity the CLI's Temporal client connected with
+(ferry-cli:LOGIN@HOST:PID); \`ferry audit MIGRATION\` lists them.`;
 
 export function migrationActionCommand(name: MigrationActionName): Command {
   return {
