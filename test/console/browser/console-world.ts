@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -10,6 +10,7 @@ import { FileAccountStore, type AccountStore } from '../../../src/console/server
 import { launchChromium } from '../../helpers/browser';
 import { perFile, standIn } from '../../helpers/set-up';
 import { devServerEnv, installTestRuntime, testWorker } from '../../helpers/temporal';
+import { signedIn } from '../auth-helpers';
 
 /**
  * What the console's browser tests drive: the demo's world (simulated Workspace ONE source and target
@@ -104,4 +105,32 @@ async function startWorld(): Promise<ConsoleWorld> {
 /** The world started once before the file's tests and closed after them; read it inside tests. */
 export function consoleWorldPerFile(): ConsoleWorld {
   return standIn(perFile('the console world', startWorld, (world) => world.close()));
+}
+
+/**
+ * One migration of the world's fleet for the file's tests, started by an Admin through the API in waves
+ * of 2 that wait for approval (so that it stays open, with controls to show); read it inside tests.
+ */
+export function migrationPerFile(world: ConsoleWorld, name: string): () => { id: string } {
+  return perFile(
+    `the migration "${name}"`,
+    async () => {
+      const admin = await signedIn(world.console.app, world.accounts, 'admin');
+      const upload = await admin.request({
+        method: 'POST',
+        url: '/api/uploads',
+        headers: { 'content-type': 'text/csv' },
+        payload: readFileSync(world.deviceListFile, 'utf8'),
+      });
+      const { uploadId } = upload.json() as { uploadId: string };
+      const started = await admin.post('/api/migrations', {
+        uploadId,
+        name,
+        options: { approveWaves: true, waveSize: 2 },
+      });
+      if (started.statusCode !== 200) throw new Error(`the migration did not start: ${started.body}`);
+      return { id: (started.json() as { id: string }).id };
+    },
+    () => undefined,
+  );
 }

@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import type { Role } from '../../../src/console/server/auth/identity';
 import { openConsole } from '../../helpers/browser';
-import { perFile } from '../../helpers/set-up';
-import { signInPage, signedIn } from '../auth-helpers';
-import { consoleWorldPerFile } from './console-world';
+import { signInPage } from '../auth-helpers';
+import { consoleWorldPerFile, migrationPerFile } from './console-world';
 import { untilText } from './page-reads';
 
 /**
@@ -14,27 +12,7 @@ import { untilText } from './page-reads';
  */
 
 const world = consoleWorldPerFile();
-const migration = perFile(
-  'a migration waiting for its second wave',
-  async () => {
-    const admin = await signedIn(world.console.app, world.accounts, 'admin');
-    const upload = await admin.request({
-      method: 'POST',
-      url: '/api/uploads',
-      headers: { 'content-type': 'text/csv' },
-      payload: readFileSync(world.deviceListFile, 'utf8'),
-    });
-    const { uploadId } = upload.json() as { uploadId: string };
-    const started = await admin.post('/api/migrations', {
-      uploadId,
-      name: 'role pages',
-      options: { approveWaves: true, waveSize: 2 },
-    });
-    expect(started.statusCode).toBe(200);
-    return { id: (started.json() as { id: string }).id };
-  },
-  () => undefined,
-);
+const migration = migrationPerFile(world, 'role pages');
 
 const visible = (page: Page, selector: string) => page.locator(selector).first().isVisible();
 

@@ -1,18 +1,9 @@
-import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { totpCode } from '../../../src/console/server/auth/credentials';
 import { SESSION_COOKIE } from '../../../src/console/server/auth/sessions';
 import { openConsole, type ConsolePage } from '../../helpers/browser';
-import { perFile } from '../../helpers/set-up';
-import {
-  TEST_PASSWORD,
-  anonymous,
-  finishSetUpPage,
-  setUpLinkFor,
-  signInPage,
-  signedIn,
-} from '../auth-helpers';
-import { consoleWorldPerFile } from './console-world';
+import { TEST_PASSWORD, anonymous, finishSetUpPage, setUpLinkFor, signInPage } from '../auth-helpers';
+import { consoleWorldPerFile, migrationPerFile } from './console-world';
 import { untilText } from './page-reads';
 
 /**
@@ -22,28 +13,7 @@ import { untilText } from './page-reads';
  */
 
 const world = consoleWorldPerFile();
-/** One migration to look at, started by an Admin through the API. */
-const migration = perFile(
-  'a migration',
-  async () => {
-    const admin = await signedIn(world.console.app, world.accounts, 'admin');
-    const upload = await admin.request({
-      method: 'POST',
-      url: '/api/uploads',
-      headers: { 'content-type': 'text/csv' },
-      payload: readFileSync(world.deviceListFile, 'utf8'),
-    });
-    const { uploadId } = upload.json() as { uploadId: string };
-    const started = await admin.post('/api/migrations', {
-      uploadId,
-      name: 'roles',
-      options: { approveWaves: true, waveSize: 2 },
-    });
-    expect(started.statusCode).toBe(200);
-    return { id: (started.json() as { id: string }).id };
-  },
-  () => undefined,
-);
+const migration = migrationPerFile(world, 'roles');
 
 /** A fresh browser context; its problems are checked by the test (a forced 403 is one). */
 async function tab(): Promise<ConsolePage> {
