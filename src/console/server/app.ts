@@ -5,6 +5,7 @@ import { registerPages } from './pages';
 import { registerSecurity } from './security';
 import { Uploads } from './uploads';
 import { DeviceTable } from './device-table';
+import { trackHandlers } from './in-flight';
 import { deviceRoutes } from './routes/devices';
 import { migrationRoutes } from './routes/migrations';
 import { reportRoutes } from './routes/reports';
@@ -63,6 +64,7 @@ export async function buildConsoleApp(
   app.setNotFoundHandler(() => {
     throw notFound('no such page or API');
   });
+  const handlers = trackHandlers(app);
   await registerSecurity(app, settings.publicUrl);
   const auth = await registerConsoleAuth(app, { ...options.auth, settings });
   await registerPages(app, options.publicDir);
@@ -84,7 +86,12 @@ export async function buildConsoleApp(
   migrationRoutes(app, context);
   newMigrationRoutes(app, context, new Uploads());
   const deviceTable = options.deviceTable ?? new DeviceTable(context.client);
-  app.addHook('onClose', () => deviceTable.settled());
+  // Closing waits for the handlers, then for the table's background reads, before the caller closes the
+  // Temporal connection they use.
+  app.addHook('onClose', async () => {
+    await handlers.settled();
+    await deviceTable.settled();
+  });
   deviceRoutes(app, context, deviceTable);
   reportRoutes(app, context);
   auditRoutes(app, context);
