@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { envDuration, optionalText } from './env-values';
+import { isLoopbackHost } from './loopback';
 
 /**
  * The console's sign-in settings: sessions' idle and absolute expiry, the lock-out after repeated
@@ -18,16 +19,13 @@ const count = (fallback: number) =>
     return z.NEVER;
   });
 
-/** Loopback names, where a browser keeps Secure cookies over plain http (a lab, the tests). */
-const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
-
 const publicUrl = optionalText.pipe(
   z
     .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://ferry.example.com' })
     .transform((u) => new URL(u))
     // Over http the session cookie cannot be Secure anywhere but loopback: plain http to a real host
     // name would send it in the clear.
-    .refine((u) => u.protocol === 'https:' || LOOPBACK_HOSTS.includes(u.hostname), {
+    .refine((u) => u.protocol === 'https:' || isLoopbackHost(u.hostname), {
       error: 'must be https:// (http:// only for a loopback host such as http://127.0.0.1:7380)',
     })
     .transform((u) => u.origin)

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { optionalText } from './env-values';
+import { isLoopbackHost } from './loopback';
 
 /**
  * The console's OpenID Connect sign-in (docs/sign-in.md): the identity provider by its issuer URL, the
@@ -47,8 +48,6 @@ export const CONSOLE_OIDC_KEYS: readonly string[] = Object.values(CONSOLE_OIDC_E
 export const DEFAULT_OIDC_SCOPES = 'openid profile email';
 export const DEFAULT_OIDC_GROUPS_CLAIM = 'groups';
 
-const LOOPBACK = /^(127(\.\d{1,3}){3}|localhost|\[::1\])$/i;
-
 /** https, or http on a loopback address (a provider on the same machine: tests, trials). */
 const issuerValue = z
   .url({ error: 'must be a URL such as https://login.example.com/tenant/v2.0' })
@@ -56,7 +55,7 @@ const issuerValue = z
     // zod runs refinements after a failed check too: a value that is no URL is reported by .url() alone.
     if (!URL.canParse(value)) return true;
     const url = new URL(value);
-    return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.test(url.hostname));
+    return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
   }, 'must be an https:// URL (http:// only on a loopback address)')
   .refine((value) => !value.includes('?') && !value.includes('#'), 'must have no query or fragment');
 

@@ -1,5 +1,6 @@
 import { defaultPayloadConverter } from '@temporalio/common';
-import { createCodecServer, isLoopback } from '../../src/temporal/codec/codec-server';
+import { isLoopbackHost } from '../../src/config/loopback';
+import { createCodecServer } from '../../src/temporal/codec/codec-server';
 import { EncryptionCodec } from '../../src/temporal/codec/encryption-codec';
 import { toRemote } from '../../src/temporal/codec/remote-payloads';
 import { testKeys } from './keys';
@@ -178,14 +179,14 @@ describe('ferry codec-server (in process)', () => {
   });
 
   test('when a host is checked for --insecure-no-auth, then only loopback passes', () => {
-    expect(['127.0.0.1', '127.1.2.3', '::1', '[::1]', 'localhost'].map(isLoopback)).toEqual([
+    expect(['127.0.0.1', '127.1.2.3', '::1', '[::1]', 'localhost'].map(isLoopbackHost)).toEqual([
       true,
       true,
       true,
       true,
       true,
     ]);
-    expect(['0.0.0.0', '192.168.1.2', '::', 'example.com'].map(isLoopback)).toEqual([
+    expect(['0.0.0.0', '192.168.1.2', '::', 'example.com'].map(isLoopbackHost)).toEqual([
       false,
       false,
       false,

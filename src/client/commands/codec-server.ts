@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig, type FerryConfig } from '../../config';
 import { PAYLOAD_KEYS_ENV } from '../../config/payload-keys';
-import { createCodecServer, isLoopback } from '../../temporal/codec/codec-server';
+import { isLoopbackHost } from '../../config/loopback';
+import { createCodecServer } from '../../temporal/codec/codec-server';
 import { normalizeOrigin } from '../../temporal/codec/cors';
 import { EncryptionCodec } from '../../temporal/codec/encryption-codec';
 import { EXIT_OK, UsageError, type Command } from './command';
@@ -87,7 +88,8 @@ export const codecServerCommand: Command = {
     const host = stringFlag(values, 'host') ?? '127.0.0.1';
     const allowed = origins(values);
     const insecure = values['insecure-no-auth'] === true;
-    if (insecure && !isLoopback(host)) {
+    // Loopback only: --insecure-no-auth must not open the decryption of every history to a network.
+    if (insecure && !isLoopbackHost(host)) {
       throw new UsageError('--insecure-no-auth: only with a loopback --host (127.0.0.1, ::1, localhost)');
     }
     const config = configOrThrow();

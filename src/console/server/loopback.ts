@@ -5,12 +5,6 @@
  * DNS rebinding.
  */
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
-
-export function isLoopbackHost(host: string): boolean {
-  return LOOPBACK_HOSTS.has(host.toLowerCase()) || /^127(\.\d{1,3}){3}$/.test(host);
-}
-
 /** The host part of a Host header (`127.0.0.1:7380`, `[::1]:7380`, `localhost`). */
 export function hostnameOf(hostHeader: string | undefined): string {
   if (!hostHeader) return '';

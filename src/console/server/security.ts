@@ -3,7 +3,8 @@ import csrf from '@fastify/csrf-protection';
 import helmet from '@fastify/helmet';
 import type { FastifyInstance } from 'fastify';
 import { ApiError } from './errors';
-import { hostnameOf, isLoopbackHost } from './loopback';
+import { isLoopbackHost } from '../../config/loopback';
+import { hostnameOf } from './loopback';
 
 /**
  * The console's web defences, in one place: a strict Content-Security-Policy and the other helmet

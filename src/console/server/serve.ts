@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildConsoleApp, type ConsoleAppOptions } from './app';
 import { authSettings } from './auth/console-auth';
 import type { ConsoleContext } from './context';
-import { isLoopbackHost } from './loopback';
+import { isLoopbackHost } from '../../config/loopback';
 
 /**
  * Starts the console: what `ferry console` and the demo run. It binds a loopback address, or any

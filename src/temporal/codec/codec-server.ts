@@ -99,9 +99,3 @@ export function createCodecServer(options: CodecServerOptions): FastifyInstance 
   });
   return app;
 }
-
-/** Loopback only: `--insecure-no-auth` must not open the decryption of every history to a network. */
-export function isLoopback(host: string): boolean {
-  const bare = host.replace(/^\[(.*)\]$/, '$1').toLowerCase();
-  return bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare);
-}
