@@ -112,20 +112,40 @@ export async function anonymous(app: FastifyInstance): Promise<InjectSession> {
   return session;
 }
 
-/** Finishes a set-up link through the API; the session is then signed in. */
+/**
+ * Finishes a set-up link through the API with the TOTP code of `now`; the session is then signed in.
+ * Resolves to the finishing answer and the account's TOTP key (as the authenticator app keeps it).
+ */
 export async function finishLink(
   session: InjectSession,
   token: string,
   now = Date.now(),
-): Promise<LightMyRequestResponse> {
+): Promise<{ finished: LightMyRequestResponse; totpSecret: string }> {
   const opened = await session.post('/api/set-up/open', { token });
   if (opened.statusCode !== 200) throw new Error(`set-up link refused: ${opened.body}`);
   const { totpSecret } = opened.json() as { totpSecret: string };
-  return session.post('/api/set-up/finish', {
+  const finished = await session.post('/api/set-up/finish', {
     token,
     password: TEST_PASSWORD,
     code: totpCode(totpSecret, now),
   });
+  return { finished, totpSecret };
+}
+
+/**
+ * A new person of `role` whose account was set up through the API on the TOTP step before `now`, so
+ * that this step's code signs them in (a code is accepted once); no session is kept.
+ */
+export async function accountReadyToSignIn(
+  app: FastifyInstance,
+  store: AccountStore,
+  role: Role,
+  now = Date.now(),
+): Promise<{ username: string; name: string; totpSecret: string }> {
+  const link = await setUpLinkFor(store, role, now);
+  const { finished, totpSecret } = await finishLink(await anonymous(app), link.token, now - 30_000);
+  if (finished.statusCode !== 200) throw new Error(`set-up refused: ${finished.body}`);
+  return { username: link.username, name: link.name, totpSecret };
 }
 
 /** A new person of `role`, signed in through app.inject. */
@@ -137,13 +157,7 @@ export async function signedIn(
 ): Promise<InjectSession & { totpSecret: string }> {
   const session = await anonymous(app);
   const link = await setUpLinkFor(store, role, now());
-  const opened = await session.post('/api/set-up/open', { token: link.token });
-  const { totpSecret } = opened.json() as { totpSecret: string };
-  const finished = await session.post('/api/set-up/finish', {
-    token: link.token,
-    password: TEST_PASSWORD,
-    code: totpCode(totpSecret, now()),
-  });
+  const { finished, totpSecret } = await finishLink(session, link.token, now());
   if (finished.statusCode !== 200) throw new Error(`set-up refused: ${finished.body}`);
   // The pages' CSRF token after sign-in, as they ask for it.
   const answer = await session.get('/api/session');

@@ -35,8 +35,8 @@ async function finishIn(store: AccountStore, stdout: string) {
     const session = await anonymous(app);
     const opened = await session.post('/api/set-up/open', { token });
     if (opened.statusCode !== 200) return { status: opened.statusCode, body: opened.json() as unknown };
-    const answer = await finishLink(session, token);
-    return { status: answer.statusCode, body: answer.json() as unknown };
+    const { finished } = await finishLink(session, token);
+    return { status: finished.statusCode, body: finished.json() as unknown };
   } finally {
     await app.close();
   }

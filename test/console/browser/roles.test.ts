@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { totpCode } from '../../../src/console/server/auth/credentials';
 import { SESSION_COOKIE } from '../../../src/console/server/auth/sessions';
 import { openConsole, type ConsolePage } from '../../helpers/browser';
-import { TEST_PASSWORD, anonymous, finishSetUpPage, setUpLinkFor, signInPage } from '../auth-helpers';
+import { TEST_PASSWORD, accountReadyToSignIn, finishSetUpPage, signInPage } from '../auth-helpers';
 import { consoleWorldPerFile, migrationPerFile } from './console-world';
 import { untilText } from './page-reads';
 
@@ -59,18 +59,8 @@ test('when a Viewer opens the pages, then no control to act is shown, and a requ
 });
 
 test('when a person opens a page without a session, then they sign in with password and code and come back to it; signing out ends it', async () => {
-  // An account whose set-up used the previous TOTP step, so that this step's code signs in.
-  const link = await setUpLinkFor(world.accounts, 'admin');
-  const api = await anonymous(world.console.app);
-  const { totpSecret } = (await api.post('/api/set-up/open', { token: link.token })).json() as {
-    totpSecret: string;
-  };
-  const earlier = Date.now() - 30_000;
-  await api.post('/api/set-up/finish', {
-    token: link.token,
-    password: TEST_PASSWORD,
-    code: totpCode(totpSecret, earlier),
-  });
+  const link = await accountReadyToSignIn(world.console.app, world.accounts, 'admin');
+  const { totpSecret } = link;
   const t = await tab();
   try {
     const target = `/migrations/${encodeURIComponent(migration().id)}`;
@@ -99,17 +89,8 @@ test('when a person opens a page without a session, then they sign in with passw
 });
 
 test('when the sign-in link names another site as where to go next, then signing in stays on the console', async () => {
-  const link = await setUpLinkFor(world.accounts, 'viewer');
-  const api = await anonymous(world.console.app);
-  const { totpSecret } = (await api.post('/api/set-up/open', { token: link.token })).json() as {
-    totpSecret: string;
-  };
-  // Set up on the previous TOTP step, so that this step's code signs in.
-  await api.post('/api/set-up/finish', {
-    token: link.token,
-    password: TEST_PASSWORD,
-    code: totpCode(totpSecret, Date.now() - 30_000),
-  });
+  const link = await accountReadyToSignIn(world.console.app, world.accounts, 'viewer');
+  const { totpSecret } = link;
   const t = await tab();
   try {
     // Were the browser sent away, it would get this page rather than a name lookup failing.

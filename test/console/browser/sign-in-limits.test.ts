@@ -7,9 +7,8 @@ import { launchChromium, openConsole, type ConsolePage } from '../../helpers/bro
 import { devServerEnv, installTestRuntime } from '../../helpers/temporal';
 import {
   TEST_PASSWORD,
-  anonymous,
+  accountReadyToSignIn,
   browserCookies,
-  setUpLinkFor,
   signedIn,
   testAccountStore,
 } from '../auth-helpers';
@@ -51,19 +50,8 @@ afterAll(async () => {
   accounts?.remove();
 });
 
-/** A person of `role` whose set-up used the previous TOTP step, so that this step's code signs in. */
-async function personWithAccount(role: 'admin' | 'owner') {
-  const link = await setUpLinkFor(accounts.store, role, clock);
-  const api = await anonymous(running.app);
-  const opened = await api.post('/api/set-up/open', { token: link.token });
-  const { totpSecret } = opened.json() as { totpSecret: string };
-  await api.post('/api/set-up/finish', {
-    token: link.token,
-    password: TEST_PASSWORD,
-    code: totpCode(totpSecret, clock - 30_000),
-  });
-  return { ...link, totpSecret };
-}
+const personWithAccount = (role: 'admin' | 'owner') =>
+  accountReadyToSignIn(running.app, accounts.store, role, clock);
 
 async function signInThroughPage(t: ConsolePage, username: string, code: string): Promise<void> {
   await t.page.fill('#username', username);

@@ -161,7 +161,9 @@ test('when a person signs out, then their session is gone on the server (the old
 
 test('when a set-up link is used, then it cannot be used again; an expired one does not open', async () => {
   const link = await setUpLinkFor(accounts.store, 'viewer', clock.now());
-  expect((await finishLink(await owner().anonymous(), link.token, clock.now())).statusCode).toBe(200);
+  expect((await finishLink(await owner().anonymous(), link.token, clock.now())).finished.statusCode).toBe(
+    200,
+  );
   const again = await (await owner().anonymous()).post('/api/set-up/open', { token: link.token });
   expect(again.statusCode).toBe(404);
   const old = await setUpLinkFor(accounts.store, 'viewer', clock.now());
